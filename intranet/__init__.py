@@ -1,0 +1,48 @@
+"""Handlingsplan: follow-up of municipal action plans with a complete history."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from intranet.config import Config
+
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind a load balancer: take the user's address and scheme from its headers.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from intranet import models  # noqa: F401  (versioning must see every model first)
+    from intranet.extensions import babel, csrf, db, login_manager, migrate
+    from intranet.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+
+    from intranet import accounts, cli, database, i18n, plans, web
+
+    database.init_app(app)
+    web.init_app(app)
+    i18n.init_app(app)
+    accounts.init_app(app)
+    app.register_blueprint(plans.bp)
+    cli.init_app(app)
+    return app

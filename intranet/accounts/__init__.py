@@ -1,0 +1,23 @@
+from flask import Flask
+
+from intranet.accounts.routes import bp
+from intranet.extensions import db, login_manager
+from intranet.models import User
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        user_id, _, epoch = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or str(user.session_epoch or 0) != epoch:
+            return None
+        return user
+
+    app.register_blueprint(bp)

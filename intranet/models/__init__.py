@@ -1,0 +1,58 @@
+"""All models, in one place. Versioning is set up before the first model is defined."""
+
+from intranet.versioning import setup_versioning
+
+setup_versioning()
+
+import sqlalchemy as sa  # noqa: E402
+
+from intranet.models.accounts import ROLES, Board, Membership, User  # noqa: E402
+from intranet.models.followups import (  # noqa: E402
+    DEVIATION_REASONS,
+    DEVIATION_STATUSES,
+    STATUSES,
+    FollowUp,
+    ReportingRound,
+)
+from intranet.models.history import Transaction  # noqa: E402
+from intranet.models.plans import (  # noqa: E402
+    ACTIVITY_STATUSES,
+    PLAN_STATUSES,
+    TAG_KINDS,
+    Activity,
+    FocusArea,
+    Plan,
+    Strategy,
+    SubGoal,
+    SubGoalBoard,
+    SubGoalTag,
+    Tag,
+)
+
+# Continuum builds the version classes when mappers are configured; without this the
+# version tables are missing from the metadata (and Alembic would propose dropping them).
+sa.orm.configure_mappers()
+
+__all__ = [
+    "ACTIVITY_STATUSES",
+    "DEVIATION_REASONS",
+    "DEVIATION_STATUSES",
+    "PLAN_STATUSES",
+    "ROLES",
+    "STATUSES",
+    "TAG_KINDS",
+    "Activity",
+    "Board",
+    "FocusArea",
+    "FollowUp",
+    "Membership",
+    "Plan",
+    "ReportingRound",
+    "Strategy",
+    "SubGoal",
+    "SubGoalBoard",
+    "SubGoalTag",
+    "Tag",
+    "Transaction",
+    "User",
+]

@@ -1,0 +1,130 @@
+"""Boards (nämnder), users, their roles and board memberships."""
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from intranet.errors import RuleViolation
+from intranet.extensions import db
+from intranet.models.base import Archivable, RuleChecked, utc_now
+
+ROLES = {
+    "admin": _l("Administratör"),
+    "officer": _l("Tjänsteperson"),
+    "auditor": _l("Revisor"),
+    "viewer": _l("Läsare"),
+}
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _hash_method() -> str:
+    # Tests lower the scrypt cost through the config; production keeps Werkzeug's default.
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+
+
+class Board(Archivable, RuleChecked, db.Model):
+    __tablename__ = "board"
+    __versioned__ = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    administration: Mapped[str | None] = mapped_column(String(200))
+
+    free_text_fields = ("name", "administration")
+
+    def check_rules(self) -> None:
+        super().check_rules()
+        if not (self.name or "").strip():
+            raise RuleViolation("name", _l("Ange nämndens namn."))
+
+    def __repr__(self) -> str:
+        return f"<Board {self.name!r}>"
+
+
+class Membership(db.Model):
+    """A user's membership of a board: what an officer may report for."""
+
+    __tablename__ = "membership"
+    __versioned__ = {}
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), primary_key=True)
+
+    board: Mapped[Board] = relationship()
+
+
+class User(UserMixin, RuleChecked, db.Model):
+    __tablename__ = "user"
+    # The hash stays out of the history; password_changed_at records that it changed.
+    __versioned__ = {"exclude": ["password_hash"]}
+    __table_args__ = (UniqueConstraint("username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Bumped on sign-out everywhere and on role change, which ends existing sessions.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        cascade="all, delete-orphan", order_by=Membership.board_id
+    )
+
+    free_text_fields = ("display_name",)
+
+    @property
+    def boards(self) -> list[Board]:
+        return [membership.board for membership in self.memberships]
+
+    @property
+    def board_ids(self) -> set[int]:
+        return {membership.board_id for membership in self.memberships}
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES.get(self.role, self.role))
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch or 0}"
+
+    def set_password(self, password: str) -> None:
+        if len(password or "") < MIN_PASSWORD_LENGTH:
+            raise RuleViolation(
+                "password",
+                _l("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
+            )
+        self.password_hash = generate_password_hash(password, method=_hash_method())
+        self.password_changed_at = utc_now()
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def set_boards(self, boards: list[Board]) -> None:
+        wanted = {board.id for board in boards}
+        self.memberships = [m for m in self.memberships if m.board_id in wanted] + [
+            Membership(board_id=board.id) for board in boards if board.id not in self.board_ids
+        ]
+
+    def check_rules(self) -> None:
+        super().check_rules()
+        if self.role not in ROLES:
+            raise RuleViolation("role", _l("Okänd roll."))
+        if not (self.username or "").strip():
+            raise RuleViolation("username", _l("Ange ett användarnamn."))
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"

@@ -1,0 +1,140 @@
+"""Yearly follow-ups of sub-goals and the reporting rounds that collect them."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intranet.errors import RuleViolation
+from intranet.extensions import db
+from intranet.models.base import Archivable, RuleChecked, related
+from intranet.models.plans import Plan, SubGoal
+
+STATUSES = {
+    "not_started": _l("Ej påbörjad"),
+    "ongoing": _l("Pågår"),
+    "done": _l("Genomförd"),
+    "partly_done": _l("Delvis genomförd"),
+    "not_done": _l("Ej genomförd/uteblivit"),
+    "cancelled": _l("Avbruten"),
+}
+
+# A follow-up with one of these statuses must explain why: the point of the tool.
+DEVIATION_STATUSES = frozenset({"partly_done", "not_done", "cancelled"})
+
+DEVIATION_REASONS = {
+    "external": _l("Yttre omständigheter (t.ex. pandemi)"),
+    "resources": _l("Resurs- eller personalbrist"),
+    "partner": _l("Samverkanspart saknas eller har slutat"),
+    "reprioritised": _l("Ändrad prioritering eller arbetssätt"),
+    "schedule": _l("Förskjuten tidsplan"),
+    "other": _l("Annat skäl"),
+}
+
+MAX_TEXT_LENGTH = 10_000
+MAX_DEVIATION_TEXT_LENGTH = 2_000
+
+
+class FollowUp(Archivable, RuleChecked, db.Model):
+    """One sub-goal's follow-up for one reporting year."""
+
+    __tablename__ = "follow_up"
+    __versioned__ = {}
+    __table_args__ = (UniqueConstraint("sub_goal_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    outcome: Mapped[str | None] = mapped_column(Text)
+    deviation_reason: Mapped[str | None] = mapped_column(String(20))
+    deviation_text: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    sub_goal: Mapped[SubGoal] = relationship(back_populates="follow_ups")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    free_text_fields = ("outcome", "deviation_text", "next_steps")
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES.get(self.status, self.status))
+
+    @property
+    def is_deviation(self) -> bool:
+        return self.status in DEVIATION_STATUSES
+
+    @property
+    def deviation_label(self) -> str | None:
+        if not self.is_deviation or not self.deviation_reason:
+            return None
+        return str(DEVIATION_REASONS.get(self.deviation_reason, self.deviation_reason))
+
+    def check_rules(self) -> None:
+        """Allowed values, lengths, the plan's years, and the deviation-reason rule."""
+        super().check_rules()
+        if self.status not in STATUSES:
+            raise RuleViolation("status", _l("Välj en status i listan."))
+        if self.deviation_reason is not None and self.deviation_reason not in DEVIATION_REASONS:
+            raise RuleViolation("deviation_reason", _l("Välj en avvikelseorsak i listan."))
+        for field, limit in (
+            ("outcome", MAX_TEXT_LENGTH),
+            ("next_steps", MAX_TEXT_LENGTH),
+            ("deviation_text", MAX_DEVIATION_TEXT_LENGTH),
+        ):
+            if len(getattr(self, field) or "") > limit:
+                raise RuleViolation(field, _l("Texten får vara högst %(n)s tecken.", n=limit))
+        plan = related(self, "sub_goal", SubGoal, "sub_goal_id").plan
+        if self.year is None or not plan.start_year <= self.year <= plan.end_year:
+            raise RuleViolation(
+                "year",
+                _l(
+                    "Året måste ligga inom planens period (%(a)s–%(b)s).",
+                    a=plan.start_year,
+                    b=plan.end_year,
+                ),
+            )
+        if self.is_deviation:
+            if not self.deviation_reason:
+                raise RuleViolation(
+                    "deviation_reason",
+                    _l("Ange orsak till avvikelsen när målet inte är genomfört enligt plan."),
+                )
+            if not (self.deviation_text or "").strip():
+                raise RuleViolation(
+                    "deviation_text", _l("Beskriv avvikelsen och varför den uppstod.")
+                )
+
+
+class ReportingRound(RuleChecked, db.Model):
+    """The yearly follow-up of a plan as a process with a deadline."""
+
+    __tablename__ = "reporting_round"
+    __versioned__ = {}
+    __table_args__ = (UniqueConstraint("plan_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[date] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    plan: Mapped[Plan] = relationship()
+
+    def check_rules(self) -> None:
+        super().check_rules()
+        plan = related(self, "plan", Plan, "plan_id")
+        if self.year is None or not plan.start_year <= self.year <= plan.end_year:
+            raise RuleViolation(
+                "year",
+                _l(
+                    "Året måste ligga inom planens period (%(a)s–%(b)s).",
+                    a=plan.start_year,
+                    b=plan.end_year,
+                ),
+            )
+        if self.deadline is None:
+            raise RuleViolation("deadline", _l("Ange ett sista datum."))

@@ -1,0 +1,14 @@
+"""Natural ordering of codes such as "5.9" < "5.11", computable in SQL via a stored key."""
+
+import re
+
+_PARTS = re.compile(r"(\d+)")
+
+
+def natural_key(code: str) -> str:
+    """A string that sorts like the code read by a person: digit runs compare as numbers.
+
+    Stored in a column so that the database orders sub-goals without Python's help.
+    """
+    pieces = _PARTS.split((code or "").strip().lower())
+    return "".join(piece.zfill(8) if piece.isdigit() else piece for piece in pieces)

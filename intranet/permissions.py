@@ -1,0 +1,43 @@
+"""Who may do what: one place, used by views and templates alike."""
+
+from flask import abort
+from flask_login import current_user
+
+from intranet.models import FollowUp, SubGoal, User
+
+
+def is_admin(user: User) -> bool:
+    return user.is_authenticated and user.role == "admin"
+
+
+def can_read_history(user: User) -> bool:
+    return user.is_authenticated and user.role in ("admin", "auditor", "officer")
+
+
+def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
+    """Admins edit everything; officers the sub-goals their boards are responsible for."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "officer":
+        return False
+    return bool(user.board_ids & sub_goal.board_ids)
+
+
+def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
+    return can_edit_sub_goal(user, follow_up.sub_goal)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def template_helpers() -> dict:
+    return {
+        "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
+        "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
+        "can_read_history": lambda: can_read_history(current_user),
+        "is_admin": lambda: is_admin(current_user),
+    }

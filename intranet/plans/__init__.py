@@ -1,0 +1,3 @@
+from intranet.plans.routes import bp
+
+__all__ = ["bp"]

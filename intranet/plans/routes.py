@@ -1,0 +1,37 @@
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import login_required
+
+from intranet.models import TAG_KINDS
+from intranet.plans import queries
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("plans.index"))
+
+
+@bp.get("/plans")
+@login_required
+def index():
+    return render_template("plans/index.html", strategies=queries.strategies_with_plans())
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def show(plan_id: int):
+    plan = queries.plan_with_sub_goals(plan_id)
+    if plan is None or plan.is_archived:
+        abort(404)
+    return render_template("plans/plan.html", plan=plan)
+
+
+@bp.get("/sub-goals/<int:sub_goal_id>")
+@login_required
+def sub_goal(sub_goal_id: int):
+    sub_goal = queries.sub_goal_detail(sub_goal_id)
+    if sub_goal is None or sub_goal.is_archived:
+        abort(404)
+    return render_template("plans/sub_goal.html", sub_goal=sub_goal, tag_kinds=TAG_KINDS)

@@ -1,0 +1,78 @@
+"""Who, from where and why: the context stored on every history transaction.
+
+SQLAlchemy-Continuum asks its plugins for the transaction's arguments when the
+first versioned change of a database transaction is flushed. Inside a request
+they come from the signed-in user and the request; in CLI commands and the demo
+loader from `acting_as`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import g, has_request_context, request
+from sqlalchemy_continuum import make_versioned
+from sqlalchemy_continuum.plugins.base import Plugin
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    remote_addr: str | None = None
+    note: str | None = None
+    # Only the demo loader sets this, to tell the seeds' story in the years it happened.
+    issued_at: datetime | None = None
+
+
+_cli_actor: ContextVar[Actor | None] = ContextVar("cli_actor", default=None)
+
+
+def set_change_note(note: str | None) -> None:
+    """Attach the user's optional change note to this request's transaction."""
+    note = (note or "").strip()
+    g.change_note = note[:500] or None
+
+
+def current_actor() -> Actor:
+    actor = _cli_actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context():
+        from flask_login import current_user
+
+        user_id = current_user.id if current_user.is_authenticated else None
+        return Actor(user_id, request.remote_addr, g.get("change_note"))
+    return Actor(None)
+
+
+@contextmanager
+def acting_as(
+    user_id: int | None,
+    note: str | None = None,
+    remote_addr: str | None = None,
+    issued_at: datetime | None = None,
+):
+    """Attribute versioned changes made outside a request (CLI, demo loader)."""
+    token = _cli_actor.set(Actor(user_id, remote_addr or "cli", note, issued_at))
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
+
+
+class ChangeContextPlugin(Plugin):
+    def transaction_args(self, uow, session):
+        actor = current_actor()
+        args = {"user_id": actor.user_id, "remote_addr": actor.remote_addr, "note": actor.note}
+        if actor.issued_at is not None:
+            args["issued_at"] = actor.issued_at
+        return args
+
+
+def setup_versioning() -> None:
+    make_versioned(
+        user_cls="User",
+        plugins=[ChangeContextPlugin()],
+        options={"strategy": "validity", "create_composite_index": True},
+    )

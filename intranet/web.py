@@ -1,0 +1,92 @@
+"""Rendering helpers shared by all blueprints, and the app-wide error pages."""
+
+from flask import Flask, make_response, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+
+from intranet.permissions import template_helpers
+
+
+def wants_fragment() -> bool:
+    """An htmx swap (not a boosted navigation) wants one block, not the page."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def page_or_block(template: str, block: str, status: int = 200, **context):
+    """The whole page for a normal request, one block of the same template for htmx."""
+    if wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+ERROR_TITLES = {
+    400: _l("Felaktig begäran"),
+    403: _l("Du saknar behörighet"),
+    404: _l("Sidan finns inte"),
+    405: _l("Metoden stöds inte"),
+    413: _l("För stor uppladdning"),
+    500: _l("Något gick fel"),
+}
+ERROR_TEXTS = {
+    400: _l("Begäran kunde inte tolkas. Ladda om sidan och försök igen."),
+    403: _l("Ditt konto har inte behörighet till det här. Kontakta en administratör om du behöver det."),
+    404: _l("Sidan du söker finns inte eller har arkiverats."),
+    405: _l("Det går inte att göra så med den här adressen."),
+    413: _l("Det du skickade är för stort. Försök med en mindre fil eller kortare text."),
+    500: _l("Ett oväntat fel uppstod. Felet är loggat; försök igen om en stund."),
+}
+
+
+def main_menu() -> list[tuple[str, str]]:
+    """The main navigation for the signed-in user, filtered by what they may open."""
+    items = [("plans.index", _l("Planer"))]
+    return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
+
+
+def _menu_allows(endpoint: str) -> bool:
+    return current_user.is_authenticated
+
+
+def field_attributes(field, hint=None) -> dict:
+    """ARIA attributes that tie a form field to its hint and error messages."""
+    described = []
+    if hint:
+        described.append(f"{field.id}-hint")
+    if field.errors:
+        described.append(f"{field.id}-error")
+    attributes = {}
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
+def _layout_helpers() -> dict:
+    return {
+        "current_locale": lambda: str(get_locale() or "sv"),
+        "main_menu": main_menu,
+        "error_title": lambda code: ERROR_TITLES.get(code, ERROR_TITLES[500]),
+        "error_text": lambda code: ERROR_TEXTS.get(code, ERROR_TEXTS[500]),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(template_helpers)
+    app.context_processor(_layout_helpers)
+    # Globals, not context: imported macros see globals only.
+    app.jinja_env.globals["field_attributes"] = field_attributes
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("errors/error.html", code=code), code

@@ -1,0 +1,145 @@
+"""Fixtures: one app and schema per session (built by the migrations), a clean database per
+test, a test client that signs in and carries the CSRF token like a browser.
+
+TEST_DATABASE_URL selects the database (PostgreSQL in CI); SQLite in a temporary folder
+otherwise.
+"""
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from intranet import create_app
+from intranet.extensions import db
+from tests.factories import Factory
+
+DEMO_PASSWORD = "demo-password-for-tests"
+PASSWORD = "a-long-test-password"
+_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that behaves like a signed-in browser: it knows its CSRF token."""
+
+    def open(self, *args, **kwargs):
+        # A fresh app context per request, as on a real server: its own `g` and its own
+        # database session, separate from the test's.
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/login") if not self._signed_in() else self.get("/plans")
+        match = _TOKEN.search(page.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def _signed_in(self) -> bool:
+        with self.session_transaction() as session:
+            return "_user_id" in session
+
+    def login(self, username: str, password: str = PASSWORD):
+        token = self.csrf_token()
+        response = self.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def post_form(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.post(url, data=data, headers=headers, **kwargs)
+
+    def htmx_get(self, url: str, **kwargs):
+        return self.get(url, headers={"HX-Request": "true"}, **kwargs)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _drop_everything() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+            "PASSWORD_HASH_METHOD": "scrypt:2048:8:1",
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+            has_sequences = connection.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            ).first()
+            if has_sequences:
+                connection.execute(text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        with app.app_context():
+            db.session.remove()
+            _empty_all_tables()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app, app_context) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app_context) -> Factory:
+    return Factory(PASSWORD)
+
+
+@pytest.fixture
+def demo(app_context):
+    from intranet.demo.loader import load_demo
+
+    return load_demo(DEMO_PASSWORD)
