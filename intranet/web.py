@@ -35,7 +35,9 @@ ERROR_TITLES = {
 }
 ERROR_TEXTS = {
     400: _l("Begäran kunde inte tolkas. Ladda om sidan och försök igen."),
-    403: _l("Ditt konto har inte behörighet till det här. Kontakta en administratör om du behöver det."),
+    403: _l(
+        "Ditt konto har inte behörighet till det här. Kontakta en administratör om du behöver det."
+    ),
     404: _l("Sidan du söker finns inte eller har arkiverats."),
     405: _l("Det går inte att göra så med den här adressen."),
     413: _l("Det du skickade är för stort. Försök med en mindre fil eller kortare text."),

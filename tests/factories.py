@@ -29,8 +29,9 @@ class Factory:
         values = {"username": f"user{number}", "display_name": f"Användare {number}"}
         values |= overrides
         with acting_as(None, "test data"):
-            user = create_user(values["username"], values["display_name"], role, self.password,
-                               list(boards))
+            user = create_user(
+                values["username"], values["display_name"], role, self.password, list(boards)
+            )
             db.session.commit()
         return user
 
@@ -41,8 +42,12 @@ class Factory:
     def plan(self, **overrides) -> Plan:
         if "strategy" not in overrides:
             overrides["strategy"] = self.strategy()
-        values = {"title": f"Plan {next(_sequence)}", "start_year": 2018, "end_year": 2021,
-                  "status": "active"}
+        values = {
+            "title": f"Plan {next(_sequence)}",
+            "start_year": 2018,
+            "end_year": 2021,
+            "status": "active",
+        }
         return self._save(Plan(**(values | overrides)))
 
     def focus_area(self, **overrides) -> FocusArea:
@@ -73,6 +78,9 @@ class Factory:
         if "sub_goal" not in overrides:
             overrides["sub_goal"] = self.sub_goal()
         plan = overrides["sub_goal"].plan
-        values = {"title": "Aktivitet", "planned_from_year": plan.start_year,
-                  "planned_to_year": plan.start_year}
+        values = {
+            "title": "Aktivitet",
+            "planned_from_year": plan.start_year,
+            "planned_to_year": plan.start_year,
+        }
         return self._save(Activity(**(values | overrides)))

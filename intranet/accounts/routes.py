@@ -1,7 +1,15 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
-from flask import url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,9 +22,9 @@ bp = Blueprint("accounts", __name__)
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect would let a link send users elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
-        if not urlsplit(target).netloc:
-            return target
+    same_site = target and target.startswith("/") and not target.startswith("//")
+    if same_site and not urlsplit(target).netloc:
+        return target
     return url_for("plans.index")
 
 

@@ -152,8 +152,10 @@ def load_demo(password: str) -> LoadReport:
         pilot_goals = loader.sub_goals(
             pilot,
             data.FOCUS_AREAS_2012,
-            [(code[0], code, title, board, tags) for _, code, title, board, tags in
-             data.SUB_GOALS_2012],
+            [
+                (code[0], code, title, board, tags)
+                for _, code, title, board, tags in data.SUB_GOALS_2012
+            ],
             boards,
         )
         unit = data.UNIT

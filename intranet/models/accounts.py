@@ -25,7 +25,9 @@ MIN_PASSWORD_LENGTH = 12
 
 def _hash_method() -> str:
     # Tests lower the scrypt cost through the config; production keeps Werkzeug's default.
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return (
+        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    )
 
 
 class Board(Archivable, RuleChecked, db.Model):

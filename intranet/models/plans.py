@@ -67,7 +67,9 @@ class Strategy(Archivable, RuleChecked, db.Model):
     end_year: Mapped[int] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
 
-    plans: Mapped[list["Plan"]] = relationship(back_populates="strategy", order_by="Plan.start_year")
+    plans: Mapped[list["Plan"]] = relationship(
+        back_populates="strategy", order_by="Plan.start_year"
+    )
 
     free_text_fields = ("title", "description")
 
@@ -254,9 +256,7 @@ class SubGoal(Archivable, RuleChecked, db.Model):
 
     def set_tags(self, kind: str, tags: list[Tag]) -> None:
         wanted = {tag.id for tag in tags}
-        kept = [
-            link for link in self.tag_links if link.tag.kind != kind or link.tag_id in wanted
-        ]
+        kept = [link for link in self.tag_links if link.tag.kind != kind or link.tag_id in wanted]
         present = {link.tag_id for link in kept}
         self.tag_links = kept + [SubGoalTag(tag=tag) for tag in tags if tag.id not in present]
 

@@ -17,8 +17,10 @@ def test_sign_in_and_out(client, make):
 def test_wrong_password_gets_a_swedish_message(client, make):
     user = make.user("viewer")
     token = client.csrf_token()
-    response = client.post("/login", data={"username": user.username, "password": "fel-fel-fel-fel",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"username": user.username, "password": "fel-fel-fel-fel", "csrf_token": token},
+    )
     assert response.status_code == 401
     page = response.get_data(as_text=True)
     assert "Fel användarnamn eller lösenord" in page
@@ -33,8 +35,9 @@ def test_missing_fields_are_explained(client):
 
 def test_sign_in_without_csrf_token_is_refused(client, make):
     user = make.user("viewer")
-    response = client.post("/login", data={"username": user.username,
-                                           "password": "a-long-test-password"})
+    response = client.post(
+        "/login", data={"username": user.username, "password": "a-long-test-password"}
+    )
     assert response.status_code == 400
 
 
@@ -43,9 +46,10 @@ def test_deactivated_user_cannot_sign_in(client, make):
     user.active = False
     db.session.commit()
     token = client.csrf_token()
-    response = client.post("/login", data={"username": user.username,
-                                           "password": "a-long-test-password",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"username": user.username, "password": "a-long-test-password", "csrf_token": token},
+    )
     assert response.status_code == 401
 
 
@@ -59,8 +63,10 @@ def test_pages_need_sign_in(client, url):
 def test_no_open_redirect_after_sign_in(client, make):
     user = make.user("viewer")
     token = client.csrf_token()
-    response = client.post("/login?next=//evil.example/", data={
-        "username": user.username, "password": "a-long-test-password", "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/",
+        data={"username": user.username, "password": "a-long-test-password", "csrf_token": token},
+    )
     assert response.location == "/plans"
 
 
@@ -72,9 +78,20 @@ def test_passwords_are_hashed_with_scrypt(make):
 
 def test_create_user_command(app, make):
     board = make.board(name="Kultur- och fritidsnämnden")
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", "kalle", "--role", "officer", "--board", board.name,
-        "--display-name", "Kalle Anka", "--password", "ett-långt-lösenord"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "kalle",
+            "--role",
+            "officer",
+            "--board",
+            board.name,
+            "--display-name",
+            "Kalle Anka",
+            "--password",
+            "ett-långt-lösenord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     user = db.session.scalar(select(User).where(User.username == "kalle"))

@@ -17,6 +17,11 @@ def test_migrations_match_models(app_context):
 
 def test_version_and_transaction_tables_exist(app_context):
     names = set(db.inspect(db.engine).get_table_names())
-    for table in ("transaction", "follow_up_version", "sub_goal_board_version",
-                  "membership_version", "user_version"):
+    for table in (
+        "transaction",
+        "follow_up_version",
+        "sub_goal_board_version",
+        "membership_version",
+        "user_version",
+    ):
         assert table in names

@@ -21,7 +21,9 @@ def _flush_rejects(obj, field):
 @pytest.mark.parametrize("status", ["partly_done", "not_done", "cancelled"])
 def test_deviation_needs_reason_and_text(make, status):
     sub_goal = make.sub_goal()
-    error = _flush_rejects(FollowUp(sub_goal=sub_goal, year=2018, status=status), "deviation_reason")
+    error = _flush_rejects(
+        FollowUp(sub_goal=sub_goal, year=2018, status=status), "deviation_reason"
+    )
     assert "orsak" in str(error.message)
     _flush_rejects(
         FollowUp(sub_goal=sub_goal, year=2018, status=status, deviation_reason="external"),

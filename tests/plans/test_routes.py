@@ -1,7 +1,7 @@
 import re
 
-from tests.demo.test_loader import SEED_CODES
 from tests.conftest import DEMO_PASSWORD
+from tests.demo.test_loader import SEED_CODES
 
 
 def test_plan_page_lists_sub_goals_in_natural_order(client, demo):
@@ -15,8 +15,12 @@ def test_plan_page_lists_sub_goals_in_natural_order(client, demo):
 
 
 def test_sub_goal_page_shows_follow_ups_and_tags(client, make):
-    follow_up = make.follow_up(status="cancelled", deviation_reason="external",
-                               deviation_text="Pandemin stoppade grupperna.", outcome="Inget")
+    follow_up = make.follow_up(
+        status="cancelled",
+        deviation_reason="external",
+        deviation_text="Pandemin stoppade grupperna.",
+        outcome="Inget",
+    )
     viewer = make.user("viewer")
     client.login(viewer.username)
     page = client.get(f"/sub-goals/{follow_up.sub_goal_id}").get_data(as_text=True)
