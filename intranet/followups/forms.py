@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from intranet.models import DEVIATION_REASONS, STATUSES
@@ -12,6 +12,12 @@ from intranet.models.followups import (
 
 CHOOSE_FROM_LIST = _l("Välj ett värde i listan.")
 NOTE_MAX_LENGTH = 500
+
+
+def choices(mapping: dict, empty_label=None) -> list[SelectChoice]:
+    """Select options from a code -> label mapping, optionally led by an empty choice."""
+    options = [SelectChoice(code, label) for code, label in mapping.items()]
+    return [SelectChoice("", empty_label), *options] if empty_label else options
 
 
 def too_long(limit: int):
@@ -29,7 +35,7 @@ class ChangeNoteMixin:
 class FollowUpForm(ChangeNoteMixin, FlaskForm):
     status = SelectField(
         _l("Status"),
-        choices=list(STATUSES.items()),
+        choices=choices(STATUSES),
         validate_choice=False,
         validators=[AnyOf(list(STATUSES), message=CHOOSE_FROM_LIST)],
     )
@@ -40,7 +46,7 @@ class FollowUpForm(ChangeNoteMixin, FlaskForm):
     )
     deviation_reason = SelectField(
         _l("Orsak till avvikelse"),
-        choices=[("", _l("– Ingen avvikelse –")), *DEVIATION_REASONS.items()],
+        choices=choices(DEVIATION_REASONS, _l("– Ingen avvikelse –")),
         validate_choice=False,
         validators=[AnyOf(["", *DEVIATION_REASONS], message=CHOOSE_FROM_LIST)],
         description=_l("Krävs när status är Delvis genomförd, Ej genomförd eller Avbruten."),
