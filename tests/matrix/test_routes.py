@@ -137,6 +137,14 @@ def test_htmx_request_gets_the_matrix_block_only(officer_client):
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
+def test_back_button_restore_gets_the_whole_page(officer_client):
+    response = officer_client.get(
+        "/matrix?status=cancelled",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.get_data(as_text=True)
+
+
 def test_summary_counts_follow_the_filters(officer_client):
     page = officer_client.get("/matrix").get_data(as_text=True)
     counts = dict(
