@@ -1,0 +1,370 @@
+"""A synthetic municipality, generated deterministically from a seed.
+
+The structure (boards, users, the strategy, plans, focus areas, sub-goals and their links) is
+written through the application's own versioned write path: the ORM inside `acting_as`.
+
+The history that follows (every follow-up and activity created, then edited again and again
+over the simulated years 2012–2026, a few records per transaction as officers save them) is
+described as a list of `Step`s. A step is one history transaction. Two executors write the
+same steps:
+
+- `write_steps_orm`: the ORM with SQLAlchemy-Continuum, one commit per step, exactly like a
+  user's save (slow: about a millisecond per version row);
+- `write_steps_bulk`: plain INSERTs of the rows Continuum would write (the transaction row,
+  the current rows, and version rows with transaction_id, end_transaction_id and
+  operation_type), hundreds of times faster. tests/bench/ checks that both write identical
+  rows for the same steps.
+"""
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy_continuum import version_class
+
+from intranet.accounts.services import create_user
+from intranet.extensions import db
+from intranet.models import (
+    DEVIATION_REASONS,
+    Activity,
+    Board,
+    FocusArea,
+    FollowUp,
+    Plan,
+    Strategy,
+    SubGoal,
+    Tag,
+    Transaction,
+)
+from intranet.versioning import acting_as
+
+SEED = 20_122_032
+PASSWORD = "bench-password-123"
+REMOTE_ADDR = "bench"
+PLANS = ((2012, 2016, "closed"), (2017, 2021, "closed"), (2022, 2026, "active"), (2027, 2032, "draft"))
+AREAS_PER_PLAN = 8
+BOARDS = 10
+USERS = 50
+FULL_SUB_GOALS = 400
+ACTIVITIES_PER_SUB_GOAL = 5
+# Edits after the records are created; with the ~6 000 creation versions this gives just over
+# 200 000 version rows at scale 1, in about 56 000 transactions (1 100 audit-log pages).
+FULL_EDITS = 196_000
+EDITS_PER_TRANSACTION = (1, 6)
+HISTORY_START = datetime(2012, 2, 1, 8, 0)
+HISTORY_END = datetime(2026, 10, 31, 16, 0)
+CREATED_AT = datetime(2012, 1, 10, 9, 0)
+
+FOLLOW_UP = "follow_up"
+ACTIVITY = "activity"
+INSERT, UPDATE = 0, 1  # Continuum's operation_type
+
+_WORDS = (
+    "samverkan brobyggare skola förskola hälsa arbetsmarknad boende kultur språk "
+    "föräldrar utbildning kartläggning dialog uppsökande insats nätverk referensgrupp "
+    "rekrytering handledning uppföljning enkät workshop informationsträff ungdomar"
+).split()
+
+
+@dataclass
+class Step:
+    """One history transaction: who, when, why, and the records it creates or changes."""
+
+    issued_at: datetime
+    user_id: int | None
+    note: str
+    # (kind, key, values): key is (sub_goal_id, year) for a follow-up and the activity's
+    # ordinal for an activity; values are all fields on create, the changed ones on update.
+    ops: list[tuple[str, tuple | int, dict]] = field(default_factory=list)
+
+
+@dataclass
+class Municipality:
+    """What the structure step made, as plain values."""
+
+    admin_ids: list[int]
+    officer_ids: list[int]
+    usernames: dict[str, list[str]]  # role -> usernames
+    sub_goals: list[tuple[int, int, int]]  # (id, plan start, plan end)
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + "."
+
+
+def build_structure(scale: float, seed: int = SEED) -> Municipality:
+    """Boards, users, strategy, plans, focus areas and sub-goals through the ORM."""
+    rng = random.Random(seed)
+    with acting_as(None, "Bench: nämnder och konton", REMOTE_ADDR, CREATED_AT - timedelta(1)):
+        boards = [
+            Board(name=f"Nämnd {n:02d}", administration=f"Förvaltning {n:02d}")
+            for n in range(1, BOARDS + 1)
+        ]
+        db.session.add_all(boards)
+        db.session.flush()
+        roles = ["admin"] * 4 + ["auditor"] * 3 + ["viewer"] * 3 + ["officer"] * (USERS - 10)
+        usernames: dict[str, list[str]] = defaultdict(list)
+        admin_ids, officer_ids = [], []
+        for n, role in enumerate(roles, start=1):
+            name = f"{role}{n:02d}"
+            member_of = [boards[n % BOARDS], boards[(n + 3) % BOARDS]] if role == "officer" else []
+            user = create_user(name, f"Bench {role} {n}", role, PASSWORD, member_of)
+            usernames[role].append(name)
+            (admin_ids if role == "admin" else officer_ids if role == "officer" else []).append(
+                user.id
+            )
+        districts = [Tag(kind="district", name=f"Stadsdel {n}") for n in range(1, 9)]
+        groups = [Tag(kind="target_group", name=f"Målgrupp {n}") for n in range(1, 7)]
+        db.session.add_all(districts + groups)
+        db.session.commit()
+
+    per_plan = max(1, round(FULL_SUB_GOALS * scale / len(PLANS)))
+    with acting_as(admin_ids[0], "Bench: strategi och planer", REMOTE_ADDR, CREATED_AT):
+        strategy = Strategy(title="Strategi 2012–2032", start_year=2012, end_year=2032)
+        db.session.add(strategy)
+        created = []
+        for start, end, status in PLANS:
+            plan = Plan(
+                strategy=strategy,
+                title=f"Handlingsplan {start}–{end}",
+                start_year=start,
+                end_year=end,
+                status=status,
+            )
+            db.session.add(plan)
+            areas = [
+                FocusArea(plan=plan, number=str(n), title=f"Fokusområde {n}: {_sentence(rng, 3)}")
+                for n in range(1, AREAS_PER_PLAN + 1)
+            ]
+            db.session.add_all(areas)
+            counters: dict[int, int] = defaultdict(int)
+            for n in range(per_plan):
+                area = areas[n % AREAS_PER_PLAN]
+                counters[n % AREAS_PER_PLAN] += 1
+                sub_goal = SubGoal(
+                    focus_area=area,
+                    code=f"{area.number}.{counters[n % AREAS_PER_PLAN]}",
+                    title=_sentence(rng, rng.randint(6, 14)),
+                    description=_sentence(rng, 25),
+                )
+                db.session.add(sub_goal)
+                sub_goal.set_boards(rng.sample(boards, rng.choice((1, 1, 2))))
+                sub_goal.set_tags("district", [rng.choice(districts)])
+                sub_goal.set_tags("target_group", [rng.choice(groups)])
+                created.append((sub_goal, start, end))
+        db.session.commit()
+    return Municipality(
+        admin_ids,
+        officer_ids,
+        dict(usernames),
+        [(sub_goal.id, start, end) for sub_goal, start, end in created],
+    )
+
+
+def _follow_up_values(rng: random.Random, year: int, edit: int) -> dict:
+    status = rng.choice(("ongoing", "ongoing", "done", "partly_done", "not_done", "ongoing"))
+    deviating = status in ("partly_done", "not_done")
+    return {
+        "status": status,
+        "outcome": f"Redovisning {year}, version {edit}: {_sentence(rng, rng.randint(20, 60))}",
+        "deviation_reason": rng.choice(list(DEVIATION_REASONS)) if deviating else None,
+        "deviation_text": _sentence(rng, 12) if deviating else None,
+        "next_steps": _sentence(rng, 10) if rng.random() < 0.5 else None,
+    }
+
+
+def plan_history(town: Municipality, scale: float, seed: int = SEED, edits: int | None = None):
+    """The steps that create every follow-up and activity, then edit them over the years."""
+    rng = random.Random(seed + 1)
+    steps: list[Step] = []
+    follow_ups: dict[tuple[int, int], dict] = {}
+    activities: dict[int, dict] = {}
+    activity_years: dict[int, tuple[int, int]] = {}
+    for plan_no, (start, end, _) in enumerate(PLANS):
+        step = Step(CREATED_AT + timedelta(hours=1 + plan_no), town.admin_ids[0], "Bench: ny plan")
+        for sub_goal_id, plan_start, plan_end in town.sub_goals:
+            if plan_start != start:
+                continue
+            for year in range(start, end + 1):
+                values = {
+                    "sub_goal_id": sub_goal_id,
+                    "year": year,
+                    "status": "not_started",
+                    "outcome": None,
+                    "deviation_reason": None,
+                    "deviation_text": None,
+                    "next_steps": None,
+                }
+                follow_ups[(sub_goal_id, year)] = values
+                step.ops.append((FOLLOW_UP, (sub_goal_id, year), values))
+            for _ in range(ACTIVITIES_PER_SUB_GOAL):
+                first = rng.randint(plan_start, plan_end)
+                ordinal = len(activities)
+                values = {
+                    "sub_goal_id": sub_goal_id,
+                    "title": _sentence(rng, rng.randint(3, 8)),
+                    "description": _sentence(rng, 20),
+                    "planned_from_year": first,
+                    "planned_to_year": rng.randint(first, plan_end),
+                    "responsible_unit": f"Enhet {rng.randint(1, 30)}",
+                    "status": "planned",
+                }
+                activities[ordinal] = values
+                activity_years[ordinal] = (plan_start, plan_end)
+                step.ops.append((ACTIVITY, ordinal, values))
+        steps.append(step)
+
+    total_edits = round(FULL_EDITS * scale) if edits is None else edits
+    low, high = EDITS_PER_TRANSACTION
+    transactions = max(1, round(total_edits * 2 / (low + high)))
+    span = (HISTORY_END - HISTORY_START).total_seconds()
+    moments = sorted(rng.random() * span for _ in range(transactions))
+    fu_by_year: dict[int, list] = defaultdict(list)
+    for key in follow_ups:
+        fu_by_year[key[1]].append(key)
+    act_by_year: dict[int, list] = defaultdict(list)
+    for ordinal, (plan_start, plan_end) in activity_years.items():
+        for year in range(plan_start, plan_end + 1):
+            act_by_year[year].append(ordinal)
+    edit_count: dict = defaultdict(int)
+    done = 0
+    for n, offset in enumerate(moments):
+        if done >= total_edits:
+            break
+        when = HISTORY_START + timedelta(seconds=round(offset))
+        # Reports of last year are still being completed in the first quarter.
+        years = [when.year, when.year - 1] if when.month <= 3 else [when.year]
+        candidates_fu = [key for year in years for key in fu_by_year.get(year, ())]
+        candidates_act = act_by_year.get(when.year, [])
+        count = min(rng.randint(low, high), total_edits - done)
+        step = Step(when, rng.choice(town.officer_ids), f"Bench: ändring {n + 1}")
+        chosen: set = set()
+        for _ in range(count):
+            if candidates_fu and (not candidates_act or rng.random() < 0.6):
+                key = rng.choice(candidates_fu)
+                if (FOLLOW_UP, key) in chosen:
+                    continue
+                chosen.add((FOLLOW_UP, key))
+                edit_count[(FOLLOW_UP, key)] += 1
+                values = _follow_up_values(rng, key[1], edit_count[(FOLLOW_UP, key)])
+                step.ops.append((FOLLOW_UP, key, values))
+            elif candidates_act:
+                ordinal = rng.choice(candidates_act)
+                if (ACTIVITY, ordinal) in chosen:
+                    continue
+                chosen.add((ACTIVITY, ordinal))
+                edit_count[(ACTIVITY, ordinal)] += 1
+                values = {
+                    "status": rng.choice(("planned", "ongoing", "ongoing", "done")),
+                    "description": f"Läge {edit_count[(ACTIVITY, ordinal)]}: {_sentence(rng, 20)}",
+                }
+                step.ops.append((ACTIVITY, ordinal, values))
+        if step.ops:
+            steps.append(step)
+            done += len(step.ops)
+    return steps
+
+
+def write_steps_orm(steps: list[Step]) -> None:
+    """Write the steps through the ORM and Continuum, one commit per step."""
+    objects: dict = {}
+    for step in steps:
+        with acting_as(step.user_id, step.note, REMOTE_ADDR, step.issued_at):
+            for kind, key, values in step.ops:
+                if (kind, key) not in objects:
+                    model = FollowUp if kind == FOLLOW_UP else Activity
+                    obj = model(**values)
+                    db.session.add(obj)
+                    objects[(kind, key)] = obj
+                else:
+                    obj = objects[(kind, key)]
+                    for name, value in values.items():
+                        setattr(obj, name, value)
+            db.session.commit()
+
+
+def _next_id(column) -> int:
+    return (db.session.scalar(select(func.max(column))) or 0) + 1
+
+
+def _columns(model) -> list[str]:
+    return [column.key for column in model.__table__.columns]
+
+
+def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
+    """Insert what Continuum would write for the steps, without the ORM.
+
+    Ids are handed out as the database would (the next integer); each record's versions get
+    operation_type INSERT then UPDATE, lock_version 1, 2, …, and each version's
+    end_transaction_id is the transaction of the record's next version.
+    """
+    session = db.session
+    tx_id = _next_id(Transaction.id)
+    next_ids = {FOLLOW_UP: _next_id(FollowUp.id), ACTIVITY: _next_id(Activity.id)}
+    models = {FOLLOW_UP: FollowUp, ACTIVITY: Activity}
+    columns = {kind: _columns(model) for kind, model in models.items()}
+    ids: dict = {}
+    current: dict = {}
+    transactions = []
+    versions: dict[str, list[dict]] = {FOLLOW_UP: [], ACTIVITY: []}
+    last_version: dict = {}
+    for step in steps:
+        transactions.append(
+            {
+                "id": tx_id,
+                "issued_at": step.issued_at,
+                "remote_addr": REMOTE_ADDR,
+                "user_id": step.user_id,
+                "note": step.note,
+                "chain_hash": None,
+            }
+        )
+        for kind, key, values in step.ops:
+            if (kind, key) not in ids:
+                ids[(kind, key)] = next_ids[kind]
+                next_ids[kind] += 1
+                row = dict.fromkeys(columns[kind])
+                row.update(values, id=ids[(kind, key)], lock_version=1)
+                operation = INSERT
+            else:
+                row = dict(current[(kind, key)])
+                row.update(values)
+                row["lock_version"] += 1
+                operation = UPDATE
+                last_version[(kind, key)]["end_transaction_id"] = tx_id
+            current[(kind, key)] = row
+            version = dict(row, transaction_id=tx_id, end_transaction_id=None)
+            version["operation_type"] = operation
+            versions[kind].append(version)
+            last_version[(kind, key)] = version
+        tx_id += 1
+
+    def insert_all(table, rows):
+        for start in range(0, len(rows), chunk):
+            session.execute(insert(table), rows[start : start + chunk])
+
+    insert_all(Transaction.__table__, transactions)
+    for kind, model in models.items():
+        rows = [row for (k, _), row in current.items() if k == kind]
+        insert_all(model.__table__, sorted(rows, key=lambda row: row["id"]))
+        insert_all(version_class(model).__table__, versions[kind])
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("transaction", "follow_up", "activity"):
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'(SELECT max(id) FROM "{table}"))'
+                )
+            )
+    session.commit()
+
+
+def version_rows() -> int:
+    """All version rows in the database."""
+    total = 0
+    for table in db.metadata.sorted_tables:
+        if table.name.endswith("_version"):
+            total += db.session.scalar(select(func.count()).select_from(table))
+    return total
