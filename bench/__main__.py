@@ -114,10 +114,14 @@ def run_database(kind: str, args, workdir: Path) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--db", default="sqlite", choices=("sqlite", "postgresql", "both"))
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 400 sub-goals, 200k versions")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="1.0 = 400 sub-goals, 200k versions"
+    )
     parser.add_argument("--quick", action="store_true", help="5 repeats and 5 s of load")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per figure (15)")
-    parser.add_argument("--duration", type=float, default=None, help="seconds of load (30; 0 skips)")
+    parser.add_argument(
+        "--duration", type=float, default=None, help="seconds of load (30; 0 skips)"
+    )
     parser.add_argument("--no-curve", action="store_true", help="skip the 1/10 scale")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
     args = parser.parse_args(argv)

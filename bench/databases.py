@@ -33,7 +33,9 @@ def fresh_database(kind: str, name: str, workdir: Path) -> str:
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"bad database name {name!r}")
     admin = pg_admin_url()
-    with psycopg.connect(admin.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as c:
+    with psycopg.connect(
+        admin.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
         c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         c.execute(f"CREATE DATABASE {name}")
     return admin.rsplit("/", 1)[0] + "/" + name

@@ -43,7 +43,12 @@ from intranet.versioning import acting_as
 SEED = 20_122_032
 PASSWORD = "bench-password-123"
 REMOTE_ADDR = "bench"
-PLANS = ((2012, 2016, "closed"), (2017, 2021, "closed"), (2022, 2026, "active"), (2027, 2032, "draft"))
+PLANS = (
+    (2012, 2016, "closed"),
+    (2017, 2021, "closed"),
+    (2022, 2026, "active"),
+    (2027, 2032, "draft"),
+)
 AREAS_PER_PLAN = 8
 BOARDS = 10
 USERS = 50
@@ -61,11 +66,32 @@ FOLLOW_UP = "follow_up"
 ACTIVITY = "activity"
 INSERT, UPDATE = 0, 1  # Continuum's operation_type
 
-_WORDS = (
-    "samverkan brobyggare skola förskola hälsa arbetsmarknad boende kultur språk "
-    "föräldrar utbildning kartläggning dialog uppsökande insats nätverk referensgrupp "
-    "rekrytering handledning uppföljning enkät workshop informationsträff ungdomar"
-).split()
+_WORDS = [
+    "samverkan",
+    "brobyggare",
+    "skola",
+    "förskola",
+    "hälsa",
+    "arbetsmarknad",
+    "boende",
+    "kultur",
+    "språk",
+    "föräldrar",
+    "utbildning",
+    "kartläggning",
+    "dialog",
+    "uppsökande",
+    "insats",
+    "nätverk",
+    "referensgrupp",
+    "rekrytering",
+    "handledning",
+    "uppföljning",
+    "enkät",
+    "workshop",
+    "informationsträff",
+    "ungdomar",
+]
 
 
 @dataclass
@@ -218,9 +244,11 @@ def plan_history(town: Municipality, scale: float, seed: int = SEED, edits: int 
 
     total_edits = round(FULL_EDITS * scale) if edits is None else edits
     low, high = EDITS_PER_TRANSACTION
-    transactions = max(1, round(total_edits * 2 / (low + high)))
+    counts: list[int] = []
+    while sum(counts) < total_edits:
+        counts.append(min(rng.randint(low, high), total_edits - sum(counts)))
     span = (HISTORY_END - HISTORY_START).total_seconds()
-    moments = sorted(rng.random() * span for _ in range(transactions))
+    moments = sorted(rng.random() * span for _ in counts)
     fu_by_year: dict[int, list] = defaultdict(list)
     for key in follow_ups:
         fu_by_year[key[1]].append(key)
@@ -229,41 +257,38 @@ def plan_history(town: Municipality, scale: float, seed: int = SEED, edits: int 
         for year in range(plan_start, plan_end + 1):
             act_by_year[year].append(ordinal)
     edit_count: dict = defaultdict(int)
-    done = 0
-    for n, offset in enumerate(moments):
-        if done >= total_edits:
-            break
+    for n, (offset, count) in enumerate(zip(moments, counts, strict=True)):
         when = HISTORY_START + timedelta(seconds=round(offset))
         # Reports of last year are still being completed in the first quarter.
         years = [when.year, when.year - 1] if when.month <= 3 else [when.year]
         candidates_fu = [key for year in years for key in fu_by_year.get(year, ())]
         candidates_act = act_by_year.get(when.year, [])
-        count = min(rng.randint(low, high), total_edits - done)
         step = Step(when, rng.choice(town.officer_ids), f"Bench: ändring {n + 1}")
         chosen: set = set()
-        for _ in range(count):
+        for _ in range(count * 10):  # distinct records; bounded for tiny data sets
+            if len(chosen) == count:
+                break
             if candidates_fu and (not candidates_act or rng.random() < 0.6):
-                key = rng.choice(candidates_fu)
-                if (FOLLOW_UP, key) in chosen:
-                    continue
-                chosen.add((FOLLOW_UP, key))
-                edit_count[(FOLLOW_UP, key)] += 1
-                values = _follow_up_values(rng, key[1], edit_count[(FOLLOW_UP, key)])
-                step.ops.append((FOLLOW_UP, key, values))
+                kind, key = FOLLOW_UP, rng.choice(candidates_fu)
             elif candidates_act:
-                ordinal = rng.choice(candidates_act)
-                if (ACTIVITY, ordinal) in chosen:
-                    continue
-                chosen.add((ACTIVITY, ordinal))
-                edit_count[(ACTIVITY, ordinal)] += 1
+                kind, key = ACTIVITY, rng.choice(candidates_act)
+            else:
+                break
+            if (kind, key) in chosen:
+                continue
+            chosen.add((kind, key))
+            edit_count[(kind, key)] += 1
+            edit = edit_count[(kind, key)]
+            if kind == FOLLOW_UP:
+                values = _follow_up_values(rng, key[1], edit)
+            else:
                 values = {
                     "status": rng.choice(("planned", "ongoing", "ongoing", "done")),
-                    "description": f"Läge {edit_count[(ACTIVITY, ordinal)]}: {_sentence(rng, 20)}",
+                    "description": f"Läge {edit}: {_sentence(rng, 20)}",
                 }
-                step.ops.append((ACTIVITY, ordinal, values))
+            step.ops.append((kind, key, values))
         if step.ops:
             steps.append(step)
-            done += len(step.ops)
     return steps
 
 

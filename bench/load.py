@@ -221,7 +221,9 @@ def _summary(latencies: dict, errors: list, elapsed: float) -> dict:
 
     def pct(values, q):
         values = sorted(values)
-        return round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 1) if values else None
+        return (
+            round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 1) if values else None
+        )
 
     return {
         "requests": len(every),

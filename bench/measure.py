@@ -12,12 +12,11 @@ from sqlalchemy import event, func, select
 from sqlalchemy_continuum import versioning_manager
 
 import intranet.matrix.routes as matrix_routes
+from bench.generate import PASSWORD
 from intranet.extensions import db
 from intranet.followups.services import record_follow_up
 from intranet.models import FollowUp, SubGoal, Transaction, User
 from intranet.versioning import acting_as
-
-from bench.generate import PASSWORD
 
 MATRIX_URL = "/matrix?plan=all&from_year=2012&to_year=2032"
 # After the last transaction of the synthetic history (which ends 2026-10-31).
@@ -254,7 +253,10 @@ def save_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
             if round_no >= 2:
                 timings[name].append(elapsed)
     on, off = statistics.median(timings["post_on"]), statistics.median(timings["post_off"])
-    s_on, s_off = statistics.median(timings["service_on"]), statistics.median(timings["service_off"])
+    s_on, s_off = (
+        statistics.median(timings["service_on"]),
+        statistics.median(timings["service_off"]),
+    )
     return {
         "save_versioned_ms": median_ms(timings["post_on"]),
         "save_unversioned_ms": median_ms(timings["post_off"]),

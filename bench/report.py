@@ -71,11 +71,18 @@ def render(results: dict) -> str:
                 continue
             verdict = "PASS" if value <= limit else "MISS"
             lines.append(f"| {label} | {value} | ≤ {limit} | {verdict} |")
+        counts = [
+            (
+                database["scales"][s].get("matrix_queries"),
+                database["scales"][s].get("as_of_queries"),
+            )
+            for s in scales
+        ]
+        shown = " ; ".join(f"{current} / {past}" for current, past in counts)
+        constant = "PASS" if len(set(counts)) == 1 else "MISS"
         lines.append(
-            f"| 1. Matrix SQL queries (current / as-of), at every scale | "
-            f"{' ; '.join(str(database['scales'][s].get('matrix_queries')) + ' / ' + str(database['scales'][s].get('as_of_queries')) for s in scales)}"
-            f" | constant | "
-            f"{'PASS' if len({(database['scales'][s].get('matrix_queries'), database['scales'][s].get('as_of_queries')) for s in scales}) == 1 else 'MISS'} |"
+            f"| 1. Matrix SQL queries (current / as-of), each scale | {shown} | constant | "
+            f"{constant} |"
         )
         load = top.get("load")
         if load:
@@ -84,7 +91,7 @@ def render(results: dict) -> str:
             ok = ok and load["matrix_only"]["errors"] == 0 and load["server_tracebacks"] == 0
             lines.append(
                 f"| 5. Load, {load['clients']} clients, {load['workers']} gunicorn workers, "
-                f"{load['duration_s']:g} s mixed: errors / \"database is locked\" | "
+                f'{load["duration_s"]:g} s mixed: errors / "database is locked" | '
                 f"{mixed['errors']} / {load['database_locked']} | 0 / 0 | "
                 f"{'PASS' if ok else 'MISS'} |"
             )
@@ -108,7 +115,9 @@ def render(results: dict) -> str:
                 a, b = _get(low, key), _get(high, key)
                 if a is None and b is None:
                     continue
-                growth = f"{b / a:.2f}×" if isinstance(a, int | float) and a and b is not None else "–"
+                growth = (
+                    f"{b / a:.2f}×" if isinstance(a, int | float) and a and b is not None else "–"
+                )
                 lines.append(f"| {label} | {_fmt(a)} | {_fmt(b)} | {growth} |")
             lines.append("")
     return "\n".join(lines)
