@@ -22,8 +22,10 @@ from bench.report import render
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def build(kind: str, name: str, scale: float, workdir: Path, edits: int | None = None) -> dict:
-    """A fresh database with the municipality at `scale`; returns its URL and figures."""
+def build(kind: str, name: str, scale: float, workdir: Path, shallow: bool = False) -> dict:
+    """A fresh database with the municipality at `scale`; returns its URL and figures.
+
+    `shallow` keeps the same current data but writes each record once (no edit history)."""
     url = fresh_database(kind, name, workdir)
     app = make_app(url)
     migrate(app)
@@ -31,7 +33,9 @@ def build(kind: str, name: str, scale: float, workdir: Path, edits: int | None =
     with app.app_context():
         town = generate.build_structure(scale)
         structure = time.perf_counter() - started
-        steps = generate.plan_history(town, scale, edits=edits)
+        steps = generate.plan_history(town, scale)
+        if shallow:
+            steps = generate.collapse_history(steps)
         generate.write_steps_bulk(steps)
         seconds = time.perf_counter() - started
         versions = generate.version_rows()
@@ -99,7 +103,7 @@ def run_database(kind: str, args, workdir: Path) -> dict:
         )
         shallow = None
         if scale == args.scale:
-            shallow = build(kind, f"bench_shallow_{tag}", scale, workdir, edits=0)
+            shallow = build(kind, f"bench_shallow_{tag}", scale, workdir, shallow=True)
             print(f"  shallow copy: {shallow['version_rows']} version rows", flush=True)
         result["scales"][str(scale)] = measure_scale(
             kind, built, args.repeats, args.duration, shallow, lambda m: print(m, flush=True)

@@ -292,6 +292,27 @@ def plan_history(town: Municipality, scale: float, seed: int = SEED, edits: int 
     return steps
 
 
+def collapse_history(steps: list[Step]) -> list[Step]:
+    """The same current data with a short history: every record created once, directly with
+    the values it ends up with, and no edits. Compared with the full steps this isolates the
+    cost of history depth (the pages render the same content)."""
+    final: dict = {}
+    for step in steps:
+        for kind, key, values in step.ops:
+            final.setdefault((kind, key), {}).update(values)
+    collapsed = []
+    seen: set = set()
+    for step in steps:
+        ops = []
+        for kind, key, _ in step.ops:
+            if (kind, key) not in seen:
+                seen.add((kind, key))
+                ops.append((kind, key, final[(kind, key)]))
+        if ops:
+            collapsed.append(Step(step.issued_at, step.user_id, step.note, ops))
+    return collapsed
+
+
 def write_steps_orm(steps: list[Step]) -> None:
     """Write the steps through the ORM and Continuum, one commit per step."""
     objects: dict = {}

@@ -160,6 +160,9 @@ def as_of_depth(shallow: Visitor, deep: Visitor, repeats: int) -> dict:
     url = f"{MATRIX_URL}&as_of={AS_OF}"
     short, long = alternate(repeats, lambda: shallow.get(url), lambda: deep.get(url))
     return {
+        # The same content on both sides (see generate.collapse_history): sizes should match.
+        "as_of_shallow_bytes": len(shallow.get(url)),
+        "as_of_deep_bytes": len(deep.get(url)),
         "as_of_shallow_ms": median_ms(short),
         "as_of_deep_ms": median_ms(long),
         "as_of_deep_vs_shallow": round(statistics.median(long) / statistics.median(short), 2),

@@ -86,3 +86,19 @@ def test_one_iteration_of_each_measurement(built):
         assert db.session.scalar(select(func.max(FollowUp.lock_version))) > 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_collapsed_history_ends_in_the_same_state_with_one_version_per_record(built):
+    (_, _, steps, _), _ = built
+
+    def replay(steps):
+        state: dict = {}
+        for step in steps:
+            for kind, key, values in step.ops:
+                state.setdefault((kind, key), {}).update(values)
+        return state
+
+    collapsed = generate.collapse_history(steps)
+    assert replay(collapsed) == replay(steps)
+    ops = [(kind, key) for step in collapsed for kind, key, _ in step.ops]
+    assert len(ops) == len(set(ops)) == len(replay(steps))
