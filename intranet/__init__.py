@@ -44,5 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     accounts.init_app(app)
     app.register_blueprint(plans.bp)
+    from intranet import reports, rounds
+
+    app.register_blueprint(rounds.bp)
+    reports.init_app(app)
     cli.init_app(app)
     return app

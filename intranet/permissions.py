@@ -26,7 +26,10 @@ def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
-    return can_edit_sub_goal(user, follow_up.sub_goal)
+    """As for the sub-goal; once the year's reporting round is closed, admins only."""
+    from intranet.rounds.services import can_report
+
+    return can_report(user, follow_up.sub_goal, follow_up.year)
 
 
 def require(allowed: bool) -> None:

@@ -47,7 +47,11 @@ ERROR_TEXTS = {
 
 def main_menu() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user, filtered by what they may open."""
-    items = [("plans.index", _l("Planer"))]
+    items = [
+        ("plans.index", _l("Planer")),
+        ("rounds.index", _l("Uppföljningsomgångar")),
+        ("reports.index", _l("Redovisningar")),
+    ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 
