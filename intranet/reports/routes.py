@@ -13,12 +13,12 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
-from intranet.permissions import require
+from intranet.permissions import can_edit_sub_goal, require
 from intranet.reports import charts, documents, exports, imports, services
 from intranet.reports.forms import CommentForm, ConfirmImportForm, ReportFilterForm, UploadForm
 from intranet.reports.queries import build_report
 from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
-from intranet.rounds.services import can_report, plan_sub_goals
+from intranet.rounds.services import plan_sub_goals
 from intranet.web import page_or_block
 
 bp = Blueprint("reports", __name__)
@@ -230,11 +230,12 @@ def round_export(round_id: int):
 
 
 def _may_import(reporting_round: ReportingRound) -> bool:
-    """Only users who may report for at least one of the round's sub-goals."""
+    """Only users responsible for at least one of the round's sub-goals. A closed round is
+    not a permission matter: the preview says that it is closed."""
     if current_user.role not in ("admin", "officer"):
         return False
     return any(
-        can_report(current_user, sub_goal, reporting_round.year)
+        can_edit_sub_goal(current_user, sub_goal)
         for sub_goal in plan_sub_goals(reporting_round.plan_id)
     )
 
