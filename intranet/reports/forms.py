@@ -50,3 +50,7 @@ class UploadForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     payload = HiddenField(validators=[InputRequired()])
+
+
+class PlanImportForm(UploadForm):
+    strategy_id = SelectField(_l("Strategi"), coerce=_optional_int, validate_choice=True)

@@ -13,9 +13,15 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
-from intranet.permissions import can_edit_sub_goal, require
-from intranet.reports import charts, documents, exports, imports, services
-from intranet.reports.forms import CommentForm, ConfirmImportForm, ReportFilterForm, UploadForm
+from intranet.permissions import can_edit_sub_goal, is_admin, require
+from intranet.reports import charts, documents, exports, imports, plan_import, services
+from intranet.reports.forms import (
+    CommentForm,
+    ConfirmImportForm,
+    PlanImportForm,
+    ReportFilterForm,
+    UploadForm,
+)
 from intranet.reports.queries import build_report
 from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from intranet.rounds.services import plan_sub_goals
@@ -240,8 +246,8 @@ def _may_import(reporting_round: ReportingRound) -> bool:
     )
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="round-import")
+def _serializer(purpose: str = "round-import") -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=purpose)
 
 
 def _render_import(reporting_round, form, preview=None, error=None, payload=None, status=200):
@@ -322,3 +328,80 @@ def round_import_confirm(round_id: int):
     db.session.commit()
     flash(_("%(n)s uppföljningar är sparade från Excelfilen.", n=len(preview.changes)), "success")
     return redirect(url_for("rounds.show", round_id=round_id))
+
+
+def _plan_import_form() -> PlanImportForm:
+    form = PlanImportForm()
+    form.strategy_id.choices = [(None, _("Ingen strategi")), *plan_import.strategy_choices()]
+    return form
+
+
+def _render_plan_import(form, preview=None, payload=None, status=200):
+    return page_or_block(
+        "reports/plan_import.html",
+        "import_area",
+        status,
+        form=form,
+        preview=preview,
+        confirm_form=ConfirmImportForm(payload=payload) if payload else None,
+    )
+
+
+@bp.get("/plans/import")
+@login_required
+def plan_import_form():
+    require(is_admin(current_user))
+    return _render_plan_import(_plan_import_form())
+
+
+@bp.get("/plans/import/template.xlsx")
+@login_required
+def plan_import_template():
+    return _download(plan_import.template_xlsx(), XLSX_MIMETYPE, "mall-ny-plan.xlsx")
+
+
+@bp.post("/plans/import")
+@login_required
+def plan_import_preview():
+    require(is_admin(current_user))
+    form = _plan_import_form()
+    if not form.validate_on_submit():
+        return _render_plan_import(form, status=422)
+    content = form.file.data.read(imports.MAX_UPLOAD_BYTES + 1)
+    try:
+        preview = plan_import.preview_plan_import(current_user, content, form.strategy_id.data)
+    except imports.UnreadableFile as error:
+        form.file.errors.append(str(error))
+        return _render_plan_import(form, status=422)
+    payload = None
+    if preview.ok:
+        payload = _serializer("plan-import").dumps(
+            {
+                "user": current_user.id,
+                "strategy": form.strategy_id.data,
+                "content": base64.b64encode(content).decode(),
+            }
+        )
+    return _render_plan_import(form, preview, payload, 200 if preview.ok else 422)
+
+
+@bp.post("/plans/import/confirm")
+@login_required
+def plan_import_confirm():
+    require(is_admin(current_user))
+    form = ConfirmImportForm()
+    try:
+        data = _serializer("plan-import").loads(form.payload.data or "")
+    except BadSignature:
+        abort(400)
+    if not form.validate_on_submit() or data.get("user") != current_user.id:
+        abort(400)
+    preview = plan_import.import_plan(
+        current_user, base64.b64decode(data["content"]), data.get("strategy")
+    )
+    if not preview.ok:
+        db.session.rollback()
+        return _render_plan_import(_plan_import_form(), preview, status=422)
+    db.session.commit()
+    flash(_("Planen är inläst."), "success")
+    return redirect(url_for("plans.show", plan_id=preview.plan.id))
