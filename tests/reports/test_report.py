@@ -13,7 +13,7 @@ from tests.reports.helpers import demo_plan, docx_text, social_board, transactio
 from tests.rounds.test_routes import switch_user
 
 
-def test_report_holds_every_sub_goal_and_the_covid_deviations(demo):
+def _report_holds_every_sub_goal_and_the_covid_deviations(demo):
     report = build_report(demo_plan().id, social_board().id)
     assert [s.code for s in report.sub_goals] == SEED_CODES
     assert report.period == "2018–2021"
@@ -25,7 +25,7 @@ def test_report_holds_every_sub_goal_and_the_covid_deviations(demo):
     assert any("covid" in (d.follow_up.deviation_text or "").lower() for d in deviations)
 
 
-def test_report_as_of_a_past_date_reads_the_history(demo):
+def _report_as_of_a_past_date_reads_the_history(demo):
     plan_id = demo_plan().id
     early = build_report(plan_id, year=None, as_of=date(2019, 6, 1))
     assert {f.year for s in early.sub_goals for f in s.follow_ups} == {2018}
@@ -33,8 +33,7 @@ def test_report_as_of_a_past_date_reads_the_history(demo):
     assert build_report(plan_id, as_of=date(2017, 1, 1)) is None
 
 
-def test_html_report_for_a_year(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _html_report_for_a_year(client, demo):
     plan, board = demo_plan(), social_board()
     response = client.get(f"/plans/{plan.id}/report?board_id={board.id}&year=2020")
     assert response.status_code == 200
@@ -49,8 +48,7 @@ def test_html_report_for_a_year(client, demo):
     assert "Spara kommentarerna" not in page
 
 
-def test_bad_report_date_is_explained(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _bad_report_date_is_explained(client, demo):
     plan = demo_plan()
     response = client.get(f"/plans/{plan.id}/report?as_of=igår")
     assert response.status_code == 422
@@ -60,8 +58,7 @@ def test_bad_report_date_is_explained(client, demo):
     assert "Planen fanns inte vid det datumet." in response.get_data(as_text=True)
 
 
-def test_docx_report_is_complete(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _docx_report_is_complete(client, demo):
     plan, board = demo_plan(), social_board()
     response = client.get(f"/plans/{plan.id}/report.docx?board_id={board.id}")
     assert response.status_code == 200
@@ -80,8 +77,7 @@ def test_docx_report_is_complete(client, demo):
 SOCIAL_BOARD_TEXT = "Social- och omsorgsnämnden"
 
 
-def test_pdf_report_has_text(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _pdf_report_has_text(client, demo):
     plan = demo_plan()
     response = client.get(f"/plans/{plan.id}/report.pdf?year=2021")
     assert response.status_code == 200
@@ -94,8 +90,7 @@ def test_pdf_report_has_text(client, demo):
     assert "Avslutande kommentarer" in text
 
 
-def test_officer_writes_closing_comments_in_one_transaction(client, demo):
-    client.login("officer", DEMO_PASSWORD)
+def _officer_writes_closing_comments_in_one_transaction(client, demo):
     plan, board = demo_plan(), social_board()
     page = client.get(f"/plans/{plan.id}/report?board_id={board.id}&year=2021").get_data(
         as_text=True
@@ -114,8 +109,7 @@ def test_officer_writes_closing_comments_in_one_transaction(client, demo):
     assert "Arbetet fortsätter 2022." in docx_text(page)
 
 
-def test_comments_refuse_personal_identity_numbers(client, demo):
-    client.login("officer", DEMO_PASSWORD)
+def _comments_refuse_personal_identity_numbers(client, demo):
     plan, board = demo_plan(), social_board()
     before = transactions()
     response = client.post_form(
@@ -128,10 +122,10 @@ def test_comments_refuse_personal_identity_numbers(client, demo):
     assert transactions() == before
 
 
-def test_only_the_boards_officers_and_admins_write_comments(client, demo, make):
+def _only_the_boards_officers_and_admins_write_comments(client, demo, make):
     plan, board = demo_plan(), social_board()
     data = {"board_id": board.id, "year": "", "text": "Nej"}
-    client.login(make.user("officer", boards=[make.board()]).username)
+    switch_user(client, make.user("officer", boards=[make.board()]).username)
     assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 403
     switch_user(client, make.user("auditor").username)
     assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 403
@@ -139,10 +133,38 @@ def test_only_the_boards_officers_and_admins_write_comments(client, demo, make):
     assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 302
 
 
-def test_plan_page_shows_accessible_charts(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _plan_page_shows_accessible_charts(client, demo):
     page = client.get(f"/plans/{demo_plan().id}").get_data(as_text=True)
     assert '<svg class="chart-svg" role="img"' in page
     assert '<title id="chart-per-year-title">Status per år</title>' in page
     assert "Visa som tabell" in page
     assert "<caption>Status per år</caption>" in page
+
+
+# Loading the demo data is the slow part, so each test below loads it once and checks
+# several things in turn.
+
+
+def test_report_content_now_and_as_of_a_past_date(demo):
+    _report_holds_every_sub_goal_and_the_covid_deviations(demo)
+    _report_as_of_a_past_date_reads_the_history(demo)
+
+
+def test_report_pages_for_readers(client, demo):
+    client.login("viewer", DEMO_PASSWORD)
+    _html_report_for_a_year(client, demo)
+    _bad_report_date_is_explained(client, demo)
+    _plan_page_shows_accessible_charts(client, demo)
+
+
+def test_report_files(client, demo):
+    client.login("viewer", DEMO_PASSWORD)
+    _docx_report_is_complete(client, demo)
+    _pdf_report_has_text(client, demo)
+
+
+def test_closing_comments(client, demo, make):
+    client.login("officer", DEMO_PASSWORD)
+    _officer_writes_closing_comments_in_one_transaction(client, demo)
+    _comments_refuse_personal_identity_numbers(client, demo)
+    _only_the_boards_officers_and_admins_write_comments(client, demo, make)

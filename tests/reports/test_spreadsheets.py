@@ -11,8 +11,9 @@ from intranet.reports.spreadsheets import Sheet, safe_cell, write_csv, write_xls
 from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.demo.test_loader import SEED_CODES
-from tests.reports.helpers import demo_plan, social_board, transactions
+from tests.reports.helpers import demo_plan, transactions
 from tests.rounds.test_routes import switch_user
+from tests.rounds.test_services import _round
 
 
 def test_cells_that_look_like_formulas_are_written_as_text():
@@ -23,8 +24,7 @@ def test_cells_that_look_like_formulas_are_written_as_text():
     assert write_csv(["a"], [["-2"]]).decode("utf-8-sig").splitlines()[1] == "'-2"
 
 
-def test_plan_xlsx_export_has_the_whole_plan(client, demo):
-    client.login("auditor", DEMO_PASSWORD)
+def _plan_xlsx_export_has_the_whole_plan(client, demo):
     response = client.get(f"/plans/{demo_plan().id}/export.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
@@ -38,8 +38,7 @@ def test_plan_xlsx_export_has_the_whole_plan(client, demo):
     assert any("covid" in (row[8] or "").lower() for row in deviations)
 
 
-def test_plan_csv_export(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
+def _plan_csv_export(client, demo):
     response = client.get(f"/plans/{demo_plan().id}/export.csv")
     text = response.data.decode("utf-8-sig")
     lines = text.splitlines()
@@ -83,8 +82,7 @@ def _row_of(sheet, code):
     raise AssertionError(code)
 
 
-def test_round_export_has_a_row_per_sub_goal_with_hidden_ids(client, open_round):
-    client.login("officer", DEMO_PASSWORD)
+def _round_export_has_a_row_per_sub_goal_with_hidden_ids(client, open_round):
     sheet = _export(client, open_round).worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     assert headers[:9] == [
@@ -103,8 +101,7 @@ def test_round_export_has_a_row_per_sub_goal_with_hidden_ids(client, open_round)
     assert all(row[3] == 2021 for row in sheet.iter_rows(min_row=2, values_only=True))
 
 
-def test_round_import_previews_then_writes_one_transaction(client, open_round):
-    client.login("officer", DEMO_PASSWORD)
+def _round_import_previews_then_writes_one_transaction(client, open_round):
     workbook = _export(client, open_round)
     sheet = workbook.worksheets[0]
     row = _row_of(sheet, "5.11")
@@ -144,8 +141,7 @@ def test_round_import_previews_then_writes_one_transaction(client, open_round):
     assert "har ändrats av någon annan" in response.get_data(as_text=True)
 
 
-def test_round_import_with_errors_writes_nothing(client, open_round):
-    client.login("officer", DEMO_PASSWORD)
+def _round_import_with_errors_writes_nothing(client, open_round):
     workbook = _export(client, open_round)
     sheet = workbook.worksheets[0]
     row = _row_of(sheet, "4.2")
@@ -169,8 +165,7 @@ def test_round_import_with_errors_writes_nothing(client, open_round):
     assert transactions() == before
 
 
-def test_import_refuses_other_files_and_closed_rounds(client, open_round):
-    client.login("officer", DEMO_PASSWORD)
+def _import_refuses_other_files_and_closed_rounds(client, open_round):
     response = client.post_form(
         f"/rounds/{open_round.id}/import",
         {"file": (io.BytesIO(b"inte en excelfil"), "data.csv")},
@@ -196,16 +191,38 @@ def test_import_refuses_other_files_and_closed_rounds(client, open_round):
     assert "Omgången är stängd" in response.get_data(as_text=True)
 
 
-def test_import_permissions(client, open_round, make):
+def test_import_permissions(client, make):
+    board = make.board()
+    sub_goal = make.sub_goal(boards=[board])
+    reporting_round = _round(sub_goal.plan, 2019)
+    url = f"/rounds/{reporting_round.id}/import"
     client.login(make.user("auditor").username)
-    assert client.get(f"/rounds/{open_round.id}/import").status_code == 403
-    assert client.post_form(f"/rounds/{open_round.id}/import").status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.post_form(url).status_code == 403
     switch_user(client, make.user("officer", boards=[make.board()]).username)
-    assert client.post_form(f"/rounds/{open_round.id}/import").status_code == 403
-    assert (
-        client.post_form(f"/rounds/{open_round.id}/import/confirm", {"payload": "x"}).status_code
-        == 403
-    )
-    switch_user(client, make.user("officer", boards=[social_board()]).username)
-    response = client.post_form(f"/rounds/{open_round.id}/import/confirm", {"payload": "forged"})
-    assert response.status_code == 400
+    assert client.post_form(url).status_code == 403
+    assert client.post_form(f"{url}/confirm", {"payload": "x"}).status_code == 403
+    switch_user(client, make.user("officer", boards=[board]).username)
+    assert client.get(url).status_code == 200
+    assert client.post_form(f"{url}/confirm", {"payload": "forged"}).status_code == 400
+
+
+# Loading the demo data is the slow part: each test below loads it once.
+
+
+def test_plan_exports(client, demo):
+    client.login("auditor", DEMO_PASSWORD)
+    _plan_xlsx_export_has_the_whole_plan(client, demo)
+    _plan_csv_export(client, demo)
+
+
+def test_round_workbook_round_trip(client, open_round):
+    client.login("officer", DEMO_PASSWORD)
+    _round_export_has_a_row_per_sub_goal_with_hidden_ids(client, open_round)
+    _round_import_previews_then_writes_one_transaction(client, open_round)
+
+
+def test_round_import_errors(client, open_round):
+    client.login("officer", DEMO_PASSWORD)
+    _round_import_with_errors_writes_nothing(client, open_round)
+    _import_refuses_other_files_and_closed_rounds(client, open_round)
