@@ -27,7 +27,7 @@ class UnreadableFile(Exception):
 
 
 @dataclass
-class ImportError_:
+class ImportProblem:
     row: int | None
     column: str | None
     message: str
@@ -61,7 +61,7 @@ class RowChange:
 @dataclass
 class ImportPreview:
     changes: list[RowChange] = field(default_factory=list)
-    errors: list[ImportError_] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +119,7 @@ def preview_round_import(
     preview = ImportPreview()
     if not reporting_round.is_open:
         preview.errors.append(
-            ImportError_(None, None, _("Omgången är stängd och kan inte ändras."))
+            ImportProblem(None, None, _("Omgången är stängd och kan inte ändras."))
         )
         return preview
     workbook = read_workbook(content)
@@ -131,7 +131,7 @@ def preview_round_import(
     first = next(rows, None)
     if first is None or [_text(v) for v in first[: len(headers)]] != headers:
         preview.errors.append(
-            ImportError_(
+            ImportProblem(
                 1, None, _("Kolumnerna stämmer inte med mallen. Utgå från en nedladdad fil.")
             )
         )
@@ -141,14 +141,14 @@ def preview_round_import(
     seen: set[int] = set()
     for number, raw in enumerate(rows, start=2):
         if number > MAX_ROWS:
-            preview.errors.append(ImportError_(number, None, _("För många rader.")))
+            preview.errors.append(ImportProblem(number, None, _("För många rader.")))
             break
         cells = dict(zip(ROUND_COLUMNS, list(raw) + [None] * len(ROUND_COLUMNS), strict=False))
         if all(_text(value) is None for value in cells.values()):
             continue
 
         def error(column, message, number=number):
-            preview.errors.append(ImportError_(number, header_names.get(column), message))
+            preview.errors.append(ImportProblem(number, header_names.get(column), message))
 
         sub_goal = db.session.get(SubGoal, _int(cells["sub_goal_id"]) or 0)
         if sub_goal is None or sub_goal.is_archived or sub_goal.plan.id != reporting_round.plan_id:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, Plan, Strategy, SubGoal, User
-from intranet.reports.imports import ImportError_, _int, _text, read_workbook
+from intranet.reports.imports import ImportProblem, _int, _text, read_workbook
 from intranet.reports.spreadsheets import Sheet, write_xlsx
 from intranet.versioning import set_change_note
 
@@ -78,7 +78,7 @@ class PlanPreview:
     focus_areas: list[FocusArea] = field(default_factory=list)
     sub_goals: list[SubGoal] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
-    errors: list[ImportError_] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,13 +88,13 @@ class PlanPreview:
 def _rows(workbook, key, preview):
     title, columns = SHEETS[key]
     if title not in workbook.sheetnames:
-        preview.errors.append(ImportError_(None, None, _("Bladet %(sheet)s saknas.", sheet=title)))
+        preview.errors.append(ImportProblem(None, None, _("Bladet %(sheet)s saknas.", sheet=title)))
         return []
     rows = workbook[title].iter_rows(values_only=True)
     headers = [_text(value) for value in (next(rows, None) or ())][: len(columns)]
     if headers != [header for _field, header in columns]:
         preview.errors.append(
-            ImportError_(1, None, _("%(sheet)s: kolumnerna stämmer inte med mallen.", sheet=title))
+            ImportProblem(1, None, _("%(sheet)s: kolumnerna stämmer inte med mallen.", sheet=title))
         )
         return []
     found = []
@@ -127,7 +127,7 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
         if column in fields:
             index = fields.index(column)
             place = f"{get_column_letter(index + 1)} ({columns[index][1]})"
-        preview.errors.append(ImportError_(number, place, f"{title}: {message}"))
+        preview.errors.append(ImportProblem(number, place, f"{title}: {message}"))
 
     def checked(key, number, obj, fallback_column):
         try:
