@@ -1,6 +1,6 @@
 """Rendering helpers shared by all blueprints, and the app-wide error pages."""
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, make_response, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +23,15 @@ def page_or_block(template: str, block: str, status: int = 200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_after_post(url: str):
+    """Post/redirect/get that also works for htmx: a swap target must not receive the page."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 ERROR_TITLES = {

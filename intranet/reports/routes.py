@@ -25,7 +25,7 @@ from intranet.reports.forms import (
 from intranet.reports.queries import build_report
 from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from intranet.rounds.services import plan_sub_goals
-from intranet.web import page_or_block
+from intranet.web import page_or_block, redirect_after_post
 
 bp = Blueprint("reports", __name__)
 
@@ -183,7 +183,7 @@ def save_comment(plan_id: int):
         else:
             db.session.commit()
             flash(_("De avslutande kommentarerna är sparade."), "success")
-            return redirect(
+            return redirect_after_post(
                 url_for("reports.report", plan_id=plan.id, board_id=board.id, year=year or "")
                 + "#closing-comments"
             )

@@ -1,6 +1,6 @@
 """Reporting rounds and the start page that shows what is left to report."""
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from intranet.models import Plan, ReportingRound
 from intranet.permissions import is_admin, require
 from intranet.rounds import services
 from intranet.rounds.forms import OpenRoundForm, RoundStateForm
-from intranet.web import page_or_block
+from intranet.web import page_or_block, redirect_after_post
 
 bp = Blueprint("rounds", __name__)
 
@@ -66,7 +66,7 @@ def create():
         else:
             db.session.commit()
             flash(_("Uppföljningsomgången är öppnad."), "success")
-            return redirect(url_for("rounds.show", round_id=reporting_round.id))
+            return redirect_after_post(url_for("rounds.show", round_id=reporting_round.id))
     return page_or_block(
         "rounds/index.html", "open_round_form", 422, rounds=services.all_rounds(), form=form
     )
@@ -110,7 +110,7 @@ def _set_open(round_id: int, is_open: bool):
         else:
             db.session.commit()
             flash(_("Omgången är öppnad igen.") if is_open else _("Omgången är stängd."), "success")
-            return redirect(url_for("rounds.show", round_id=round_id))
+            return redirect_after_post(url_for("rounds.show", round_id=round_id))
     return page_or_block(
         "rounds/round.html",
         "round_state_form",

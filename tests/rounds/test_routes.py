@@ -106,3 +106,11 @@ def test_officer_may_not_close_a_round(client, make):
     client.login(make.user("officer", boards=[make.board()]).username)
     assert client.post_form(f"/rounds/{reporting_round.id}/close").status_code == 403
     assert client.get("/rounds/999").status_code == 404
+
+
+def test_htmx_form_success_redirects_the_whole_page(client, make):
+    reporting_round = _round(make.plan(), 2019)
+    client.login(make.user("admin").username)
+    response = client.post_form(f"/rounds/{reporting_round.id}/close", htmx=True)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/rounds/{reporting_round.id}"
