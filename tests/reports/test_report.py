@@ -47,6 +47,10 @@ def _html_report_for_a_year(client, demo):
     # A viewer reads but does not write the closing comments.
     assert "Spara kommentarerna" not in page
 
+    page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01").get_data(as_text=True)
+    assert "Uppgifter per 2019-06-01" in page
+    assert "Yttre omständigheter (t.ex. pandemi)" not in page
+
 
 def _bad_report_date_is_explained(client, demo):
     plan = demo_plan()
@@ -145,20 +149,13 @@ def _plan_page_shows_accessible_charts(client, demo):
 # several things in turn.
 
 
-def test_report_content_now_and_as_of_a_past_date(demo):
+def test_report_content_pages_and_files(client, demo):
     _report_holds_every_sub_goal_and_the_covid_deviations(demo)
     _report_as_of_a_past_date_reads_the_history(demo)
-
-
-def test_report_pages_for_readers(client, demo):
     client.login("viewer", DEMO_PASSWORD)
     _html_report_for_a_year(client, demo)
     _bad_report_date_is_explained(client, demo)
     _plan_page_shows_accessible_charts(client, demo)
-
-
-def test_report_files(client, demo):
-    client.login("viewer", DEMO_PASSWORD)
     _docx_report_is_complete(client, demo)
     _pdf_report_has_text(client, demo)
 
