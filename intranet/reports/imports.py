@@ -81,7 +81,7 @@ def read_workbook(content: bytes):
         raise UnreadableFile(_("Filen kunde inte läsas som en Excelfil (.xlsx).")) from error
 
 
-def _text(value) -> str | None:
+def cell_text(value) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
@@ -98,7 +98,7 @@ def _lookup(labels: dict) -> dict[str, str]:
     return found
 
 
-def _int(value) -> int | None:
+def cell_int(value) -> int | None:
     if value is None or value == "":
         return None
     try:
@@ -129,7 +129,7 @@ def preview_round_import(
     header_names = {name: f"{letters[name]} ({headers[i]})" for i, name in enumerate(ROUND_COLUMNS)}
     rows = worksheet.iter_rows(values_only=True)
     first = next(rows, None)
-    if first is None or [_text(v) for v in first[: len(headers)]] != headers:
+    if first is None or [cell_text(v) for v in first[: len(headers)]] != headers:
         preview.errors.append(
             ImportProblem(
                 1, None, _("Kolumnerna stämmer inte med mallen. Utgå från en nedladdad fil.")
@@ -144,13 +144,13 @@ def preview_round_import(
             preview.errors.append(ImportProblem(number, None, _("För många rader.")))
             break
         cells = dict(zip(ROUND_COLUMNS, list(raw) + [None] * len(ROUND_COLUMNS), strict=False))
-        if all(_text(value) is None for value in cells.values()):
+        if all(cell_text(value) is None for value in cells.values()):
             continue
 
         def error(column, message, number=number):
             preview.errors.append(ImportProblem(number, header_names.get(column), message))
 
-        sub_goal = db.session.get(SubGoal, _int(cells["sub_goal_id"]) or 0)
+        sub_goal = db.session.get(SubGoal, cell_int(cells["sub_goal_id"]) or 0)
         if sub_goal is None or sub_goal.is_archived or sub_goal.plan.id != reporting_round.plan_id:
             error("code", _("Delmålet finns inte i planen. Ändra inte de dolda kolumnerna."))
             continue
@@ -158,7 +158,7 @@ def preview_round_import(
             error("code", _("Delmålet förekommer på flera rader."))
             continue
         seen.add(sub_goal.id)
-        if _int(cells["year"]) != reporting_round.year:
+        if cell_int(cells["year"]) != reporting_round.year:
             error("year", _("Året ska vara %(year)s.", year=reporting_round.year))
             continue
         if not can_report(user, sub_goal, reporting_round.year):
@@ -170,7 +170,7 @@ def preview_round_import(
                 FollowUp.sub_goal_id == sub_goal.id, FollowUp.year == reporting_round.year
             )
         )
-        exported_version = _int(cells["lock_version"])
+        exported_version = cell_int(cells["lock_version"])
         if (follow_up is None) != (exported_version is None) or (
             follow_up is not None and follow_up.lock_version != exported_version
         ):
@@ -185,16 +185,16 @@ def preview_round_import(
             continue
 
         values = {
-            "status": statuses.get((_text(cells["status"]) or "").casefold()),
-            "outcome": _text(cells["outcome"]),
+            "status": statuses.get((cell_text(cells["status"]) or "").casefold()),
+            "outcome": cell_text(cells["outcome"]),
             "deviation_reason": None,
-            "deviation_text": _text(cells["deviation_text"]),
-            "next_steps": _text(cells["next_steps"]),
+            "deviation_text": cell_text(cells["deviation_text"]),
+            "next_steps": cell_text(cells["next_steps"]),
         }
         if values["status"] is None:
             error("status", _("Välj en status i listan."))
             continue
-        reason_text = _text(cells["deviation_reason"])
+        reason_text = cell_text(cells["deviation_reason"])
         if reason_text:
             values["deviation_reason"] = reasons.get(reason_text.casefold())
             if values["deviation_reason"] is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, Plan, Strategy, SubGoal, User
-from intranet.reports.imports import ImportProblem, _int, _text, read_workbook
+from intranet.reports.imports import ImportProblem, cell_int, cell_text, read_workbook
 from intranet.reports.spreadsheets import Sheet, write_xlsx
 from intranet.versioning import set_change_note
 
@@ -91,7 +91,7 @@ def _rows(workbook, key, preview):
         preview.errors.append(ImportProblem(None, None, _("Bladet %(sheet)s saknas.", sheet=title)))
         return []
     rows = workbook[title].iter_rows(values_only=True)
-    headers = [_text(value) for value in (next(rows, None) or ())][: len(columns)]
+    headers = [cell_text(value) for value in (next(rows, None) or ())][: len(columns)]
     if headers != [header for _field, header in columns]:
         preview.errors.append(
             ImportProblem(1, None, _("%(sheet)s: kolumnerna stämmer inte med mallen.", sheet=title))
@@ -102,7 +102,7 @@ def _rows(workbook, key, preview):
         values = dict(
             zip([f for f, _h in columns], list(raw) + [None] * len(columns), strict=False)
         )
-        if any(_text(value) is not None for value in values.values()):
+        if any(cell_text(value) is not None for value in values.values()):
             found.append((number, values))
     return found
 
@@ -148,10 +148,10 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
         return preview
     number, values = plan_rows[0]
     plan = Plan(
-        title=_text(values["title"]),
-        start_year=_int(values["start_year"]),
-        end_year=_int(values["end_year"]),
-        description=_text(values["description"]),
+        title=cell_text(values["title"]),
+        start_year=cell_int(values["start_year"]),
+        end_year=cell_int(values["end_year"]),
+        description=cell_text(values["description"]),
         status="draft",
         strategy_id=strategy_id,
     )
@@ -162,7 +162,9 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     areas: dict[str, FocusArea] = {}
     for number, values in sheets["focus_areas"]:
         # Linked in memory only: nothing here is in the session until the import is confirmed.
-        area = FocusArea(number=_text(values["number"]), title=_text(values["title"]), plan=plan)
+        area = FocusArea(
+            number=cell_text(values["number"]), title=cell_text(values["title"]), plan=plan
+        )
         if not checked("focus_areas", number, area, "number"):
             plan.focus_areas.remove(area)
             continue
@@ -179,7 +181,7 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     }
     codes: dict[str, SubGoal] = {}
     for number, values in sheets["sub_goals"]:
-        area = areas.get(_text(values["focus_area"]) or "")
+        area = areas.get(cell_text(values["focus_area"]) or "")
         if area is None:
             error(
                 "sub_goals",
@@ -189,9 +191,9 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
             )
             continue
         sub_goal = SubGoal(
-            code=_text(values["code"]),
-            title=_text(values["title"]),
-            description=_text(values["description"]),
+            code=cell_text(values["code"]),
+            title=cell_text(values["title"]),
+            description=cell_text(values["description"]),
             focus_area=area,
         )
         if not checked("sub_goals", number, sub_goal, "code") or sub_goal.code in codes:
@@ -205,7 +207,7 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
             area.sub_goals.remove(sub_goal)
             continue
         names = [
-            name.strip() for name in (_text(values["boards"]) or "").split(",") if name.strip()
+            name.strip() for name in (cell_text(values["boards"]) or "").split(",") if name.strip()
         ]
         unknown = [name for name in names if name.casefold() not in boards]
         if not names or unknown:
@@ -224,16 +226,16 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
         preview.sub_goals.append(sub_goal)
 
     for number, values in sheets["activities"]:
-        sub_goal = codes.get(_text(values["sub_goal"]) or "")
+        sub_goal = codes.get(cell_text(values["sub_goal"]) or "")
         if sub_goal is None:
             error("activities", number, "sub_goal", _("Delmålet finns inte på bladet Delmål."))
             continue
         activity = Activity(
-            title=_text(values["title"]),
-            description=_text(values["description"]),
-            planned_from_year=_int(values["planned_from_year"]),
-            planned_to_year=_int(values["planned_to_year"]),
-            responsible_unit=_text(values["responsible_unit"]),
+            title=cell_text(values["title"]),
+            description=cell_text(values["description"]),
+            planned_from_year=cell_int(values["planned_from_year"]),
+            planned_to_year=cell_int(values["planned_to_year"]),
+            responsible_unit=cell_text(values["responsible_unit"]),
             status="planned",
         )
         activity.sub_goal = sub_goal

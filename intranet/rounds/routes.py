@@ -1,5 +1,7 @@
 """Reporting rounds and the start page that shows what is left to report."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,6 +25,7 @@ def start_page():
         "content",
         pending=services.pending_for(current_user),
         open_rounds=services.open_rounds(),
+        today=date.today(),
     )
 
 

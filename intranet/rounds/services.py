@@ -108,6 +108,7 @@ class BoardCompleteness:
     board_name: str
     reported: int
     total: int
+    missing: list[str]
 
     @property
     def percent(self) -> int:
@@ -122,9 +123,14 @@ def completeness(reporting_round: ReportingRound) -> list[BoardCompleteness]:
     per_board: dict[int, BoardCompleteness] = {}
     for sub_goal in plan_sub_goals(reporting_round.plan_id):
         for board in sub_goal.boards:
-            entry = per_board.setdefault(board.id, BoardCompleteness(board.id, board.name, 0, 0))
+            entry = per_board.setdefault(
+                board.id, BoardCompleteness(board.id, board.name, 0, 0, [])
+            )
             entry.total += 1
-            entry.reported += sub_goal.id in reported
+            if sub_goal.id in reported:
+                entry.reported += 1
+            else:
+                entry.missing.append(sub_goal.code)
     return sorted(per_board.values(), key=lambda entry: entry.board_name)
 
 

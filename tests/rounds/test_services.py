@@ -45,10 +45,10 @@ def setting(make):
 
 def test_completeness_counts_reported_sub_goals_per_board(setting):
     figures = {
-        c.board_name: (c.reported, c.total, c.percent)
+        c.board_name: (c.reported, c.total, c.percent, c.missing)
         for c in services.completeness(setting["round"])
     }
-    assert figures == {"Nämnd A": (1, 2, 50), "Nämnd B": (1, 2, 50)}
+    assert figures == {"Nämnd A": (1, 2, 50, ["1.2"]), "Nämnd B": (1, 2, 50, ["1.3"])}
 
 
 def test_pending_lists_unreported_sub_goals_of_the_officers_boards(setting, make):
