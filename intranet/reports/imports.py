@@ -18,7 +18,10 @@ from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRoun
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
 from intranet.rounds.services import can_report
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# The confirmation form carries the file back base64-encoded in a form field, and Flask
+# refuses form fields over MAX_FORM_MEMORY_SIZE (500 kB by default): 350 kB stays below.
+# A round's workbook is typically 10-50 kB.
+MAX_UPLOAD_BYTES = 350_000
 MAX_ROWS = 2000
 
 
@@ -70,7 +73,9 @@ class ImportPreview:
 
 def read_workbook(content: bytes):
     if len(content) > MAX_UPLOAD_BYTES:
-        raise UnreadableFile(_("Filen är för stor (högst 2 MB)."))
+        raise UnreadableFile(
+            _("Filen är för stor (högst 350 kB). Ta bort bilder och tomma blad och försök igen.")
+        )
     if not content.startswith(b"PK"):
         raise UnreadableFile(
             _("Filen är inte en Excelfil (.xlsx). Spara den som .xlsx och försök igen.")

@@ -100,3 +100,14 @@ def test_only_admins_import_plans(client, make):
     assert client.post_form("/plans/import").status_code == 403
     switch_user(client, make.user("auditor").username)
     assert client.post_form("/plans/import/confirm", {"payload": "x"}).status_code == 403
+
+
+def test_oversized_upload_is_refused_with_a_message(client, make):
+    client.login(make.user("admin").username)
+    response = client.post_form(
+        "/plans/import",
+        {"file": (io.BytesIO(b"PK" + b"0" * 400_000), "plan.xlsx"), "strategy_id": "None"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Filen är för stor (högst 350 kB)" in response.get_data(as_text=True)
