@@ -115,3 +115,19 @@ def test_htmx_form_success_redirects_the_whole_page(client, make):
     response = client.post_form(f"/rounds/{reporting_round.id}/close", htmx=True)
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == f"/rounds/{reporting_round.id}"
+
+
+def test_closed_round_locks_follow_up_editing_for_officers_not_admins(client, make):
+    board = make.board()
+    sub_goal = make.sub_goal(boards=[board])
+    make.follow_up(sub_goal=sub_goal, year=2019, status="ongoing")
+    _round(sub_goal.plan, 2019, is_open=False)
+    client.login(make.user("officer", boards=[board]).username)
+    assert client.get(f"/sub-goals/{sub_goal.id}/follow-ups/2019/edit").status_code == 403
+    assert client.get(f"/sub-goals/{sub_goal.id}/follow-ups/2020/edit").status_code == 200
+    response = client.post_form(
+        f"/sub-goals/{sub_goal.id}/follow-ups/2019/edit", {"status": "done", "lock_version": "1"}
+    )
+    assert response.status_code == 403
+    switch_user(client, make.user("admin").username)
+    assert client.get(f"/sub-goals/{sub_goal.id}/follow-ups/2019/edit").status_code == 200
