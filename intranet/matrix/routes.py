@@ -7,7 +7,7 @@ from intranet.history.asof import transaction_at
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.matrix.sources import source
-from intranet.models import DEVIATION_REASONS, STATUSES
+from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
 from intranet.web import page_or_block
 
 bp = Blueprint("matrix", __name__)
@@ -51,5 +51,6 @@ def show():
         refresh_choices=REFRESH_CHOICES,
         choices=_choices(options, filters),
         here=url_for("matrix.show", **filters.query_args()),
+        locked_years=ReportingRound.closed_years(),
         read_only=filters.meeting or filters.as_of is not None,
     )

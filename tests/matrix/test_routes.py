@@ -244,3 +244,20 @@ def test_matrix_as_of_uses_a_constant_number_of_queries(officer_client):
     with count_queries() as large:
         officer_client.get("/matrix?as_of=2022-12-31T23:00")
     assert len(large) == len(small)
+
+
+def test_closed_round_locks_cells_for_officers(officer_client, make):
+    from datetime import date
+
+    from intranet.models import ReportingRound
+
+    with acting_as(None, "test"):
+        db.session.add(
+            ReportingRound(plan=_plan_2018(), year=2021, deadline=date(2022, 2, 28), is_open=False)
+        )
+        db.session.commit()
+    page = officer_client.get("/matrix").get_data(as_text=True)
+    five_one = _sub_goal("5.1").id
+    assert f'id="edit-{five_one}-2020"' in page
+    assert f'id="edit-{five_one}-2021"' not in page
+    assert page.count("Omgången är stängd") == 16
