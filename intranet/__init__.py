@@ -37,12 +37,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
-    from intranet import accounts, cli, database, i18n, plans, web
+    from intranet import accounts, admin, cli, database, i18n, operations, plans, security, web
 
     database.init_app(app)
+    security.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
     accounts.init_app(app)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
+    operations.init_app(app)
     return app

@@ -1,12 +1,12 @@
 """Rendering helpers shared by all blueprints, and the app-wide error pages."""
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from intranet.permissions import template_helpers
+from intranet.permissions import is_admin, template_helpers
 
 
 def wants_fragment() -> bool:
@@ -47,11 +47,13 @@ ERROR_TEXTS = {
 
 def main_menu() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user, filtered by what they may open."""
-    items = [("plans.index", _l("Planer"))]
+    items = [("plans.index", _l("Planer")), ("admin.users", _l("Användare"))]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 
 def _menu_allows(endpoint: str) -> bool:
+    if endpoint.startswith("admin."):
+        return is_admin(current_user)
     return current_user.is_authenticated
 
 
@@ -90,5 +92,12 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
+    from intranet.security import current_request_id
+
     code = getattr(error, "code", 500) or 500
-    return render_template("errors/error.html", code=code), code
+    if code >= 500:
+        # Flask has logged the stack trace already; this line ties it to what the user saw.
+        current_app.logger.error(
+            "Error page %s shown for %s %s", code, request.method, request.path
+        )
+    return render_template("errors/error.html", code=code, request_id=current_request_id()), code
