@@ -8,6 +8,7 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,6 +23,16 @@ except ImportError:  # pragma: no cover - older WTForms
 
 
 from intranet.password_policy import MIN_PASSWORD_LENGTH
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says so in plain Swedish."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Välj en av rollerna i listan.")) from None
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,7 +52,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("Ange personens namn.")), Length(max=200)],
         render_kw={"autocomplete": "off"},
     )
-    role = SelectField(
+    role = ChoiceField(
         _l("Roll"),
         choices=_role_choices(),
         validate_choice=True,
@@ -56,7 +67,6 @@ class UserForm(FlaskForm):
     def __init__(self, *args, board_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = _role_choices()
-        self.role.pre_validate_message = _l("Välj en av rollerna i listan.")
         self.boards.choices = [_choice(board.id, board.name) for board in board_choices]
 
 
