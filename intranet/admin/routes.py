@@ -59,7 +59,7 @@ def users():
         "admin/users.html",
         "user_list",
         users=queries.users(status),
-        status=status,
+        status_filter=status,
         confirm_form=ConfirmForm(),
     )
 

@@ -44,7 +44,9 @@ def test_admin_creates_a_user_with_boards(client, make):
     transaction = db.session.get(Transaction, _versions(user.id)[0].transaction_id)
     assert transaction.user_id == admin.id
     assert transaction.note == "Ny handläggare"
-    listing = client.get("/admin/users").get_data(as_text=True)
+    listing_response = client.get("/admin/users")
+    assert listing_response.status_code == 200
+    listing = listing_response.get_data(as_text=True)
     assert "Kalle Karlsson" in listing and board.name in listing
 
 

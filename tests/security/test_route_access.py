@@ -1,0 +1,135 @@
+"""Every route, every role: the expected status is written down here, so a new route
+without a rule fails the suite.
+
+To add a route: one entry in EXPECTED per (endpoint, method), built with the helpers
+below; URL arguments come from WORLD_ARGS (add a key if a route needs a new one) and
+POST bodies from FORM_DATA (a CSRF token is always added).
+"""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+ROLES = ("anonymous", "viewer", "auditor", "officer_a", "officer_b", "admin")
+LOGIN = "to sign-in"  # a redirect to the sign-in page
+
+
+def every(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=LOGIN):
+    return every(status) | {"anonymous": anonymous}
+
+
+def admin_only(status):
+    return signed_in(403) | {"admin": status}
+
+
+EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
+    ("static", "GET"): every(200),
+    ("accounts.login", "GET"): signed_in(302, anonymous=200),
+    # Empty sign-in form: explained (422) for the anonymous, a redirect for the signed-in.
+    ("accounts.login", "POST"): signed_in(302, anonymous=422),
+    ("accounts.logout", "POST"): signed_in(302),
+    ("accounts.set_language", "POST"): every(302),
+    ("plans.home", "GET"): signed_in(302),
+    ("plans.index", "GET"): signed_in(200),
+    ("plans.show", "GET"): signed_in(200),
+    ("plans.sub_goal", "GET"): signed_in(200),
+    ("admin.users", "GET"): admin_only(200),
+    ("admin.new_user", "GET"): admin_only(200),
+    ("admin.new_user", "POST"): admin_only(422),
+    ("admin.edit_user", "GET"): admin_only(200),
+    ("admin.edit_user", "POST"): admin_only(422),
+    ("admin.reset_password", "GET"): admin_only(200),
+    ("admin.reset_password", "POST"): admin_only(422),
+    ("admin.deactivate_user", "POST"): admin_only(302),
+    ("admin.reactivate_user", "POST"): admin_only(302),
+}
+
+FORM_DATA = {
+    ("accounts.set_language", "POST"): {"language": "sv", "next": "/plans"},
+}
+
+
+@pytest.fixture
+def world(make):
+    """Two boards; a sub-goal of board A with a follow-up; one user of each role."""
+    board_a, board_b = make.board(), make.board()
+    sub_goal = make.sub_goal(boards=[board_a])
+    follow_up = make.follow_up(sub_goal=sub_goal)
+    users = {
+        "viewer": make.user("viewer"),
+        "auditor": make.user("auditor"),
+        "officer_a": make.user("officer", boards=[board_a]),
+        "officer_b": make.user("officer", boards=[board_b]),
+        "admin": make.user("admin"),
+    }
+    someone = make.user("viewer")
+    args = {
+        "filename": "app.css",
+        "plan_id": sub_goal.plan.id,
+        "sub_goal_id": sub_goal.id,
+        "follow_up_id": follow_up.id,
+        "year": follow_up.year,
+        "board_id": board_a.id,
+        "user_id": someone.id,
+    }
+    return {"users": {role: user.username for role, user in users.items()}, "args": args}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_a_rule(app):
+    routes = {(rule.endpoint, method) for rule, method in _routes(app)}
+    missing = sorted(routes - EXPECTED.keys())
+    assert not missing, f"routes without an access rule in EXPECTED: {missing}"
+    stale = sorted(EXPECTED.keys() - routes)
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def _url(app, endpoint, args):
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: args[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(EXPECTED))
+def test_route_access_for_every_role(app, world, endpoint, method):
+    url = _url(app, endpoint, world["args"])
+    failures = []
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            client.login(world["users"][role], PASSWORD)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data = dict(FORM_DATA.get((endpoint, method), {}))
+            response = client.post_form(url, data)
+        response.close()
+        expected = EXPECTED[(endpoint, method)][role]
+        if expected == LOGIN:
+            ok = response.status_code == 302 and "/login" in response.location
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(f"{role}: expected {expected}, got {response.status_code}")
+    assert not failures, f"{method} {url}: " + "; ".join(failures)
+
+
+def test_state_changing_routes_refuse_requests_without_csrf(app, world):
+    client = app.test_client()
+    client.login(world["users"]["admin"], PASSWORD)
+    for (endpoint, method), _expected in EXPECTED.items():
+        if method != "POST":
+            continue
+        response = client.post(_url(app, endpoint, world["args"]), data={})
+        assert response.status_code == 400, endpoint
