@@ -4,7 +4,8 @@ import logging
 import re
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,6 +40,23 @@ def _assign_request_id() -> None:
     g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` limited to what every database's integer key can hold: a larger
+    number is a 404 like any id that does not exist, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_nul_characters() -> None:
+    # PostgreSQL cannot store NUL in text and no form has a use for it: refuse it
+    # up front with the 400 page, rather than fail in the database with a 500.
+    values = [*request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def _secure_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -68,6 +86,9 @@ class RequestIdFilter(logging.Filter):
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: rules take their converters when added.
+    app.url_map.converters["int"] = DatabaseInteger
     app.before_request(_assign_request_id)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_secure_headers)
     app.logger.addFilter(RequestIdFilter())

@@ -101,28 +101,39 @@ def _url(app, endpoint, args):
         return url_for(endpoint, **{name: args[name] for name in rule.arguments})
 
 
-@pytest.mark.parametrize(("endpoint", "method"), sorted(EXPECTED))
-def test_route_access_for_every_role(app, world, endpoint, method):
-    url = _url(app, endpoint, world["args"])
-    failures = []
+def _walk_order(key):
+    # Reads first, then changes; signing out (which ends the sessions) last of all.
+    endpoint, method = key
+    return (endpoint == "accounts.logout", method != "GET", endpoint, method)
+
+
+def test_every_route_for_every_role(app, world):
+    """One world and one signed-in browser per role, walked over every route."""
+    browsers = {}
     for role in ROLES:
-        client = app.test_client()
+        browsers[role] = app.test_client()
         if role != "anonymous":
-            client.login(world["users"][role], PASSWORD)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            data = dict(FORM_DATA.get((endpoint, method), {}))
-            response = client.post_form(url, data)
-        response.close()
-        expected = EXPECTED[(endpoint, method)][role]
-        if expected == LOGIN:
-            ok = response.status_code == 302 and "/login" in response.location
-        else:
-            ok = response.status_code == expected
-        if not ok:
-            failures.append(f"{role}: expected {expected}, got {response.status_code}")
-    assert not failures, f"{method} {url}: " + "; ".join(failures)
+            browsers[role].login(world["users"][role], PASSWORD)
+    failures = []
+    for endpoint, method in sorted(EXPECTED, key=_walk_order):
+        url = _url(app, endpoint, world["args"])
+        for role in ROLES:
+            browser = browsers[role]
+            if method == "GET":
+                response = browser.get(url)
+            else:
+                response = browser.post_form(url, dict(FORM_DATA.get((endpoint, method), {})))
+            response.close()
+            expected = EXPECTED[(endpoint, method)][role]
+            if expected == LOGIN:
+                ok = response.status_code == 302 and "/login" in response.location
+            else:
+                ok = response.status_code == expected
+            if not ok:
+                failures.append(
+                    f"{method} {url} as {role}: expected {expected}, got {response.status_code}"
+                )
+    assert not failures, "\n".join(failures)
 
 
 def test_state_changing_routes_refuse_requests_without_csrf(app, world):
