@@ -33,18 +33,26 @@ def directory_accepts(username: str, password: str) -> bool:
     ldap3 = _ldap3()
     config = current_app.config
     bind_name = config["LDAP_USER_DN_TEMPLATE"].format(username=ldap3.utils.dn.escape_rdn(username))
-    server = ldap3.Server(config["LDAP_URL"], connect_timeout=config.get("LDAP_TIMEOUT", 5))
-    connection = ldap3.Connection(
-        server,
-        user=bind_name,
-        password=password,
-        receive_timeout=config.get("LDAP_TIMEOUT", 5),
-        raise_exceptions=False,
-    )
+    timeout = config.get("LDAP_TIMEOUT", 5)
+    connection = None
     try:
+        # ldap3 wants no trailing slash, which ldap:// URLs often carry.
+        server = ldap3.Server(config["LDAP_URL"].rstrip("/"), connect_timeout=timeout)
+        connection = ldap3.Connection(
+            server,
+            user=bind_name,
+            password=password,
+            receive_timeout=timeout,
+            raise_exceptions=False,
+        )
         return bool(connection.bind())
     except ldap3.core.exceptions.LDAPException:
+        # Logged, not shown: local passwords keep working while the directory is away.
         current_app.logger.warning("Directory sign-in failed: the directory did not answer")
         return False
     finally:
-        connection.unbind()
+        if connection is not None:
+            connection.unbind()
+            # ldap3 2.9 leaves the socket of a failed connect open.
+            if connection.socket is not None:
+                connection.socket.close()
