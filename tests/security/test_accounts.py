@@ -187,3 +187,17 @@ def test_admin_forms_refuse_identity_numbers(client, make, form):
     assert "person- eller samordningsnummer" in page
     db.session.expire_all()
     assert db.session.scalar(select(func.count(User.id)).where(User.display_name == name)) == 0
+
+
+def test_change_notes_refuse_identity_numbers(client, make):
+    admin = make.user("admin")
+    viewer = make.user("viewer")
+    client.login(admin.username)
+    transactions = db.session.scalar(select(func.count(Transaction.id)))
+    response = client.post_form(
+        f"/admin/users/{viewer.id}/edit",
+        {"display_name": "Ny", "role": "viewer", "note": f"Begärt av {IDENTITY_NUMBER}"},
+    )
+    assert response.status_code == 422
+    assert 'id="note-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Transaction.id))) == transactions
