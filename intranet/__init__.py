@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
-    from intranet import accounts, cli, database, i18n, plans, web
+    from intranet import accounts, cli, database, history, i18n, plans, web
 
     database.init_app(app)
     web.init_app(app)
@@ -45,4 +45,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.init_app(app)
     app.register_blueprint(plans.bp)
     cli.init_app(app)
+    history.init_app(app)
     return app

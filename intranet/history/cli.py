@@ -1,0 +1,31 @@
+"""`flask audit verify`: recompute the history's hash chain."""
+
+import click
+from flask import Flask
+
+from intranet.extensions import db
+from intranet.history.chain import verify_chain
+
+
+@click.group("audit")
+def audit_group():
+    """Integrity of the history."""
+
+
+@audit_group.command("verify")
+def verify_command():
+    """Recompute the hash chain; name the first transaction that does not match."""
+    result = verify_chain(db.session.connection())
+    db.session.rollback()
+    if not result.ok:
+        click.echo(
+            f"FAILED: transaction {result.first_bad_id} does not match the chain "
+            f"({result.reason}); {result.count - 1} transactions before it verified.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"OK: {result.count} transactions verified.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(audit_group)

@@ -1,0 +1,84 @@
+"""Tamper evidence: a hash chain over every transaction and its version rows."""
+
+from sqlalchemy import select, text, update
+from sqlalchemy_continuum import version_class
+
+from intranet.extensions import db
+from intranet.history.chain import verify_chain
+from intranet.models import FollowUp, SubGoal, Transaction
+
+
+def _verify():
+    result = verify_chain(db.session.connection())
+    db.session.rollback()
+    return result
+
+
+def test_every_transaction_is_chained_in_the_same_commit(make):
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.commit()
+    hashes = db.session.scalars(select(Transaction.chain_hash).order_by(Transaction.id)).all()
+    assert hashes and all(hashes)
+    assert len(set(hashes)) == len(hashes)
+    assert _verify().ok
+
+
+def test_verify_passes_on_demo_data_and_names_a_tampered_transaction(app, demo):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    count = db.session.query(Transaction).count()
+    assert f"OK: {count} transactions verified" in result.output
+
+    # Someone edits a history row behind the application's back.
+    FollowUpVersion = version_class(FollowUp)
+    victim = db.session.execute(
+        select(FollowUpVersion.id, FollowUpVersion.transaction_id)
+        .where(FollowUpVersion.status == "ongoing")
+        .order_by(FollowUpVersion.transaction_id)
+    ).first()
+    db.session.execute(
+        update(FollowUpVersion.__table__)
+        .where(FollowUpVersion.__table__.c.id == victim.id)
+        .where(FollowUpVersion.__table__.c.transaction_id == victim.transaction_id)
+        .values(status="done")
+    )
+    db.session.commit()
+
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"transaction {victim.transaction_id} does not match" in result.output
+
+
+def test_changing_a_transaction_note_or_deleting_a_version_row_breaks_the_chain(make):
+    sub_goal = make.sub_goal()
+    first = db.session.scalar(select(Transaction.id).order_by(Transaction.id.desc()))
+    sub_goal.title = "Ny titel"
+    db.session.commit()
+    assert _verify().ok
+
+    db.session.execute(text("UPDATE \"transaction\" SET note = 'x' WHERE id = :id"), {"id": first})
+    db.session.commit()
+    assert _verify().first_bad_id == first
+
+    db.session.execute(
+        text("UPDATE \"transaction\" SET note = 'test data' WHERE id = :id"), {"id": first}
+    )
+    db.session.commit()
+    assert _verify().ok
+    SubGoalVersion = version_class(SubGoal)
+    last = db.session.scalar(select(Transaction.id).order_by(Transaction.id.desc()))
+    db.session.execute(
+        SubGoalVersion.__table__.delete().where(SubGoalVersion.__table__.c.transaction_id == last)
+    )
+    db.session.commit()
+    assert _verify().first_bad_id == last
+
+
+def test_later_validity_bookkeeping_does_not_break_the_chain(make):
+    follow_up = make.follow_up()
+    for status in ("done", "ongoing", "done"):
+        follow_up.status = status
+        db.session.commit()
+    assert _verify().ok
