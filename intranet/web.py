@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from intranet.permissions import template_helpers
+from intranet.permissions import can_read_audit_log, template_helpers
 
 
 def wants_fragment() -> bool:
@@ -47,11 +47,16 @@ ERROR_TEXTS = {
 
 def main_menu() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user, filtered by what they may open."""
-    items = [("plans.index", _l("Planer"))]
+    items = [
+        ("plans.index", _l("Planer")),
+        ("history.audit", _l("Granskningslogg")),
+    ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 
 def _menu_allows(endpoint: str) -> bool:
+    if endpoint == "history.audit":
+        return can_read_audit_log(current_user)
     return current_user.is_authenticated
 
 

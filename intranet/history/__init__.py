@@ -8,3 +8,6 @@ def init_app(app: Flask) -> None:
     from intranet.history import chain, cli  # noqa: F401  (chain registers its listeners)
 
     cli.init_app(app)
+    from intranet.history.routes import bp
+
+    app.register_blueprint(bp)
