@@ -13,8 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
-from intranet.history import queries, records, services
-from intranet.models import Transaction
+from intranet.history import asof, queries, records, services
+from intranet.models import TAG_KINDS, Transaction
 from intranet.permissions import (
     can_archive,
     can_read_audit_log,
@@ -284,4 +284,57 @@ def audit_csv():
         buffer.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _moment_context(value: str):
+    """The parsed moment and its transaction, or an error message for the banner."""
+    try:
+        moment = asof.parse_as_of(value)
+    except asof.BadMoment as bad:
+        return None, None, str(bad.args[0])
+    transaction_id = asof.transaction_at(moment.utc)
+    if transaction_id is None:
+        return moment, None, str(_l("Det finns ingen historik så långt tillbaka."))
+    return moment, db.session.get(Transaction, transaction_id), None
+
+
+def plan_as_of_page(plan_id: int, value: str):
+    """The plan page as it stood at `value` (see asof.parse_as_of), read-only."""
+    require(can_read_history(current_user))
+    moment, transaction, error = _moment_context(value)
+    plan = asof.plan_as_of(plan_id, transaction.id) if transaction else None
+    if plan is None and error is None:
+        error = str(_l("Planen fanns inte vid den tidpunkten."))
+    return page_or_block(
+        "history/plan_as_of.html",
+        "content",
+        status=400 if error else 200,
+        plan=plan,
+        plan_id=plan_id,
+        moment=moment,
+        as_of_value=value,
+        transaction=transaction,
+        error=error,
+    )
+
+
+def sub_goal_as_of_page(sub_goal_id: int, value: str):
+    """The sub-goal page as it stood at `value`, read-only."""
+    require(can_read_history(current_user))
+    moment, transaction, error = _moment_context(value)
+    page = asof.sub_goal_as_of(sub_goal_id, transaction.id) if transaction else None
+    if page is None and error is None:
+        error = str(_l("Delmålet fanns inte vid den tidpunkten."))
+    return page_or_block(
+        "history/sub_goal_as_of.html",
+        "content",
+        status=400 if error else 200,
+        page=page,
+        sub_goal_id=sub_goal_id,
+        moment=moment,
+        as_of_value=value,
+        transaction=transaction,
+        tag_kinds=TAG_KINDS,
+        error=error,
     )
