@@ -50,10 +50,14 @@ def _row_content(table, row) -> dict:
     }
 
 
-def transaction_content(connection, transaction_row) -> str:
-    """The canonical (sorted JSON) content of one transaction and its version rows."""
+def transaction_content(connection, transaction_row, tables=None) -> str:
+    """The canonical (sorted JSON) content of one transaction and its version rows.
+
+    `tables` narrows the search to the version tables known to hold its rows (an
+    optimisation at commit time); verification always searches them all.
+    """
     rows = []
-    for table in version_tables():
+    for table in version_tables() if tables is None else sorted(tables, key=lambda t: t.name):
         result = connection.execute(
             select(table).where(table.c.transaction_id == transaction_row["id"])
         ).mappings()
@@ -89,10 +93,10 @@ def _previous_hash(connection, transaction_id: int) -> str:
     return previous.chain_hash or ""
 
 
-def chain_transaction(connection, transaction_id: int) -> str:
+def chain_transaction(connection, transaction_id: int, tables=None) -> str:
     row = _transaction_row(connection, transaction_id)
     digest = next_hash(
-        _previous_hash(connection, transaction_id), transaction_content(connection, row)
+        _previous_hash(connection, transaction_id), transaction_content(connection, row, tables)
     )
     table = Transaction.__table__
     connection.execute(update(table).where(table.c.id == transaction_id).values(chain_hash=digest))
@@ -122,10 +126,20 @@ def _chain_new_transactions(session):
     if not unchained:
         return
     connection = session.connection()
+    written = _tables_written(connection, unchained)
     for transaction in unchained:
         set_committed_value(
-            transaction, "chain_hash", chain_transaction(connection, transaction.id)
+            transaction, "chain_hash", chain_transaction(connection, transaction.id, written)
         )
+
+
+def _tables_written(connection, unchained):
+    """The version tables Continuum wrote in this unit of work, when it is the only
+    transaction to chain; None (search every table) otherwise."""
+    uow = versioning_manager.units_of_work.get(connection)
+    if uow is None or len(unchained) != 1 or uow.current_transaction is not unchained[0]:
+        return None
+    return {type(version).__table__ for version in uow.version_objs.values()}
 
 
 @dataclass

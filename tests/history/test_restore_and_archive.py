@@ -1,5 +1,7 @@
 """Restore an earlier version (a new, noted transaction) and archive instead of delete."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -7,6 +9,7 @@ from intranet.extensions import db
 from intranet.history import services
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
 from intranet.permissions import can_archive, can_restore
+from intranet.versioning import acting_as
 
 
 def _last_transaction() -> Transaction:
@@ -43,10 +46,12 @@ def test_restore_creates_a_noted_transaction_and_bumps_the_lock(client, make):
     assert transaction.note in when
 
 
-def test_restore_note_names_the_version_in_stockholm_time(app, demo):
-    transaction = db.session.scalar(
-        select(Transaction).where(Transaction.note == "Demo: delrapport 2020")
-    )
+def test_restore_note_names_the_version_in_stockholm_time(app, make):
+    board = make.board()
+    with acting_as(None, "delrapport", issued_at=datetime(2020, 6, 15, 15, 0)):
+        board.name = "Omdöpt nämnd"
+        db.session.commit()
+    transaction = _last_transaction()
     with app.test_request_context():
         note = services.restore_note(transaction)
     assert note == f"Återställd till version från 2020-06-15 17:00 (transaktion {transaction.id})"
