@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy_continuum import versioning_manager
@@ -115,31 +115,36 @@ def _chain_new_transactions(session):
         return
     # Continuum writes the last version rows during this flush; the hash must cover them.
     session.flush()
+    uow = _unit_of_work(session)
+    # Transactions read from the database and expired by an earlier commit were chained
+    # then; checking them again would cost a query each.
+    candidates = {
+        id(obj): obj
+        for obj in session.identity_map.values()
+        if isinstance(obj, Transaction) and not inspect(obj).expired
+    }
+    if uow is not None and uow.current_transaction is not None:
+        candidates[id(uow.current_transaction)] = uow.current_transaction
     unchained = sorted(
-        (
-            obj
-            for obj in session.identity_map.values()
-            if isinstance(obj, Transaction) and obj.id is not None and obj.chain_hash is None
-        ),
+        (obj for obj in candidates.values() if obj.id is not None and obj.chain_hash is None),
         key=lambda obj: obj.id,
     )
     if not unchained:
         return
     connection = session.connection()
-    written = _tables_written(connection, unchained)
+    written = None
+    if uow is not None and len(unchained) == 1 and uow.current_transaction is unchained[0]:
+        written = {type(version).__table__ for version in uow.version_objs.values()}
     for transaction in unchained:
         set_committed_value(
             transaction, "chain_hash", chain_transaction(connection, transaction.id, written)
         )
 
 
-def _tables_written(connection, unchained):
-    """The version tables Continuum wrote in this unit of work, when it is the only
-    transaction to chain; None (search every table) otherwise."""
-    uow = versioning_manager.units_of_work.get(connection)
-    if uow is None or len(unchained) != 1 or uow.current_transaction is not unchained[0]:
-        return None
-    return {type(version).__table__ for version in uow.version_objs.values()}
+def _unit_of_work(session):
+    """Continuum's unit of work for this session, if it versioned anything (never made here)."""
+    connection = versioning_manager.session_connection_map.get(session)
+    return versioning_manager.units_of_work.get(connection) if connection is not None else None
 
 
 @dataclass

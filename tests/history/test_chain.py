@@ -82,3 +82,14 @@ def test_later_validity_bookkeeping_does_not_break_the_chain(make):
         follow_up.status = status
         db.session.commit()
     assert _verify().ok
+
+
+def test_a_transaction_expired_before_commit_is_still_chained(make):
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.flush()
+    db.session.expire_all()
+    db.session.commit()
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert newest.chain_hash
+    assert _verify().ok
