@@ -56,6 +56,18 @@ def record_page_url(kind: str, record) -> str | None:
     return None
 
 
+def as_of_url(kind: str, record, transaction: Transaction) -> str | None:
+    """The page that shows the record as it stood right after `transaction`."""
+    moment = format_datetime(transaction.issued_at, "yyyy-MM-dd'T'HH:mm")
+    if kind == "plan":
+        return url_for("plans.show", plan_id=record.id, as_of=moment)
+    if kind == "sub_goal":
+        return url_for("plans.sub_goal", sub_goal_id=record.id, as_of=moment)
+    if kind in ("follow_up", "activity"):
+        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id, as_of=moment)
+    return None
+
+
 def _history_context(kind: str, spec, record, **extra) -> dict:
     versions = records.load_versions(kind, record.id)
     entries = records.history(versions) if versions else []
@@ -67,6 +79,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
         "entries": entries,
         "page_url": record_page_url(kind, record),
         "archivable": kind in ARCHIVABLE,
+        "as_of_url": lambda transaction: as_of_url(kind, record, transaction),
         **extra,
     }
 

@@ -29,6 +29,9 @@ def test_history_page_lists_versions_with_who_when_where_and_diff(client, demo):
     assert '<del><span class="visually-hidden">Borttaget: </span>Pågår</del>' in page
     assert '<ins><span class="visually-hidden">Tillagt: </span>Ej genomförd/uteblivit</ins>' in page
     assert "Avvikelseorsak" in page
+    as_of_link = f"/sub-goals/{follow_up.sub_goal_id}?as_of=2020-06-15T17:00"
+    assert as_of_link in page
+    assert "Visar läget per 2020-06-15 17:00" in client.get(as_of_link).get_data(as_text=True)
 
     # An htmx request gets the versions block of the same page.
     response = client.htmx_get(f"/history/follow_up/{follow_up.id}")
