@@ -1,0 +1,25 @@
+"""Planned activities of a sub-goal."""
+
+from intranet.errors import RuleViolation
+from intranet.extensions import db
+from intranet.locking import flush_or_conflict, update_locked
+from intranet.models import Activity, SubGoal
+
+
+def save_activity(
+    sub_goal: SubGoal, activity: Activity | None, values: dict, expected_lock_version: int
+) -> Activity:
+    """Create (activity None) or update an activity; the years must lie within the plan.
+
+    Raises EditConflict when someone saved the activity since the user opened it, and
+    RuleViolation from the model rules.
+    """
+    if activity is None:
+        activity = Activity(sub_goal=sub_goal, **values)
+        db.session.add(activity)
+    else:
+        if activity.is_archived:
+            raise RuleViolation("title", "Aktiviteten är arkiverad och kan inte ändras.")
+        update_locked(activity, values, expected_lock_version)
+    flush_or_conflict(lambda: db.session.get(Activity, activity.id), expected_lock_version)
+    return activity
