@@ -1,6 +1,6 @@
 """Tamper evidence: a hash chain over every transaction and its version rows."""
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
@@ -92,4 +92,25 @@ def test_a_transaction_expired_before_commit_is_still_chained(make):
     db.session.commit()
     newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
     assert newest.chain_hash
+    assert _verify().ok
+
+
+def test_versioned_writes_hold_the_chain_lock_until_commit(make):
+    """Two concurrent commits must not chain off the same predecessor: on PostgreSQL the
+    writer holds an advisory lock from its first versioned flush until commit."""
+    from intranet.history.chain import CHAIN_LOCK_KEY
+
+    follow_up = make.follow_up()
+    follow_up.outcome = "Pågående ändring"
+    db.session.flush()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as other:
+            taken = other.scalar(select(func.pg_try_advisory_xact_lock(CHAIN_LOCK_KEY)))
+            other.rollback()
+        assert taken is False
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as other:
+            assert other.scalar(select(func.pg_try_advisory_xact_lock(CHAIN_LOCK_KEY)))
+            other.rollback()
     assert _verify().ok
