@@ -317,12 +317,13 @@ def plan_as_of_page(plan_id: int, value: str):
     require(can_read_history(current_user))
     moment, transaction, error = _moment_context(value)
     plan = asof.plan_as_of(plan_id, transaction.id) if transaction else None
+    status = 400 if error else 200
     if plan is None and error is None:
-        error = str(_l("Planen fanns inte vid den tidpunkten."))
+        error, status = str(_l("Planen fanns inte vid den tidpunkten.")), 404
     return page_or_block(
         "history/plan_as_of.html",
         "content",
-        status=400 if error else 200,
+        status=status,
         plan=plan,
         plan_id=plan_id,
         moment=moment,
@@ -337,12 +338,13 @@ def sub_goal_as_of_page(sub_goal_id: int, value: str):
     require(can_read_history(current_user))
     moment, transaction, error = _moment_context(value)
     page = asof.sub_goal_as_of(sub_goal_id, transaction.id) if transaction else None
+    status = 400 if error else 200
     if page is None and error is None:
-        error = str(_l("Delmålet fanns inte vid den tidpunkten."))
+        error, status = str(_l("Delmålet fanns inte vid den tidpunkten.")), 404
     return page_or_block(
         "history/sub_goal_as_of.html",
         "content",
-        status=400 if error else 200,
+        status=status,
         page=page,
         sub_goal_id=sub_goal_id,
         moment=moment,

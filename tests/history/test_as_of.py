@@ -86,7 +86,7 @@ def test_plan_as_of_uses_validity_queries(client, demo):
     assert "Visar läget per 2020-12-31" in page
     assert f"/sub-goals/{five_one.id}?as_of=2020-12-31" in page
     missing = client.get(f"/plans/{plan.id}?as_of=2017-01-01")
-    assert missing.status_code == 400
+    assert missing.status_code == 404
     assert "Planen fanns inte vid den tidpunkten." in missing.get_data(as_text=True)
 
 
