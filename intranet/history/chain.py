@@ -153,6 +153,8 @@ class VerifyResult:
     count: int
     first_bad_id: int | None = None
     reason: str = ""
+    head: str = GENESIS
+    head_id: int | None = None
 
 
 def verify_chain(connection) -> VerifyResult:
@@ -160,6 +162,7 @@ def verify_chain(connection) -> VerifyResult:
     table = Transaction.__table__
     previous = GENESIS
     count = 0
+    head_id = None
     rows = connection.execute(select(table).order_by(table.c.id)).mappings().all()
     for row in rows:
         count += 1
@@ -168,4 +171,5 @@ def verify_chain(connection) -> VerifyResult:
             reason = "not chained" if row["chain_hash"] is None else "hash mismatch"
             return VerifyResult(False, count, row["id"], reason)
         previous = row["chain_hash"]
-    return VerifyResult(True, count)
+        head_id = row["id"]
+    return VerifyResult(True, count, head=previous, head_id=head_id if count else None)

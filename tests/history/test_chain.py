@@ -30,6 +30,8 @@ def test_verify_passes_on_demo_data_and_names_a_tampered_transaction(app, demo):
     assert result.exit_code == 0, result.output
     count = db.session.query(Transaction).count()
     assert f"OK: {count} transactions verified" in result.output
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert f"Latest: transaction {newest.id}, chain hash {newest.chain_hash}" in result.output
 
     # Someone edits a history row behind the application's back.
     FollowUpVersion = version_class(FollowUp)
