@@ -28,6 +28,7 @@ from intranet.models import (
     FollowUp,
     Membership,
     Plan,
+    Strategy,
     SubGoal,
     SubGoalBoard,
     SubGoalTag,
@@ -45,6 +46,7 @@ class Field:
     label: object
     choices: dict | None = None
     long: bool = False
+    refers_to: str | None = None  # a kind: the value is that record's id, shown by its label
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ KINDS: dict[str, Kind] = {
             Field("end_year", _l("Slutår")),
             Field("status", _l("Status"), PLAN_STATUSES),
             Field("description", _l("Beskrivning"), long=True),
-            Field("strategy_id", _l("Strategi (id)")),
+            Field("strategy_id", _l("Strategi"), refers_to="strategy"),
             ARCHIVED,
         ),
     ),
@@ -77,7 +79,7 @@ KINDS: dict[str, Kind] = {
         (
             Field("number", _l("Nummer")),
             Field("title", _l("Titel")),
-            Field("plan_id", _l("Plan (id)")),
+            Field("plan_id", _l("Plan"), refers_to="plan"),
             ARCHIVED,
         ),
     ),
@@ -89,7 +91,7 @@ KINDS: dict[str, Kind] = {
             Field("title", _l("Titel"), long=True),
             Field("description", _l("Beskrivning"), long=True),
             Field("cross_references", _l("Hänvisning")),
-            Field("focus_area_id", _l("Fokusområde (id)")),
+            Field("focus_area_id", _l("Fokusområde"), refers_to="focus_area"),
             ARCHIVED,
         ),
         links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS)),
@@ -304,6 +306,8 @@ def display(spec: Field, value) -> str:
 
     if value is None or value == "":
         return "–"
+    if spec.refers_to is not None:
+        return _referenced_label(spec.refers_to, value)
     if spec.choices is not None:
         return str(spec.choices.get(value, value))
     if isinstance(value, bool):
@@ -311,6 +315,14 @@ def display(spec: Field, value) -> str:
     if hasattr(value, "hour"):
         return format_datetime(value, "yyyy-MM-dd HH:mm")
     return str(value)
+
+
+def _referenced_label(kind: str, record_id: int) -> str:
+    if kind == "strategy":
+        strategy = db.session.get(Strategy, record_id)
+        return strategy.title if strategy else str(record_id)
+    record = db.session.get(KINDS[kind].model, record_id)
+    return record_label(kind, record) if record else str(record_id)
 
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
@@ -344,6 +356,8 @@ def diff_states(kind: str, old: dict | None, new: dict | None) -> list[Change]:
         change = Change(
             str(field_spec.label), display(field_spec, before), display(field_spec, after)
         )
+        if change.old == change.new:  # e.g. "" and None: nothing a reader would call a change
+            continue
         is_long = field_spec.long or max(len(str(before or "")), len(str(after or ""))) > LONG_TEXT
         if is_long and before and after:
             change.words = word_diff(str(before), str(after))
