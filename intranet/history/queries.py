@@ -75,7 +75,8 @@ def _int(args, name, filters, message) -> int | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    # Ids are 32-bit integers in the database: longer numbers cannot name anything.
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
         filters.errors[name] = str(message)
         return None
     return int(value)

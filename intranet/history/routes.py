@@ -94,7 +94,8 @@ def record(kind: str, record_id: int):
 
 def _transaction_arg(name: str) -> int | None:
     value = (request.args.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+    # Beyond 18 digits the value no longer fits the database's bigint.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 @bp.get("/history/<kind>/<int:record_id>/compare")
@@ -150,8 +151,9 @@ def restore(kind: str, record_id: int, transaction_id: int):
     if transaction is None:
         abort(404)
     expected = (request.form.get("lock_version") or "").strip()
+    valid_lock = expected.isascii() and expected.isdigit() and len(expected) <= 9
     try:
-        services.check_lock_version(record, int(expected) if expected.isdigit() else None)
+        services.check_lock_version(record, int(expected) if valid_lock else None)
         set_change_note(services.restore_note(transaction))
         changed = services.restore_version(kind, record, transaction_id)
         db.session.commit()

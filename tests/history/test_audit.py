@@ -156,6 +156,8 @@ def test_bad_filters_give_a_message_not_an_error(client, make):
     page = response.get_data(as_text=True)
     assert "Ange datumet som ÅÅÅÅ-MM-DD." in page
     assert client.get("/audit?before=notanumber").status_code == 200
+    assert client.get("/audit?before=99999999999999999999999").status_code == 200
+    assert client.get("/audit?user=99999999999999&board=%C2%B2").status_code == 400
 
 
 def test_audit_log_is_for_admins_and_auditors(client, make):

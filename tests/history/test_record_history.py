@@ -116,6 +116,8 @@ def test_compare_any_two_versions(client, make):
     assert "Start</del>" in page and "Mitt i</ins>" in page
     fragment = client.htmx_get(f"{url}?a={first_tx}&b={last_tx}").get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="comparison"')
+    huge = client.get(f"{url}?a=99999999999999999999999&b={first_tx}")
+    assert huge.status_code == 400
     bad = client.get(f"{url}?a=x&b=1")
     assert bad.status_code == 400
     assert "Välj två versioner" in bad.get_data(as_text=True)
