@@ -173,3 +173,28 @@ def test_main_menu_has_the_audit_log_for_auditors(client, make):
     client.login("revisorn")
     page = client.get("/plans").get_data(as_text=True)
     assert 'href="/audit"' in page and "Granskningslogg" in page
+
+
+def test_board_and_plan_filters_follow_the_records_they_own(make):
+    ours, theirs = make.board(), make.board()
+    our_follow_up = make.follow_up(sub_goal=make.sub_goal(boards=[ours]))
+    their_follow_up = make.follow_up(sub_goal=make.sub_goal(boards=[theirs]))
+    with acting_as(None, "vår ändring"):
+        our_follow_up.outcome = "Ny text"
+        db.session.commit()
+    with acting_as(None, "deras ändring"):
+        their_follow_up.outcome = "Ny text"
+        db.session.commit()
+
+    def notes(**args):
+        filters = queries.parse_filters({key: str(value) for key, value in args.items()})
+        rows, _ = queries.audit_page(filters, per_page=1000)
+        return {row.note for row in rows}
+
+    assert "vår ändring" in notes(board=ours.id)
+    assert "deras ändring" not in notes(board=ours.id)
+    assert "deras ändring" in notes(board=theirs.id)
+    our_plan = our_follow_up.sub_goal.plan.id
+    assert "vår ändring" in notes(plan=our_plan)
+    assert "deras ändring" not in notes(plan=our_plan)
+    assert notes(kind="board") == {"test data"}
