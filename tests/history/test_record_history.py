@@ -53,7 +53,7 @@ def test_unknown_kind_or_record_is_404(client, make):
     make.user("auditor", username="revisorn")
     client.login("revisorn")
     assert client.get("/history/strategy/1").status_code == 404
-    assert client.get("/history/sub_goal/999").status_code == 404
+    assert client.get("/history/sub_goal/999999999").status_code == 404
 
 
 def test_board_link_changes_show_like_a_field(client, make):
