@@ -78,7 +78,9 @@ def parse_as_of(value: str) -> Moment:
     both in Europe/Stockholm. Raises BadMoment with a message for the user."""
     match = _AS_OF.match((value or "").strip())
     if not match:
-        raise BadMoment(_l("Ange datum som ÅÅÅÅ-MM-DD, eventuellt med tid ÅÅÅÅ-MM-DDTTT:MM."))
+        raise BadMoment(
+            _l("Ange datum som ÅÅÅÅ-MM-DD, eventuellt med klockslag: ÅÅÅÅ-MM-DD TT:MM.")
+        )
     day_text, time_text = match.groups()
     try:
         day = date.fromisoformat(day_text)

@@ -25,6 +25,7 @@ def test_parse_as_of_is_the_end_of_the_day_or_minute_in_stockholm(app_context):
     assert asof.parse_as_of("2020-12-31").utc == datetime(2020, 12, 31, 22, 59, 59, 999999)
     # Summer time, UTC+2.
     assert asof.parse_as_of("2020-06-15T17:00").utc == datetime(2020, 6, 15, 15, 0, 59, 999999)
+    assert asof.parse_as_of(" 2020-06-15 17:00 ").text == "2020-06-15 17:00"
     for bad in ("", "yesterday", "2020-02-30", "2020-12-31T25:00", "2020-1-1"):
         with pytest.raises(asof.BadMoment):
             asof.parse_as_of(bad)
