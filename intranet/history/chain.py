@@ -172,4 +172,23 @@ def verify_chain(connection) -> VerifyResult:
             return VerifyResult(False, count, row["id"], reason)
         previous = row["chain_hash"]
         head_id = row["id"]
+    orphan = _first_orphaned_transaction(connection)
+    if orphan is not None:
+        return VerifyResult(False, count, orphan, "version rows without their transaction")
     return VerifyResult(True, count, head=previous, head_id=head_id if count else None)
+
+
+def _first_orphaned_transaction(connection) -> int | None:
+    """A version row whose transaction row is gone: the chain alone would not notice when
+    the deleted transaction was the newest."""
+    table = Transaction.__table__
+    found = []
+    for version_table in version_tables():
+        orphan = connection.scalar(
+            select(func.min(version_table.c.transaction_id)).where(
+                ~select(table.c.id).where(table.c.id == version_table.c.transaction_id).exists()
+            )
+        )
+        if orphan is not None:
+            found.append(orphan)
+    return min(found) if found else None

@@ -397,9 +397,10 @@ def history(versions: RecordVersions) -> list[HistoryEntry]:
         state = versions.state_at(transaction_id)
         changes = diff_states(versions.kind, previous, state)
         if changes:
-            entries.append(
-                HistoryEntry(transactions[transaction_id], changes, created=previous is None)
-            )
+            # A version whose transaction row is gone is shown, not hidden: `flask audit
+            # verify` names such damage, and the page must not fail on it.
+            transaction = transactions.get(transaction_id) or Transaction(id=transaction_id)
+            entries.append(HistoryEntry(transaction, changes, created=previous is None))
         previous = state
     entries.reverse()
     return entries

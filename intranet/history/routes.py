@@ -132,7 +132,9 @@ def compare(kind: str, record_id: int):
         spec=spec,
         record=record,
         label=records.record_label(kind, record),
-        choices=[transactions[tx] for tx in reversed(versions.transaction_ids)],
+        choices=[
+            transactions.get(tx) or Transaction(id=tx) for tx in reversed(versions.transaction_ids)
+        ],
         first=first,
         second=second,
         first_transaction=transactions.get(first) or db.session.get(Transaction, first or 0),

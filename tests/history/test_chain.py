@@ -116,3 +116,20 @@ def test_versioned_writes_hold_the_chain_lock_until_commit(make):
             assert other.scalar(select(func.pg_try_advisory_xact_lock(CHAIN_LOCK_KEY)))
             other.rollback()
     assert _verify().ok
+
+
+def test_a_deleted_transaction_row_is_named_and_the_history_still_shows(client, make):
+    make.user("auditor", username="revisorn")
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.commit()
+    victim = db.session.scalar(select(func.max(Transaction.id)))
+    db.session.execute(text('DELETE FROM "transaction" WHERE id = :id'), {"id": victim})
+    db.session.commit()
+    # Even the newest transaction, which no later hash covers, is missed.
+    result = _verify()
+    assert (result.ok, result.first_bad_id) == (False, victim)
+    client.login("revisorn")
+    response = client.get(f"/history/follow_up/{follow_up.id}")
+    assert response.status_code == 200
+    assert f"transaktion {victim}" in response.get_data(as_text=True)
