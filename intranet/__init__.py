@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         matrix,
         plans,
+        reports,
+        rounds,
         web,
     )
 
@@ -58,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(matrix.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(activities.bp)
+    app.register_blueprint(rounds.bp)
+    reports.init_app(app)
     cli.init_app(app)
     history.init_app(app)
     return app

@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 
-from intranet.models import FollowUp, SubGoal, User
+from intranet.models import FollowUp, ReportingRound, SubGoal, User
 
 
 def is_admin(user: User) -> bool:
@@ -21,26 +21,31 @@ def can_read_audit_log(user: User) -> bool:
 
 def can_restore(user: User, kind: str, record) -> bool:
     """Admins restore any record but accounts (those change through account administration);
-    officers the sub-goals they may edit and the follow-ups and activities under them."""
+    officers the sub-goals they may edit and the follow-ups (as long as the year's round is
+    open) and activities under them."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
         return kind != "user"
     if kind == "sub_goal":
         return can_edit_sub_goal(user, record)
-    if kind in ("follow_up", "activity"):
+    if kind == "follow_up":
+        return can_edit_follow_up(user, record)
+    if kind == "activity":
         return can_edit_sub_goal(user, record.sub_goal)
     return False
 
 
 def can_archive(user: User, kind: str, record) -> bool:
     """Admins archive plans, focus areas, sub-goals, activities and follow-ups; officers the
-    follow-ups and activities of the sub-goals they may edit."""
+    follow-ups (of open rounds' years) and activities of the sub-goals they may edit."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
         return kind in ("plan", "focus_area", "sub_goal", "activity", "follow_up")
-    if kind in ("follow_up", "activity"):
+    if kind == "follow_up":
+        return can_edit_follow_up(user, record)
+    if kind == "activity":
         return can_edit_sub_goal(user, record.sub_goal)
     return False
 
@@ -59,7 +64,27 @@ def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
-    return can_edit_sub_goal(user, follow_up.sub_goal)
+    """As for the sub-goal; once the year's reporting round is closed, admins only."""
+    return can_edit_follow_up_year(user, follow_up.sub_goal, follow_up.year)
+
+
+def can_edit_follow_up_year(
+    user: User, sub_goal: SubGoal, year: int, locked: bool | None = None
+) -> bool:
+    """May the user write the sub-goal's follow-up for the year, existing or not yet?
+
+    The board rule, and the round lock: once the year's reporting round is closed, only
+    admins may still correct it. `locked` may be passed by pages that know it already.
+    """
+    return can_edit_year_for_boards(
+        user,
+        sub_goal.board_ids,
+        ReportingRound.locks(sub_goal.plan.id, year) if locked is None else locked,
+    )
+
+
+def can_edit_year_for_boards(user: User, board_ids: set[int], locked: bool) -> bool:
+    return can_edit_for_boards(user, board_ids) and (not locked or user.role == "admin")
 
 
 def require(allowed: bool) -> None:
@@ -71,7 +96,13 @@ def template_helpers() -> dict:
     return {
         "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
         "can_edit_for_boards": lambda board_ids: can_edit_for_boards(current_user, board_ids),
+        "can_edit_year_for_boards": lambda board_ids, locked: can_edit_year_for_boards(
+            current_user, board_ids, locked
+        ),
         "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
+        "can_edit_follow_up_year": lambda sub_goal, year: can_edit_follow_up_year(
+            current_user, sub_goal, year
+        ),
         "can_read_history": lambda: can_read_history(current_user),
         "can_read_audit_log": lambda: can_read_audit_log(current_user),
         "can_restore": lambda kind, record: can_restore(current_user, kind, record),

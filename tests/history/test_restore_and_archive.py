@@ -218,3 +218,26 @@ def test_write_routes_need_the_csrf_token(client, make):
     assert response.status_code == 400
     db.session.expire_all()
     assert not db.session.get(FollowUp, follow_up.id).is_archived
+
+
+def test_a_closed_round_locks_restore_and_archive_for_officers(make):
+    from datetime import date
+
+    from intranet.models import ReportingRound
+
+    board = make.board()
+    officer, admin = make.user("officer", boards=[board]), make.user("admin")
+    follow_up = make.follow_up(sub_goal=make.sub_goal(boards=[board]))
+    with acting_as(None, "test data"):
+        db.session.add(
+            ReportingRound(
+                plan_id=follow_up.sub_goal.plan.id,
+                year=follow_up.year,
+                deadline=date(follow_up.year + 1, 2, 15),
+                is_open=False,
+            )
+        )
+        db.session.commit()
+    assert not can_restore(officer, "follow_up", follow_up)
+    assert not can_archive(officer, "follow_up", follow_up)
+    assert can_restore(admin, "follow_up", follow_up) and can_archive(admin, "follow_up", follow_up)
