@@ -12,7 +12,7 @@ from sqlalchemy_continuum import version_class
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.history.asof import valid_at
-from intranet.history.records import KINDS, diff_states, load_versions
+from intranet.history.records import diff_states, load_versions
 from intranet.models import Board, SubGoalBoard, SubGoalTag, Tag, Transaction
 
 # Never copied back: identity, the optimistic lock counter (it must move forward) and the
@@ -102,7 +102,3 @@ def archive_record(record) -> None:
 def unarchive_record(record) -> None:
     record.unarchive()
     db.session.flush()
-
-
-def is_known_kind(kind: str) -> bool:
-    return kind in KINDS
