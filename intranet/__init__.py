@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         database,
         followups,
+        history,
         i18n,
         matrix,
         operations,
@@ -68,4 +69,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     cli.init_app(app)
     operations.init_app(app)
+    history.init_app(app)
     return app

@@ -9,7 +9,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from intranet.errors import RuleViolation
-from intranet.permissions import is_admin, template_helpers
+from intranet.permissions import can_read_audit_log, is_admin, template_helpers
 
 
 def safe_next(target: str | None) -> str | None:
@@ -96,6 +96,7 @@ def main_menu() -> list[tuple[str, str]]:
         ("rounds.index", _l("Uppföljningsomgångar")),
         ("reports.index", _l("Redovisningar")),
         ("admin.users", _l("Användare")),
+        ("history.audit", _l("Granskningslogg")),
     ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
@@ -103,6 +104,8 @@ def main_menu() -> list[tuple[str, str]]:
 def _menu_allows(endpoint: str) -> bool:
     if endpoint.startswith("admin."):
         return is_admin(current_user)
+    if endpoint == "history.audit":
+        return can_read_audit_log(current_user)
     return current_user.is_authenticated
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from intranet import ROOT, create_app
 from intranet.extensions import db
+from intranet.history.chain import verify_chain
 from intranet.models import Transaction, User
 from intranet.versioning import acting_as
 from tests.conftest import PASSWORD
@@ -135,14 +136,9 @@ def _save_name(server, browser, token, user_id, name) -> bool:
     return response.status_code == 302
 
 
-def _verify_chain_if_available(connection) -> None:
-    # The tamper-evidence chain lives on another branch; once merged, its verification
-    # must also pass after a crash.
-    try:
-        from intranet.history.chain import verify_chain
-    except ImportError:
-        return
-    assert verify_chain(), "the history chain does not verify after the crash"
+def _verify_chain(connection) -> None:
+    result = verify_chain(connection)
+    assert result.ok, f"the history chain does not verify after the crash: {result}"
 
 
 def test_confirmed_saves_survive_a_crash(tmp_path):
@@ -210,7 +206,7 @@ def test_confirmed_saves_survive_a_crash(tmp_path):
             )
             assert current == "Efter omstart"
             _assert_no_orphans(connection)
-            _verify_chain_if_available(connection)
+            _verify_chain(connection)
     finally:
         engine.dispose()
 

@@ -7,7 +7,10 @@ POST bodies from FORM_DATA (a CSRF token is always added).
 """
 
 import pytest
+from sqlalchemy import func, select
 
+from intranet.extensions import db
+from intranet.models import Transaction
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "viewer", "auditor", "officer_a", "officer_b", "admin")
@@ -24,6 +27,15 @@ def signed_in(status, anonymous=LOGIN):
 
 def admin_only(status):
     return signed_in(403) | {"admin": status}
+
+
+def history_readers(status):
+    """Admins, auditors and officers read the history; viewers do not."""
+    return signed_in(status) | {"viewer": 403}
+
+
+def auditors(status):
+    return signed_in(403) | {"auditor": status, "admin": status}
 
 
 def board_a_and_admin(status):
@@ -72,6 +84,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("reports.plan_import_template", "GET"): signed_in(200),
     ("reports.plan_import_preview", "POST"): admin_only(422),
     ("reports.plan_import_confirm", "POST"): admin_only(400),
+    ("history.record", "GET"): history_readers(200),
+    # Without the two versions to compare: a bad request, explained.
+    ("history.compare", "GET"): history_readers(400),
+    ("history.audit", "GET"): auditors(200),
+    ("history.audit_csv", "GET"): auditors(200),
+    ("history.restore", "POST"): board_a_and_admin(302),
+    ("history.archive", "POST"): board_a_and_admin(302),
+    ("history.unarchive", "POST"): board_a_and_admin(302),
     ("admin.users", "GET"): admin_only(200),
     ("admin.new_user", "GET"): admin_only(200),
     ("admin.new_user", "POST"): admin_only(422),
@@ -127,6 +147,9 @@ def world(make):
         "activity_id": activity.id,
         "round_id": reporting_round.id,
         "file_format": "xlsx",
+        "kind": "follow_up",
+        "record_id": follow_up.id,
+        "transaction_id": db.session.scalar(select(func.max(Transaction.id))),
     }
     return {"users": {role: user.username for role, user in users.items()}, "args": args}
 
