@@ -16,6 +16,7 @@ same steps:
   rows for the same steps.
 """
 
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from sqlalchemy_continuum import version_class
 
 from intranet.accounts.services import create_user
 from intranet.extensions import db
+from intranet.history import chain
 from intranet.models import (
     DEVIATION_REASONS,
     Activity,
@@ -137,6 +139,9 @@ def build_structure(scale: float, seed: int = SEED) -> Municipality:
             name = f"{role}{n:02d}"
             member_of = [boards[n % BOARDS], boards[(n + 3) % BOARDS]] if role == "officer" else []
             user = create_user(name, f"Bench {role} {n}", role, PASSWORD, member_of)
+            # The history should not depend on the wall clock: the password dates from the
+            # account's creation (the same transaction, so still one version row).
+            user.password_changed_at = CREATED_AT - timedelta(1)
             usernames[role].append(name)
             (admin_ids if role == "admin" else officer_ids if role == "officer" else []).append(
                 user.id
@@ -391,6 +396,7 @@ def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
         for start in range(0, len(rows), chunk):
             session.execute(insert(table), rows[start : start + chunk])
 
+    _chain(session, transactions, versions)
     insert_all(Transaction.__table__, transactions)
     for kind, model in models.items():
         rows = [row for (k, _), row in current.items() if k == kind]
@@ -405,6 +411,47 @@ def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
                 )
             )
     session.commit()
+
+
+def _chain(session, transactions: list[dict], versions: dict[str, list[dict]]) -> None:
+    """Fill in chain_hash as intranet.history.chain does at commit, from the rows in memory.
+
+    The canonical content is built exactly like `chain.transaction_content` builds it from the
+    database (the smoke test compares the hashes with those of the ORM path).
+    """
+    tables = {
+        FOLLOW_UP: version_class(FollowUp).__table__,
+        ACTIVITY: version_class(Activity).__table__,
+    }
+    by_transaction: dict[int, list[dict]] = defaultdict(list)
+    for kind, rows in versions.items():
+        for row in rows:
+            by_transaction[row["transaction_id"]].append(
+                {"table": tables[kind].name, "row": chain._row_content(tables[kind], row)}
+            )
+    previous = chain.GENESIS
+    if transactions:
+        before = session.execute(
+            select(Transaction.chain_hash)
+            .where(Transaction.id < transactions[0]["id"])
+            .order_by(Transaction.id.desc())
+            .limit(1)
+        ).first()
+        if before is not None:
+            previous = before.chain_hash or ""  # as chain._previous_hash does
+    for transaction in transactions:
+        rows = by_transaction.get(transaction["id"], [])
+        rows.sort(key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        content = {
+            "transaction": {
+                field: chain._canonical(transaction[field]) for field in chain.TRANSACTION_FIELDS
+            },
+            "versions": rows,
+        }
+        text_content = json.dumps(
+            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        transaction["chain_hash"] = previous = chain.next_hash(previous, text_content)
 
 
 def version_rows() -> int:

@@ -8,6 +8,7 @@ from sqlalchemy_continuum import versioning_manager
 from bench import generate, measure
 from bench.databases import make_app, migrate
 from intranet.extensions import db
+from intranet.history import chain
 from intranet.models import FollowUp
 
 SCALE = 0.01  # 4 sub-goals
@@ -21,12 +22,14 @@ def _build(url: str, writer) -> dict:
         town = generate.build_structure(SCALE)
         steps = generate.plan_history(town, SCALE, edits=EDITS)
         writer(steps)
-        tables = {}
+        verified = chain.verify_chain(db.session.connection())
+        tables = {"hash chain verifies": verified.ok}
         for table in db.metadata.sorted_tables:
             columns = [c.name for c in table.columns if c.name not in _VOLATILE]
             quoted = ", ".join(f'"{name}"' for name in columns)
             rows = db.session.execute(text(f'SELECT {quoted} FROM "{table.name}"')).all()
             tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
+        db.session.rollback()
         db.session.remove()
         db.engine.dispose()
     return app, town, steps, tables
@@ -62,6 +65,7 @@ def test_generator_is_deterministic_and_shaped_like_a_municipality(built):
 
 def test_bulk_writer_writes_exactly_what_the_orm_and_continuum_write(built):
     (_, _, _, orm_tables), (_, _, _, bulk_tables) = built
+    assert orm_tables["hash chain verifies"] and bulk_tables["hash chain verifies"]
     assert orm_tables.keys() == bulk_tables.keys()
     for name in orm_tables:
         assert orm_tables[name] == bulk_tables[name], name
