@@ -238,10 +238,21 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
 
     for kind, spec in KINDS.items():
         Version = version_class(spec.model)
-        for row in db.session.scalars(
+        rows = db.session.scalars(
             select(Version).where(Version.transaction_id.in_(transaction_ids))
-        ):
+        ).all()
+        # A follow-up's label names its sub-goal: load them in one query (kept referenced, so
+        # the identity map answers record_label's session.get) instead of one per sub-goal.
+        sub_goals = (
+            db.session.scalars(
+                select(SubGoal).where(SubGoal.id.in_({row.sub_goal_id for row in rows}))
+            ).all()
+            if kind == "follow_up" and rows
+            else []
+        )
+        for row in rows:
             add(row.transaction_id, kind, spec.label, row.id, record_label(kind, row))
+        del sub_goals
     for link, owner, key in (
         (SubGoalBoard, "sub_goal", "sub_goal_id"),
         (SubGoalTag, "sub_goal", "sub_goal_id"),
