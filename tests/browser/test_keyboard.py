@@ -1,0 +1,27 @@
+"""Keyboard use: sign in and reach the content with Tab and Enter only."""
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import DEMO_PASSWORD
+
+
+def test_sign_in_and_skip_to_the_content_with_the_keyboard(page: Page):
+    page.goto("/login")
+    # The username field has autofocus: typing starts right away.
+    expect(page.get_by_label("Användarnamn")).to_be_focused()
+    page.keyboard.type("officer")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Lösenord")).to_be_focused()
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strategier och handlingsplaner")
+
+    # On every page the first Tab reaches the skip link, which takes focus past the header.
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("main a").first).to_be_focused()
