@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import sign_in
+from tests.browser.support import DEMO_PASSWORD, sign_in
 
 
 def test_an_english_browser_gets_english(browser, browser_context_args):
@@ -24,17 +24,12 @@ def test_the_user_chooses_english_and_keeps_it(page: Page, browser, browser_cont
     other_page = other.new_page()
     other_page.goto("/login")
     other_page.get_by_label("Användarnamn").fill("admin")
-    other_page.get_by_label("Lösenord").fill(page_password())
+    other_page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     other_page.get_by_role("button", name="Logga in").click()
     expect(other_page.get_by_role("button", name="Sign out")).to_be_visible()
     other.close()
 
-    # Back to Swedish, for the tests that follow.
+    # Back to Swedish: the demo users are shared by the whole browser session.
     page.get_by_role("button", name="Svenska").click()
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
 
-
-def page_password() -> str:
-    from tests.browser.support import DEMO_PASSWORD
-
-    return DEMO_PASSWORD
