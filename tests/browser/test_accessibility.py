@@ -54,3 +54,15 @@ def test_pages_in_english(page_as, axe):
     expect(page.get_by_role("heading", level=1)).to_have_text("Strategies and action plans")
     screenshot(page, "plans-en")
     assert axe_violations(axe, page) == []
+
+
+@pytest.mark.parametrize("name", ["plans", "sub-goal"])
+def test_pages_reflow_on_a_narrow_screen(page_as, name):
+    """WCAG 1.4.10: at 320 CSS pixels (400 % zoom) nothing needs scrolling sideways."""
+    page = page_as("officer", viewport={"width": 320, "height": 640})
+    SIGNED_IN_PAGES[name](page)
+    screenshot(page, f"{name}-narrow")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

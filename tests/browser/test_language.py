@@ -32,4 +32,3 @@ def test_the_user_chooses_english_and_keeps_it(page: Page, browser, browser_cont
     # Back to Swedish: the demo users are shared by the whole browser session.
     page.get_by_role("button", name="Svenska").click()
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
-
