@@ -25,3 +25,32 @@ def test_sign_in_and_skip_to_the_content_with_the_keyboard(page: Page):
     expect(page.locator("main")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("main a").first).to_be_focused()
+
+
+FOCUS_INDICATOR = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return {
+    tag: document.activeElement.tagName,
+    text: document.activeElement.textContent.trim().slice(0, 40),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    shadow: style.boxShadow !== "none",
+  };
+}"""
+
+
+def test_every_focused_control_shows_a_focus_indicator(page_as):
+    """WCAG 2.4.7: walk the sub-goal page with Tab; each stop is visibly focused."""
+    page = page_as("officer")
+    page.goto("/plans")
+    page.get_by_role("link", name="Handlingsplan för romsk inkludering 2018–2021").click()
+    page.get_by_role("row").get_by_role("link").first.click()
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_INDICATOR)
+        if stop["tag"] == "BODY":
+            break  # past the last control: focus went to the browser
+        stops.append(stop)
+    missing = [stop for stop in stops if not (stop["outline"] or stop["shadow"])]
+    assert not missing, missing
+    assert len({stop["text"] for stop in stops}) > 5, "Tab did not move through the page"
