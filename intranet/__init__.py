@@ -37,12 +37,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
-    from intranet import accounts, cli, database, i18n, plans, web
+    from intranet import accounts, activities, cli, database, followups, i18n, matrix, plans, web
 
     database.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
     accounts.init_app(app)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(matrix.bp)
+    app.register_blueprint(followups.bp)
+    app.register_blueprint(activities.bp)
     cli.init_app(app)
     return app

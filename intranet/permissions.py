@@ -14,15 +14,17 @@ def can_read_history(user: User) -> bool:
     return user.is_authenticated and user.role in ("admin", "auditor", "officer")
 
 
-def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
-    """Admins edit everything; officers the sub-goals their boards are responsible for."""
+def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
+    """Admins edit everything; officers what one of their boards is responsible for."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
         return True
-    if user.role != "officer":
-        return False
-    return bool(user.board_ids & sub_goal.board_ids)
+    return user.role == "officer" and bool(user.board_ids & board_ids)
+
+
+def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
+    return can_edit_for_boards(user, sub_goal.board_ids)
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
@@ -37,6 +39,7 @@ def require(allowed: bool) -> None:
 def template_helpers() -> dict:
     return {
         "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
+        "can_edit_for_boards": lambda board_ids: can_edit_for_boards(current_user, board_ids),
         "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
         "can_read_history": lambda: can_read_history(current_user),
         "is_admin": lambda: is_admin(current_user),

@@ -45,7 +45,7 @@ def refuse_identity_numbers(field: str, text: str | None) -> None:
         raise RuleViolation(
             field,
             _l(
-                "Texten innehåller ett person- eller samordningsnummer. Verktyget följer "
+                "Texten innehåller ett personnummer eller samordningsnummer. Verktyget följer "
                 "aktiviteter och grupper, aldrig enskilda personer – ta bort numret."
             ),
         )

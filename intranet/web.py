@@ -1,12 +1,32 @@
 """Rendering helpers shared by all blueprints, and the app-wide error pages."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
+from intranet.errors import RuleViolation
 from intranet.permissions import template_helpers
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never an open redirect."""
+    same_site = target and target.startswith("/") and not target.startswith("//")
+    if same_site and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return None
+
+
+def add_form_error(form, error: RuleViolation) -> None:
+    """Show a model rule's message next to its field (or at the top of the form)."""
+    field = getattr(form, error.field, None)
+    if field is None:
+        form.form_errors.append(str(error.message))
+    else:
+        field.errors = [*field.errors, str(error.message)]
 
 
 def wants_fragment() -> bool:
@@ -47,7 +67,7 @@ ERROR_TEXTS = {
 
 def main_menu() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user, filtered by what they may open."""
-    items = [("plans.index", _l("Planer"))]
+    items = [("matrix.show", _l("Målmatris")), ("plans.index", _l("Planer"))]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 

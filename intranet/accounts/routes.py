@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -16,16 +14,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from intranet.accounts.forms import LoginForm
 from intranet.accounts.services import authenticate
 from intranet.extensions import db
+from intranet.web import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would let a link send users elsewhere.
-    same_site = target and target.startswith("/") and not target.startswith("//")
-    if same_site and not urlsplit(target).netloc:
-        return target
-    return url_for("plans.index")
+    return safe_next(target) or url_for("plans.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

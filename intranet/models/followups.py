@@ -36,6 +36,23 @@ MAX_TEXT_LENGTH = 10_000
 MAX_DEVIATION_TEXT_LENGTH = 2_000
 
 
+def deviation_problems(status: str, reason: str | None, text: str | None) -> dict[str, str]:
+    """The deviation-reason rule: a follow-up that is not done as planned must say why.
+
+    Returns the message per field, empty when the rule holds.
+    """
+    if status not in DEVIATION_STATUSES:
+        return {}
+    problems = {}
+    if not reason:
+        problems["deviation_reason"] = _l(
+            "Ange orsak till avvikelsen när målet inte är genomfört enligt plan."
+        )
+    if not (text or "").strip():
+        problems["deviation_text"] = _l("Beskriv avvikelsen och varför den uppstod.")
+    return problems
+
+
 class FollowUp(Archivable, RuleChecked, db.Model):
     """One sub-goal's follow-up for one reporting year."""
 
@@ -97,16 +114,10 @@ class FollowUp(Archivable, RuleChecked, db.Model):
                     b=plan.end_year,
                 ),
             )
-        if self.is_deviation:
-            if not self.deviation_reason:
-                raise RuleViolation(
-                    "deviation_reason",
-                    _l("Ange orsak till avvikelsen när målet inte är genomfört enligt plan."),
-                )
-            if not (self.deviation_text or "").strip():
-                raise RuleViolation(
-                    "deviation_text", _l("Beskriv avvikelsen och varför den uppstod.")
-                )
+        for field, message in deviation_problems(
+            self.status, self.deviation_reason, self.deviation_text
+        ).items():
+            raise RuleViolation(field, message)
 
 
 class ReportingRound(RuleChecked, db.Model):

@@ -244,6 +244,11 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     def board_ids(self) -> set[int]:
         return {link.board_id for link in self.board_links}
 
+    def follow_ups_by_year(self) -> dict:
+        return {
+            follow_up.year: follow_up for follow_up in self.follow_ups if not follow_up.is_archived
+        }
+
     def tags(self, kind: str) -> list[Tag]:
         return [link.tag for link in self.tag_links if link.tag.kind == kind]
 

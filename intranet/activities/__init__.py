@@ -1,0 +1,3 @@
+from intranet.activities.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
+
+from intranet.followups.forms import CHOOSE_FROM_LIST, ChangeNoteMixin, choices, too_long
+from intranet.models import ACTIVITY_STATUSES
+
+YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2020.")
+
+
+class ActivityForm(ChangeNoteMixin, FlaskForm):
+    title = StringField(
+        _l("Aktivitet"),
+        validators=[InputRequired(_l("Ange aktivitetens namn.")), Length(max=300)],
+    )
+    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])
+    planned_from_year = IntegerField(
+        _l("Planerad från år"), validators=[InputRequired(YEAR_MESSAGE)]
+    )
+    planned_to_year = IntegerField(_l("Planerad till år"), validators=[InputRequired(YEAR_MESSAGE)])
+    responsible_unit = StringField(_l("Ansvarig enhet"), validators=[Optional(), Length(max=200)])
+    status = SelectField(
+        _l("Status"),
+        choices=choices(ACTIVITY_STATUSES),
+        validate_choice=False,
+        validators=[AnyOf(list(ACTIVITY_STATUSES), message=CHOOSE_FROM_LIST)],
+    )
+    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+
+    def values(self) -> dict:
+        return {
+            "title": (self.title.data or "").strip(),
+            "description": (self.description.data or "").strip() or None,
+            "planned_from_year": self.planned_from_year.data,
+            "planned_to_year": self.planned_to_year.data,
+            "responsible_unit": (self.responsible_unit.data or "").strip() or None,
+            "status": self.status.data,
+        }

@@ -1,0 +1,3 @@
+from intranet.followups.routes import bp
+
+__all__ = ["bp"]

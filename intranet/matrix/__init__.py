@@ -1,0 +1,3 @@
+from intranet.matrix.routes import bp
+
+__all__ = ["bp"]

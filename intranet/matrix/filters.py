@@ -1,0 +1,163 @@
+"""The matrix filters: parsed from the query string, every bad value explained in Swedish."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from intranet.models import DEVIATION_REASONS, STATUSES
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MAX_SEARCH_LENGTH = 200
+MAX_YEAR_SPAN = 21
+REFRESH_CHOICES = (0, 30, 60, 300)
+
+
+@dataclass
+class MatrixFilters:
+    plan_id: int | None = None
+    board_id: int | None = None
+    focus_area_id: int | None = None
+    status: str | None = None
+    deviation: str | None = None
+    district_id: int | None = None
+    target_group_id: int | None = None
+    from_year: int | None = None
+    to_year: int | None = None
+    text: str = ""
+    meeting: bool = False
+    refresh: int = 0
+    as_of: datetime | None = None  # naive UTC
+    as_of_text: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def years(self) -> range:
+        return range(self.from_year, self.to_year + 1)
+
+    def query_args(self, **changes) -> dict:
+        """The query string of these filters (for links that keep them), with changes."""
+        values = replace(self, **changes) if changes else self
+        args = {
+            "plan": values.plan_id if values.plan_id is not None else "all",
+            "board": values.board_id,
+            "focus_area": values.focus_area_id,
+            "status": values.status,
+            "deviation": values.deviation,
+            "district": values.district_id,
+            "target_group": values.target_group_id,
+            "from_year": values.from_year,
+            "to_year": values.to_year,
+            "q": values.text,
+            "meeting": 1 if values.meeting else None,
+            "refresh": values.refresh or None,
+            "as_of": values.as_of_text or None,
+        }
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+
+def _parse_id(args: MultiDict, name: str, allowed: set[int], errors: dict) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw or raw == "all":
+        return None
+    if raw.isdigit() and int(raw) in allowed:
+        return int(raw)
+    errors[name] = str(_l("Välj ett värde i listan."))
+    return None
+
+
+def _parse_code(args: MultiDict, name: str, allowed, errors: dict) -> str | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw in allowed:
+        return raw
+    errors[name] = str(_l("Välj ett värde i listan."))
+    return None
+
+
+def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dict) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit() and bounds[0] <= int(raw) <= bounds[1]:
+        return int(raw)
+    errors[name] = str(_l("Ange ett år mellan %(a)s och %(b)s.", a=bounds[0], b=bounds[1]))
+    return None
+
+
+def parse_moment(raw: str) -> datetime | None:
+    """'2020-12-31' means the end of that day in Stockholm; '2020-12-31T14:30' that minute.
+
+    Returns naive UTC, the form history transactions are stored in; None when unparsable.
+    """
+    raw = (raw or "").strip()
+    try:
+        if len(raw) == 10:
+            local = datetime.combine(date.fromisoformat(raw), time.max)
+        else:
+            local = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=STOCKHOLM)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def parse_filters(args: MultiDict, options, now: datetime) -> MatrixFilters:
+    """Read the filters from the query string; unknown or out-of-range values are dropped and
+    explained in `errors`, keyed by the parameter name."""
+    errors: dict[str, str] = {}
+    filters = MatrixFilters(errors=errors)
+    plan_raw = (args.get("plan") or "").strip()
+    if not plan_raw:
+        filters.plan_id = options.default_plan_id
+    else:
+        filters.plan_id = _parse_id(args, "plan", {plan.id for plan in options.plans}, errors)
+        if filters.plan_id is None and plan_raw != "all":
+            filters.plan_id = options.default_plan_id
+    filters.board_id = _parse_id(args, "board", {board.id for board in options.boards}, errors)
+    filters.focus_area_id = _parse_id(
+        args, "focus_area", {area.id for area in options.focus_areas}, errors
+    )
+    filters.district_id = _parse_id(args, "district", {tag.id for tag in options.districts}, errors)
+    filters.target_group_id = _parse_id(
+        args, "target_group", {tag.id for tag in options.target_groups}, errors
+    )
+    filters.status = _parse_code(args, "status", STATUSES, errors)
+    filters.deviation = _parse_code(args, "deviation", DEVIATION_REASONS, errors)
+
+    bounds = options.year_bounds
+    plan = options.plan(filters.plan_id)
+    default_span = (plan.start_year, plan.end_year) if plan else options.all_plans_span
+    filters.from_year = _parse_year(args, "from_year", bounds, errors) or default_span[0]
+    filters.to_year = _parse_year(args, "to_year", bounds, errors) or default_span[1]
+    if filters.from_year > filters.to_year:
+        errors["to_year"] = str(_l("Slutåret kan inte ligga före startåret."))
+        filters.from_year, filters.to_year = default_span
+    if filters.to_year - filters.from_year + 1 > MAX_YEAR_SPAN:
+        errors["to_year"] = str(_l("Välj högst %(n)s år åt gången.", n=MAX_YEAR_SPAN))
+        filters.to_year = filters.from_year + MAX_YEAR_SPAN - 1
+
+    text = (args.get("q") or "").strip()
+    if len(text) > MAX_SEARCH_LENGTH:
+        errors["q"] = str(_l("Söktexten får vara högst %(n)s tecken.", n=MAX_SEARCH_LENGTH))
+        text = text[:MAX_SEARCH_LENGTH]
+    filters.text = text
+    filters.meeting = args.get("meeting") in ("1", "on", "true")
+    refresh = (args.get("refresh") or "0").strip()
+    filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0
+
+    as_of_raw = (args.get("as_of") or "").strip()
+    if as_of_raw:
+        moment = parse_moment(as_of_raw)
+        if moment is None:
+            errors["as_of"] = str(_l("Ange datum som ÅÅÅÅ-MM-DD, till exempel 2020-12-31."))
+        elif moment > now + timedelta(minutes=1):
+            errors["as_of"] = str(_l("Datumet kan inte ligga i framtiden."))
+        else:
+            filters.as_of = moment
+            filters.as_of_text = as_of_raw
+    return filters

@@ -1,0 +1,55 @@
+from datetime import UTC, datetime
+
+from flask import Blueprint, request, url_for
+from flask_login import login_required
+
+from intranet.history.asof import transaction_at
+from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
+from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
+from intranet.matrix.sources import source
+from intranet.models import DEVIATION_REASONS, STATUSES
+from intranet.web import page_or_block
+
+bp = Blueprint("matrix", __name__)
+
+
+def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[tuple]]:
+    """(value, label) pairs for each select; focus areas only of the chosen plan."""
+    return {
+        "plan": [(plan.id, plan.title) for plan in options.plans],
+        "board": [(board.id, board.label) for board in options.boards],
+        "focus_area": [
+            (area.id, area.label)
+            for area in options.focus_areas
+            if filters.plan_id is None or area.plan_id == filters.plan_id
+        ],
+        "district": [(tag.id, tag.label) for tag in options.districts],
+        "target_group": [(tag.id, tag.label) for tag in options.target_groups],
+    }
+
+
+@bp.get("/matrix")
+@login_required
+def show():
+    options = filter_options()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    filters = parse_filters(request.args, options, now)
+    transaction_id = None
+    if filters.as_of is not None:
+        # Before the first transaction nothing existed: an id no version can be valid at.
+        transaction_id = transaction_at(filters.as_of) or 0
+    matrix = build_matrix(filters, source(transaction_id))
+    return page_or_block(
+        "matrix/matrix.html",
+        "matrix_page",
+        status=422 if filters.errors else 200,
+        matrix=matrix,
+        filters=filters,
+        options=options,
+        statuses=STATUSES,
+        deviation_reasons=DEVIATION_REASONS,
+        refresh_choices=REFRESH_CHOICES,
+        choices=_choices(options, filters),
+        here=url_for("matrix.show", **filters.query_args()),
+        read_only=filters.meeting or filters.as_of is not None,
+    )
