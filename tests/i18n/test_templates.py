@@ -68,17 +68,28 @@ class _LiteralText(HTMLParser):
 
 def literal_markup(app, source: str) -> str:
     """The template with every Jinja expression, statement and comment removed, and the text
-    of `{% trans %}` blocks too (that text is the msgid)."""
+    of `{% trans %}` blocks too (that text is the msgid). Blocks named `*_class` fill a class
+    attribute in the parent template (`<body class="{% block body_class %}">`): their text is
+    class names."""
     parts = []
     in_trans = False
-    previous = None
+    blocks: list[str] = []
+    statement: list[str] = []  # the names in the current {% ... %} so far
     for _, kind, value in app.jinja_env.lex(source):
-        if previous == "block_begin" and kind == "name":
-            in_trans = {"trans": True, "endtrans": False}.get(value, in_trans)
-        if kind == "data" and not in_trans:
+        if kind == "block_begin":
+            statement = []
+        elif kind == "name" and len(statement) < 2:
+            statement.append(value)
+            if statement == ["trans"]:
+                in_trans = True
+            elif statement == ["endtrans"]:
+                in_trans = False
+            elif statement == ["endblock"] and blocks:
+                blocks.pop()
+            elif len(statement) == 2 and statement[0] == "block":
+                blocks.append(value)
+        elif kind == "data" and not in_trans and not (blocks and blocks[-1].endswith("_class")):
             parts.append(value)
-        if kind != "whitespace":
-            previous = kind
     return "".join(parts)
 
 
@@ -108,6 +119,7 @@ def test_template_has_no_untranslated_text(app, path):
         '<input placeholder="Sök {{ what }}">',
         '{% if x %}<a title="Historik" href="{{ url }}">{{ _("Visa") }}</a>{% endif %}',
         "{% trans %}Visa{% endtrans %} Dölj",
+        "{% block content %}{% block body_class %}x{% endblock %}Text{% endblock %}",
     ],
 )
 def test_the_check_finds_literal_text(app, source):
@@ -123,6 +135,7 @@ def test_the_check_finds_literal_text(app, source):
         '<a href="/x" class="link-button" hx-get="/y" hx-target="#main">{{ label }}</a>',
         "{# En kommentar #}<span>{{ a }}–{{ b }} · {% trans n=3 %}{{ n }} mål{% endtrans %}</span>",
         "<script>var x = 1;</script><style>.a { color: red; }</style>",
+        "{% block body_class %}{% if meeting %}meeting{% endif %}{% endblock %}",
     ],
 )
 def test_the_check_accepts_translated_markup(app, source):
