@@ -33,3 +33,16 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+
+
+def is_focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page: Page, locator, limit: int = 300, key: str = "Tab") -> None:
+    """Press Tab (only) until the element has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if is_focused(locator):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{limit} presses of {key} never reached {locator}")

@@ -29,7 +29,41 @@ def _not_found(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
 
 
-SIGNED_IN_PAGES = {"plans": _plans, "plan": _plan, "sub-goal": _sub_goal, "not-found": _not_found}
+def _matrix(page: Page) -> None:
+    page.goto("/matrix")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Målmatris")
+
+
+def _matrix_meeting(page: Page) -> None:
+    _matrix(page)
+    page.get_by_role("link", name="Mötesläge").click()
+    expect(page.get_by_role("link", name="Lämna mötesläget")).to_be_visible()
+
+
+def _follow_up(page: Page) -> None:
+    _matrix(page)
+    page.get_by_role("link", name="Visa 4.2 2020").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning 2020 för delmål 4.2")
+
+
+def _follow_up_edit(page: Page) -> None:
+    """The edit form as a page of its own (no JavaScript needed)."""
+    _matrix(page)
+    href = page.get_by_role("link", name="Redigera 4.2 2018").get_attribute("href")
+    page.goto(href)
+    expect(page.get_by_role("button", name="Spara")).to_be_visible()
+
+
+SIGNED_IN_PAGES = {
+    "plans": _plans,
+    "plan": _plan,
+    "sub-goal": _sub_goal,
+    "not-found": _not_found,
+    "matrix": _matrix,
+    "matrix-meeting": _matrix_meeting,
+    "follow-up": _follow_up,
+    "follow-up-edit": _follow_up_edit,
+}
 
 
 def test_sign_in_page(page: Page, axe):
@@ -56,7 +90,7 @@ def test_pages_in_english(page_as, axe):
     assert axe_violations(axe, page) == []
 
 
-@pytest.mark.parametrize("name", ["plans", "sub-goal"])
+@pytest.mark.parametrize("name", ["plans", "sub-goal", "follow-up-edit"])
 def test_pages_reflow_on_a_narrow_screen(page_as, name):
     """WCAG 1.4.10: at 320 CSS pixels (400 % zoom) nothing needs scrolling sideways."""
     page = page_as("officer", viewport={"width": 320, "height": 640})
