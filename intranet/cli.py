@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
 from intranet.accounts.services import create_user
 from intranet.errors import RuleViolation
@@ -69,7 +70,8 @@ def demo_serve(host, port):
         click.echo(f"Demo password: {current_app.config['DEMO_PASSWORD']}")
     db.session.remove()
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def init_app(app: Flask) -> None:

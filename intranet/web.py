@@ -30,8 +30,14 @@ def add_form_error(form, error: RuleViolation) -> None:
 
 
 def wants_fragment() -> bool:
-    """An htmx swap (not a boosted navigation) wants one block, not the page."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    """An htmx swap wants one block; boosted navigation and history restores (the back
+    button after a pushed URL) want the whole page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
 
 
 def page_or_block(template: str, block: str, status: int = 200, **context):

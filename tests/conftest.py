@@ -98,17 +98,9 @@ def app(tmp_path_factory):
 def _empty_all_tables() -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
-            has_sequences = connection.execute(
-                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
-            ).first()
-            if has_sequences:
-                connection.execute(text("DELETE FROM sqlite_sequence"))
+        # DELETE in dependency order: on tables this small it is far quicker than TRUNCATE.
+        for name in tables:
+            connection.execute(text(f'DELETE FROM "{name}"'))
 
 
 @pytest.fixture(autouse=True)

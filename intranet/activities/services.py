@@ -1,9 +1,8 @@
 """Planned activities of a sub-goal."""
 
-from sqlalchemy.orm.exc import StaleDataError
-
-from intranet.errors import EditConflict, RuleViolation
+from intranet.errors import RuleViolation
 from intranet.extensions import db
+from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import Activity, SubGoal
 
 
@@ -21,13 +20,6 @@ def save_activity(
     else:
         if activity.is_archived:
             raise RuleViolation("title", "Aktiviteten är arkiverad och kan inte ändras.")
-        if activity.lock_version != expected_lock_version:
-            raise EditConflict(activity, expected_lock_version)
-        for key, value in values.items():
-            setattr(activity, key, value)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise EditConflict(db.session.get(Activity, activity.id), expected_lock_version) from None
+        update_locked(activity, values, expected_lock_version)
+    flush_or_conflict(lambda: db.session.get(Activity, activity.id), expected_lock_version)
     return activity

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy_continuum import version_class
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
+from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import FollowUp, SubGoal, Transaction, User
 
 EDITABLE_FIELDS = ("status", "outcome", "deviation_reason", "deviation_text", "next_steps")
@@ -41,16 +41,8 @@ def record_follow_up(
     else:
         if follow_up.is_archived:
             raise RuleViolation("status", "Uppföljningen är arkiverad och kan inte ändras.")
-        if follow_up.lock_version != expected_lock_version:
-            raise EditConflict(follow_up, expected_lock_version)
-        for key, value in values.items():
-            setattr(follow_up, key, value)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        # Another request committed between our read and our write.
-        db.session.rollback()
-        raise EditConflict(find_follow_up(sub_goal, year), expected_lock_version) from None
+        update_locked(follow_up, values, expected_lock_version)
+    flush_or_conflict(lambda: find_follow_up(sub_goal, year), expected_lock_version)
     return follow_up
 
 

@@ -137,6 +137,14 @@ def test_htmx_request_gets_the_matrix_block_only(officer_client):
     assert "HX-Request" in response.headers.get("Vary", "")
 
 
+def test_back_button_restore_gets_the_whole_page(officer_client):
+    response = officer_client.get(
+        "/matrix?status=cancelled",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.get_data(as_text=True)
+
+
 def test_summary_counts_follow_the_filters(officer_client):
     page = officer_client.get("/matrix").get_data(as_text=True)
     counts = dict(
@@ -212,3 +220,27 @@ def test_matrix_query_count_does_not_grow_with_rows(officer_client):
     assert len(_codes(page)) == 56
     assert len(large) == len(small)
     assert len(large) <= 12
+
+
+def test_matrix_as_of_a_past_date_shows_the_status_then(officer_client):
+    five_one = _sub_goal("5.1").id
+    now = _cells(officer_client.get("/matrix").get_data(as_text=True))
+    assert now[(five_one, 2020)] == "not_done"
+    page = officer_client.get("/matrix?as_of=2020-12-31").get_data(as_text=True)
+    then = _cells(page)
+    assert then[(five_one, 2020)] == "ongoing"  # the interim report of June 2020
+    assert then[(five_one, 2021)] == "none"  # not yet reported
+    assert then[(_sub_goal("5.6").id, 2019)] == "done"
+    assert "Historiskt läge:" in page and "2020-12-31" in page
+    assert "Redigera" not in page  # the past is read-only
+    before_anything = officer_client.get("/matrix?as_of=2015-01-01").get_data(as_text=True)
+    assert _codes(before_anything) == []
+
+
+def test_matrix_as_of_uses_a_constant_number_of_queries(officer_client):
+    with count_queries() as small:
+        officer_client.get("/matrix?as_of=2021-06-30")
+    _add_sub_goals(_plan_2018(), 20)
+    with count_queries() as large:
+        officer_client.get("/matrix?as_of=2022-12-31T23:00")
+    assert len(large) == len(small)
