@@ -24,7 +24,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy.engine import make_url
 
-from intranet import ROOT
+from intranet import ROOT, create_app
+from intranet.extensions import db
 from tests.browser.support import DEMO_PASSWORD, SCREENSHOTS, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -80,6 +81,19 @@ def _wait_until_serving(url: str, process: subprocess.Popen, server: LiveServer)
     pytest.fail(f"gunicorn did not answer on {url}:\n{server.log_tail()}")
 
 
+def _prepare_database(database_url: str) -> None:
+    """`flask db upgrade` and `flask demo load`, run in this process: the package is already
+    imported here, while a fresh interpreter takes seconds to import it."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DEMO_PASSWORD": DEMO_PASSWORD})
+    runner = app.test_cli_runner()
+    with app.app_context():  # as the `flask` command provides it
+        for command in (["db", "upgrade"], ["demo", "load"]):
+            result = runner.invoke(args=command)
+            assert result.exit_code == 0, f"flask {' '.join(command)}: {result.output}"
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("browser")
@@ -96,9 +110,7 @@ def live_server(tmp_path_factory):
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
     }
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    _prepare_database(database_url)
 
     url = f"http://127.0.0.1:{_free_port()}"
     server = LiveServer(url=url, log=workdir / "gunicorn.log")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.support import axe_violations, screenshot, tab_to
 
 BOARD = "Social- och omsorgsnämnden"
-NOT_SAVED = "Uppföljningen sparades inte. Rätta felen i formuläret."
+NOT_SAVED = "Uppföljningen sparades inte."
 
 
 def _cell(page: Page, code: str, year: int):
