@@ -37,7 +37,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
-    from intranet import accounts, activities, cli, database, followups, i18n, matrix, plans, web
+    from intranet import (
+        accounts,
+        activities,
+        cli,
+        database,
+        followups,
+        i18n,
+        matrix,
+        plans,
+        reports,
+        rounds,
+        web,
+    )
 
     database.init_app(app)
     web.init_app(app)
@@ -47,5 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(matrix.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(activities.bp)
+    app.register_blueprint(rounds.bp)
+    reports.init_app(app)
     cli.init_app(app)
     return app

@@ -28,7 +28,15 @@ def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
-    return can_edit_sub_goal(user, follow_up.sub_goal)
+    """As for the sub-goal; once the year's reporting round is closed, admins only."""
+    return can_edit_follow_up_year(user, follow_up.sub_goal, follow_up.year)
+
+
+def can_edit_follow_up_year(user: User, sub_goal: SubGoal, year: int) -> bool:
+    """May the user write the sub-goal's follow-up for the year, existing or not yet?"""
+    from intranet.rounds.services import can_report
+
+    return can_report(user, sub_goal, year)
 
 
 def require(allowed: bool) -> None:
@@ -41,6 +49,9 @@ def template_helpers() -> dict:
         "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
         "can_edit_for_boards": lambda board_ids: can_edit_for_boards(current_user, board_ids),
         "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
+        "can_edit_follow_up_year": lambda sub_goal, year: can_edit_follow_up_year(
+            current_user, sub_goal, year
+        ),
         "can_read_history": lambda: can_read_history(current_user),
         "is_admin": lambda: is_admin(current_user),
     }

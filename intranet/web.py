@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, make_response, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -51,6 +51,15 @@ def page_or_block(template: str, block: str, status: int = 200, **context):
     return response
 
 
+def redirect_after_post(url: str):
+    """Post/redirect/get that also works for htmx: a swap target must not receive the page."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 ERROR_TITLES = {
     400: _l("Felaktig begäran"),
     403: _l("Du saknar behörighet"),
@@ -73,7 +82,12 @@ ERROR_TEXTS = {
 
 def main_menu() -> list[tuple[str, str]]:
     """The main navigation for the signed-in user, filtered by what they may open."""
-    items = [("matrix.show", _l("Målmatris")), ("plans.index", _l("Planer"))]
+    items = [
+        ("matrix.show", _l("Målmatris")),
+        ("plans.index", _l("Planer")),
+        ("rounds.index", _l("Uppföljningsomgångar")),
+        ("reports.index", _l("Redovisningar")),
+    ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 

@@ -9,7 +9,7 @@ from intranet.followups.forms import FollowUpForm
 from intranet.followups.services import changes_since, find_follow_up, record_follow_up
 from intranet.matrix.queries import Cell
 from intranet.models import SubGoal
-from intranet.permissions import can_edit_sub_goal, require
+from intranet.permissions import can_edit_follow_up_year, require
 from intranet.plans.queries import sub_goal_detail
 from intranet.versioning import set_change_note
 from intranet.web import add_form_error, page_or_block, safe_next, wants_fragment
@@ -47,7 +47,7 @@ def show(sub_goal_id: int, year: int):
         sub_goal=sub_goal,
         year=year,
         follow_up=follow_up,
-        can_edit=can_edit_sub_goal(current_user, sub_goal),
+        can_edit=can_edit_follow_up_year(current_user, sub_goal, year),
     )
 
 
@@ -55,7 +55,7 @@ def show(sub_goal_id: int, year: int):
 @login_required
 def edit(sub_goal_id: int, year: int):
     sub_goal = _load(sub_goal_id, year)
-    require(can_edit_sub_goal(current_user, sub_goal))
+    require(can_edit_follow_up_year(current_user, sub_goal, year))
     follow_up = find_follow_up(sub_goal, year)
     next_url = safe_next(request.values.get("next")) or url_for(
         "followups.show", sub_goal_id=sub_goal.id, year=year

@@ -28,6 +28,7 @@ from intranet.models.plans import (  # noqa: E402
     SubGoalTag,
     Tag,
 )
+from intranet.models.reports import ReportComment  # noqa: E402
 
 # Continuum builds the version classes when mappers are configured; without this the
 # version tables are missing from the metadata (and Alembic would propose dropping them).
@@ -47,6 +48,7 @@ __all__ = [
     "FollowUp",
     "Membership",
     "Plan",
+    "ReportComment",
     "ReportingRound",
     "Strategy",
     "SubGoal",

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
 from intranet.models import TAG_KINDS
@@ -10,7 +10,9 @@ bp = Blueprint("plans", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("plans.index"))
+    from intranet.rounds.routes import start_page
+
+    return start_page()
 
 
 @bp.get("/plans")

@@ -1,0 +1,35 @@
+"""What a board writes itself in its yearly report: the closing comments."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intranet.errors import RuleViolation
+from intranet.extensions import db
+from intranet.models.base import RuleChecked
+
+MAX_COMMENT_LENGTH = 20_000
+
+
+class ReportComment(RuleChecked, db.Model):
+    """A board's closing comments ("Avslutande kommentarer") on a plan, for one year or,
+    with no year, for the whole plan period."""
+
+    __tablename__ = "report_comment"
+    __versioned__ = {}
+    __table_args__ = (UniqueConstraint("plan_id", "board_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    free_text_fields = ("text",)
+
+    def check_rules(self) -> None:
+        super().check_rules()
+        if len(self.text or "") > MAX_COMMENT_LENGTH:
+            raise RuleViolation(
+                "text", _l("Texten får vara högst %(n)s tecken.", n=MAX_COMMENT_LENGTH)
+            )

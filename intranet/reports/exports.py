@@ -1,0 +1,267 @@
+"""A plan's full content and a reporting round's follow-ups, as spreadsheets."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intranet.extensions import db
+from intranet.models import (
+    DEVIATION_REASONS,
+    STATUSES,
+    TAG_KINDS,
+    FocusArea,
+    Plan,
+    ReportingRound,
+    SubGoal,
+    SubGoalBoard,
+    SubGoalTag,
+    User,
+)
+from intranet.reports.spreadsheets import Sheet, write_csv, write_xlsx
+from intranet.rounds.services import plan_sub_goals
+
+
+def _plan_loaded(plan_id: int) -> Plan:
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.id == plan_id)
+        .options(
+            selectinload(Plan.focus_areas)
+            .selectinload(FocusArea.sub_goals)
+            .options(
+                selectinload(SubGoal.board_links).joinedload(SubGoalBoard.board),
+                selectinload(SubGoal.tag_links).joinedload(SubGoalTag.tag),
+                selectinload(SubGoal.activities),
+                selectinload(SubGoal.follow_ups),
+            )
+        )
+    )
+
+
+def _live(items):
+    return [item for item in items if not item.is_archived]
+
+
+def _boards(sub_goal) -> str:
+    return ", ".join(board.name for board in sub_goal.boards)
+
+
+def _reason(follow_up) -> str:
+    return (
+        str(DEVIATION_REASONS.get(follow_up.deviation_reason, ""))
+        if follow_up.deviation_reason
+        else ""
+    )
+
+
+def plan_xlsx(plan_id: int) -> bytes:
+    plan = _plan_loaded(plan_id)
+    areas = _live(plan.focus_areas)
+    sub_goals = [(area, sub_goal) for area in areas for sub_goal in _live(area.sub_goals)]
+    return write_xlsx(
+        [
+            Sheet(
+                _("Plan"),
+                [_("Titel"), _("Startår"), _("Slutår"), _("Status"), _("Beskrivning")],
+                [[plan.title, plan.start_year, plan.end_year, plan.status_label, plan.description]],
+                widths=[50, 10, 10, 12, 60],
+            ),
+            Sheet(
+                _("Fokusområden"),
+                [_("Nummer"), _("Titel")],
+                [[area.number, area.title] for area in areas],
+                widths=[10, 60],
+            ),
+            Sheet(
+                _("Delmål"),
+                [
+                    _("Fokusområde"),
+                    _("Delmål"),
+                    _("Titel"),
+                    _("Beskrivning"),
+                    _("Ansvariga nämnder"),
+                    *(str(label) for label in TAG_KINDS.values()),
+                    _("Hänvisningar"),
+                ],
+                [
+                    [
+                        area.number,
+                        sub_goal.code,
+                        sub_goal.title,
+                        sub_goal.description,
+                        _boards(sub_goal),
+                        *(", ".join(tag.name for tag in sub_goal.tags(kind)) for kind in TAG_KINDS),
+                        sub_goal.cross_references,
+                    ]
+                    for area, sub_goal in sub_goals
+                ],
+                widths=[12, 10, 50, 50, 30, 25, 25, 25, 25, 20],
+            ),
+            Sheet(
+                _("Aktiviteter"),
+                [
+                    _("Delmål"),
+                    _("Aktivitet"),
+                    _("Beskrivning"),
+                    _("Från år"),
+                    _("Till år"),
+                    _("Ansvarig enhet"),
+                    _("Status"),
+                ],
+                [
+                    [
+                        sub_goal.code,
+                        activity.title,
+                        activity.description,
+                        activity.planned_from_year,
+                        activity.planned_to_year,
+                        activity.responsible_unit,
+                        activity.status_label,
+                    ]
+                    for _area, sub_goal in sub_goals
+                    for activity in _live(sub_goal.activities)
+                ],
+                widths=[10, 40, 50, 10, 10, 25, 12],
+            ),
+            Sheet(
+                _("Uppföljningar"),
+                _follow_up_headers(),
+                [
+                    _follow_up_row(area, sub_goal, follow_up)
+                    for area, sub_goal in sub_goals
+                    for follow_up in _live(sub_goal.follow_ups)
+                ],
+                widths=[12, 10, 40, 30, 8, 20, 60, 30, 50, 50],
+            ),
+        ]
+    )
+
+
+def _follow_up_headers() -> list[str]:
+    return [
+        _("Fokusområde"),
+        _("Delmål"),
+        _("Titel"),
+        _("Ansvariga nämnder"),
+        _("År"),
+        _("Status"),
+        _("Redovisning"),
+        _("Avvikelseorsak"),
+        _("Beskrivning av avvikelse"),
+        _("Nästa steg"),
+    ]
+
+
+def _follow_up_row(area, sub_goal, follow_up) -> list:
+    return [
+        area.number,
+        sub_goal.code,
+        sub_goal.title,
+        _boards(sub_goal),
+        follow_up.year,
+        follow_up.status_label,
+        follow_up.outcome,
+        _reason(follow_up),
+        follow_up.deviation_text,
+        follow_up.next_steps,
+    ]
+
+
+def plan_csv(plan_id: int) -> bytes:
+    """One row per sub-goal and reported year; sub-goals without follow-ups get one row."""
+    plan = _plan_loaded(plan_id)
+    rows = []
+    for area in _live(plan.focus_areas):
+        for sub_goal in _live(area.sub_goals):
+            follow_ups = _live(sub_goal.follow_ups)
+            if not follow_ups:
+                rows.append([area.number, sub_goal.code, sub_goal.title, _boards(sub_goal)])
+            rows.extend(_follow_up_row(area, sub_goal, follow_up) for follow_up in follow_ups)
+    return write_csv(_follow_up_headers(), rows)
+
+
+# The round sheet: visible columns first, then the hidden ids that make the import safe.
+ROUND_COLUMNS = (
+    "code",
+    "title",
+    "boards",
+    "year",
+    "status",
+    "outcome",
+    "deviation_reason",
+    "deviation_text",
+    "next_steps",
+    "sub_goal_id",
+    "follow_up_id",
+    "lock_version",
+)
+ROUND_EDITABLE = ("status", "outcome", "deviation_reason", "deviation_text", "next_steps")
+
+
+def round_headers() -> list[str]:
+    return [
+        _("Delmål"),
+        _("Titel"),
+        _("Ansvarig nämnd"),
+        _("År"),
+        _("Status"),
+        _("Redovisning"),
+        _("Avvikelseorsak"),
+        _("Beskrivning av avvikelse"),
+        _("Nästa steg"),
+        "sub_goal_id",
+        "follow_up_id",
+        "lock_version",
+    ]
+
+
+def round_sub_goals(user: User, reporting_round: ReportingRound) -> list[SubGoal]:
+    """Officers get their boards' sub-goals; everyone else the whole plan."""
+    sub_goals = plan_sub_goals(reporting_round.plan_id)
+    if user.role == "officer":
+        sub_goals = [s for s in sub_goals if s.board_ids & user.board_ids]
+    return sub_goals
+
+
+def round_xlsx(user: User, reporting_round: ReportingRound) -> bytes:
+    rows = []
+    for sub_goal in round_sub_goals(user, reporting_round):
+        follow_up = next(
+            (
+                f
+                for f in sub_goal.follow_ups
+                if f.year == reporting_round.year and not f.is_archived
+            ),
+            None,
+        )
+        rows.append(
+            [
+                sub_goal.code,
+                sub_goal.title,
+                _boards(sub_goal),
+                reporting_round.year,
+                follow_up.status_label if follow_up else str(STATUSES["not_started"]),
+                follow_up.outcome if follow_up else None,
+                _reason(follow_up) if follow_up else None,
+                follow_up.deviation_text if follow_up else None,
+                follow_up.next_steps if follow_up else None,
+                sub_goal.id,
+                follow_up.id if follow_up else None,
+                follow_up.lock_version if follow_up else None,
+            ]
+        )
+    return write_xlsx(
+        [
+            Sheet(
+                _("Uppföljning %(year)s", year=reporting_round.year),
+                round_headers(),
+                rows,
+                widths=[8, 40, 25, 6, 20, 60, 30, 50, 50, 8, 8, 8],
+                choices={
+                    4: [str(label) for label in STATUSES.values()],
+                    6: [str(label) for label in DEVIATION_REASONS.values()],
+                },
+                hidden_columns=(9, 10, 11),
+            )
+        ]
+    )

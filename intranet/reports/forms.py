@@ -1,0 +1,56 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from intranet.rounds.forms import IsoDateField
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not among the choices, so the field reports an error
+
+
+class ReportFilterForm(FlaskForm):
+    """Which report: read from the query string, so a report has a shareable address."""
+
+    class Meta:
+        csrf = False
+
+    # The report's own address names the plan; the field only serves the choosing page.
+    plan_id = SelectField(_l("Plan"), coerce=_optional_int, validate_choice=False)
+    board_id = SelectField(_l("Nämnd"), coerce=_optional_int, validate_choice=True)
+    year = SelectField(_l("År"), coerce=_optional_int, validate_choice=True)
+    as_of = IsoDateField(
+        _l("Som det såg ut den (valfritt)"),
+        validators=[Optional()],
+        description=_l("Lämna tomt för dagens uppgifter. Format ÅÅÅÅ-MM-DD."),
+    )
+
+
+class CommentForm(FlaskForm):
+    board_id = HiddenField()
+    year = HiddenField()
+    text = TextAreaField(
+        _l("Avslutande kommentarer"),
+        validators=[Length(max=20_000, message=_l("Texten får vara högst 20 000 tecken."))],
+    )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Ifylld Excelfil (.xlsx)"), validators=[FileRequired(_l("Välj en fil att läsa in."))]
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField(validators=[InputRequired()])
+
+
+class PlanImportForm(UploadForm):
+    strategy_id = SelectField(_l("Strategi"), coerce=_optional_int, validate_choice=True)

@@ -1,0 +1,91 @@
+"""Writing tables to XLSX and CSV, reusable by every export.
+
+Cells that a spreadsheet would run as a formula are written as text: an exported field
+starting with "=" must never execute on the reader's machine.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence] = ()
+    widths: Sequence[int] = ()
+    # Column index -> allowed values, offered as a drop-down list.
+    choices: dict[int, Sequence[str]] = field(default_factory=dict)
+    hidden_columns: Sequence[int] = ()
+    hidden: bool = False
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    lists = None
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet.title[:31])
+        worksheet.append(list(sheet.headers))
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        worksheet.freeze_panes = "A2"
+        count = 0
+        for row in sheet.rows:
+            worksheet.append([safe_cell(value) for value in row])
+            count += 1
+        for index, width in enumerate(sheet.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+            if width >= 40:
+                for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index in sheet.hidden_columns:
+            worksheet.column_dimensions[get_column_letter(index + 1)].hidden = True
+        if sheet.hidden:
+            worksheet.sheet_state = "hidden"
+        for column, values in sheet.choices.items():
+            # The allowed values live on a hidden sheet: inline lists are limited to 255 chars.
+            if lists is None:
+                lists = workbook.create_sheet("Listor")
+                lists.sheet_state = "hidden"
+            list_column = get_column_letter(lists.max_column + (1 if lists["A1"].value else 0))
+            for row_number, value in enumerate(values, start=1):
+                lists[f"{list_column}{row_number}"] = value
+            validation = DataValidation(
+                type="list",
+                formula1=f"=Listor!${list_column}$1:${list_column}${len(values)}",
+                allow_blank=True,
+            )
+            worksheet.add_data_validation(validation)
+            letter = get_column_letter(column + 1)
+            validation.add(f"{letter}2:{letter}{max(count + 1, 2)}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """Semicolon-separated UTF-8 with a byte-order mark, as Swedish Excel expects."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

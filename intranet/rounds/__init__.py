@@ -1,0 +1,3 @@
+from intranet.rounds.routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+
+class IsoDateField(DateField):
+    """A date field whose parse error is in the UI language, whatever WTForms ships."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-15.")) from error
+
+
+class OpenRoundForm(FlaskForm):
+    plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired(_l("Välj en plan."))])
+    year = IntegerField(
+        _l("År som ska följas upp"),
+        validators=[
+            InputRequired(_l("Ange ett år.")),
+            NumberRange(1990, 2100, _l("Ange ett år mellan 1990 och 2100.")),
+        ],
+    )
+    deadline = IsoDateField(
+        _l("Sista dag att rapportera"),
+        validators=[InputRequired(_l("Ange ett datum (ÅÅÅÅ-MM-DD)."))],
+    )
+
+
+class RoundStateForm(FlaskForm):
+    note = TextAreaField(
+        _l("Anledning (sparas i historiken)"),
+        validators=[Optional(), Length(max=500, message=_l("Högst 500 tecken."))],
+    )

@@ -1,0 +1,179 @@
+"""Reporting rounds: opening, closing and reopening them, what they lock, how complete they are.
+
+A round collects one year's follow-ups of one plan by a deadline. Closing it locks that
+year's follow-ups for officers; reopening is an admin's decision recorded with a note.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from intranet.errors import NotAllowed, RuleViolation
+from intranet.extensions import db
+from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, User
+from intranet.versioning import set_change_note
+
+
+def follow_up_locked(plan_id: int, year: int) -> bool:
+    """A plan's follow-ups for a year are locked once that year's round is closed."""
+    is_open = db.session.scalar(
+        select(ReportingRound.is_open).where(
+            ReportingRound.plan_id == plan_id, ReportingRound.year == year
+        )
+    )
+    return is_open is False
+
+
+def can_report(user: User, sub_goal: SubGoal, year: int) -> bool:
+    """May the user write the sub-goal's follow-up for the year (board and round lock)?"""
+    from intranet.permissions import can_edit_sub_goal
+
+    if not can_edit_sub_goal(user, sub_goal):
+        return False
+    return user.role == "admin" or not follow_up_locked(sub_goal.plan.id, year)
+
+
+def open_round(user: User, plan: Plan, year: int | None, deadline: date | None) -> ReportingRound:
+    """Open a round for a plan and year. Admins only; one round per plan and year.
+
+    Raises NotAllowed, or RuleViolation on the year or the deadline."""
+    if user.role != "admin":
+        raise NotAllowed()
+    if year is not None and db.session.scalar(
+        select(ReportingRound.id).where(
+            ReportingRound.plan_id == plan.id, ReportingRound.year == year
+        )
+    ):
+        raise RuleViolation("year", _l("Det finns redan en uppföljningsomgång för det året."))
+    reporting_round = ReportingRound(plan=plan, year=year, deadline=deadline, is_open=True)
+    db.session.add(reporting_round)
+    db.session.flush()
+    return reporting_round
+
+
+def set_round_open(user: User, reporting_round: ReportingRound, is_open: bool, note: str | None):
+    """Close a round (locking its follow-ups) or reopen it. Admins only.
+
+    Reopening unlocks reported data, so it must say why: the note goes into the history.
+    Raises NotAllowed, or RuleViolation("note") when a reopening has no reason."""
+    if user.role != "admin":
+        raise NotAllowed()
+    note = (note or "").strip()
+    if is_open and not reporting_round.is_open and not note:
+        raise RuleViolation("note", _l("Ange varför omgången öppnas igen."))
+    if note:
+        set_change_note(note)
+    reporting_round.is_open = is_open
+    db.session.flush()
+
+
+def plan_sub_goals(plan_id: int) -> list[SubGoal]:
+    """The plan's current (not archived) sub-goals, in reading order."""
+    return list(
+        db.session.scalars(
+            select(SubGoal)
+            .join(FocusArea)
+            .where(
+                FocusArea.plan_id == plan_id,
+                FocusArea.archived_at.is_(None),
+                SubGoal.archived_at.is_(None),
+            )
+            .order_by(FocusArea.sort_key, SubGoal.sort_key)
+        )
+    )
+
+
+def reported_sub_goal_ids(plan_id: int, year: int) -> set[int]:
+    """Sub-goals with a follow-up for the year whose status says something has happened."""
+    return set(
+        db.session.scalars(
+            select(FollowUp.sub_goal_id)
+            .join(SubGoal)
+            .join(FocusArea)
+            .where(
+                FocusArea.plan_id == plan_id,
+                FollowUp.year == year,
+                FollowUp.archived_at.is_(None),
+                FollowUp.status != "not_started",
+            )
+        )
+    )
+
+
+@dataclass
+class BoardCompleteness:
+    board_id: int
+    board_name: str
+    reported: int
+    total: int
+    missing: list[str]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.reported / self.total) if self.total else 100
+
+
+def completeness(reporting_round: ReportingRound) -> list[BoardCompleteness]:
+    """Per responsible board: how many of its sub-goals have been reported for the year.
+
+    A sub-goal with several boards counts for each of them."""
+    reported = reported_sub_goal_ids(reporting_round.plan_id, reporting_round.year)
+    per_board: dict[int, BoardCompleteness] = {}
+    for sub_goal in plan_sub_goals(reporting_round.plan_id):
+        for board in sub_goal.boards:
+            entry = per_board.setdefault(
+                board.id, BoardCompleteness(board.id, board.name, 0, 0, [])
+            )
+            entry.total += 1
+            if sub_goal.id in reported:
+                entry.reported += 1
+            else:
+                entry.missing.append(sub_goal.code)
+    return sorted(per_board.values(), key=lambda entry: entry.board_name)
+
+
+@dataclass
+class PendingRound:
+    reporting_round: ReportingRound
+    sub_goals: list[SubGoal]
+
+
+def pending_for(user: User) -> list[PendingRound]:
+    """Open rounds with the sub-goals of the user's boards that still lack a report."""
+    if not user.board_ids:
+        return []
+    pending = []
+    for reporting_round in open_rounds():
+        reported = reported_sub_goal_ids(reporting_round.plan_id, reporting_round.year)
+        missing = [
+            sub_goal
+            for sub_goal in plan_sub_goals(reporting_round.plan_id)
+            if sub_goal.board_ids & user.board_ids and sub_goal.id not in reported
+        ]
+        if missing:
+            pending.append(PendingRound(reporting_round, missing))
+    return pending
+
+
+def open_rounds() -> list[ReportingRound]:
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .join(Plan)
+            .where(ReportingRound.is_open.is_(True), Plan.archived_at.is_(None))
+            .order_by(ReportingRound.deadline, ReportingRound.id)
+        )
+    )
+
+
+def all_rounds() -> list[ReportingRound]:
+    return list(
+        db.session.scalars(
+            select(ReportingRound)
+            .join(Plan)
+            .where(Plan.archived_at.is_(None))
+            .order_by(ReportingRound.year.desc(), Plan.title)
+        )
+    )

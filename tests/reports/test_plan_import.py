@@ -1,0 +1,113 @@
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from intranet.extensions import db
+from intranet.models import Activity, Plan, SubGoal
+from tests.reports.helpers import transactions
+from tests.rounds.test_routes import switch_user
+
+
+def _template(client):
+    response = client.get("/plans/import/template.xlsx")
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.data))
+
+
+def _fill(workbook, board_names):
+    workbook["Plan"]["A2"] = "Handlingsplan för test 2026–2029"
+    workbook["Plan"]["B2"], workbook["Plan"]["C2"] = 2026, 2029
+    areas = workbook["Fokusområden"]
+    areas.append(["2", "Rätten till hälsa"])
+    goals = workbook["Delmål"]
+    goals["E2"] = board_names[0]
+    goals.append(["2", "2.1", "Hälsoträffar", "", ", ".join(board_names)])
+    goals.append(["2", "2.10", "Tio", "", board_names[0]])
+    activities = workbook["Aktiviteter"]
+    activities["D2"], activities["E2"] = 2026, 2027
+    activities.append(["2.1", "Träffar varje månad", "", 2027, 2029, "Enhet"])
+
+
+def _upload(client, workbook, url="/plans/import"):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return client.post_form(
+        url,
+        {"file": (buffer, "plan.xlsx"), "strategy_id": "None"},
+        content_type="multipart/form-data",
+    )
+
+
+def _plans() -> int:
+    return db.session.scalar(select(func.count(Plan.id)))
+
+
+def test_admin_imports_a_plan_in_one_transaction(client, make):
+    first, second = make.board(name="Utbildningsnämnden"), make.board(name="Kulturnämnden")
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    _fill(workbook, [first.name, second.name])
+    before, plans = transactions(), _plans()
+    response = _upload(client, workbook)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[-3000:]
+    assert "2 fokusområden, 3 delmål, 2 aktiviteter." in page
+    assert (transactions(), _plans()) == (before, plans)
+
+    payload = page.split('name="payload" type="hidden" value="')[1].split('"')[0]
+    response = client.post_form("/plans/import/confirm", {"payload": payload})
+    assert response.status_code == 302
+    assert transactions() == before + 1
+    plan = db.session.scalar(select(Plan).where(Plan.title == "Handlingsplan för test 2026–2029"))
+    codes = db.session.scalars(
+        select(SubGoal.code).join(SubGoal.focus_area).where_criteria
+        if False
+        else select(SubGoal.code).order_by(SubGoal.sort_key)
+    ).all()
+    assert codes == ["1.1", "2.1", "2.10"]
+    goal = db.session.scalar(select(SubGoal).where(SubGoal.code == "2.1"))
+    assert {b.name for b in goal.boards} == {"Utbildningsnämnden", "Kulturnämnden"}
+    assert goal.plan.id == plan.id
+    assert db.session.scalar(select(func.count(Activity.id))) == 2
+
+
+def test_plan_import_with_errors_writes_nothing(client, make):
+    board = make.board(name="Utbildningsnämnden")
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    _fill(workbook, [board.name, "Okända nämnden"])
+    workbook["Aktiviteter"].append(["9.9", "Saknar delmål", "", 2026, 2026, ""])
+    workbook["Aktiviteter"].append(["1.1", "Fel år", "", 2030, 2031, ""])
+    workbook["Delmål"].append(["2", "2.10", "Dubblett", "", board.name])
+    before = transactions()
+    response = _upload(client, workbook)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Rad 3, kolumn E (Ansvariga nämnder)" in page and "Okända nämnden" in page
+    assert "Rad 4, kolumn A (Delmål): Aktiviteter: Delmålet finns inte" in page
+    assert "Rad 5, kolumn D (Från år)" in page
+    assert "Delmålet 2.10 finns redan." in page
+    assert 'name="payload"' not in page
+    assert transactions() == before
+    assert _plans() == 0
+
+
+def test_only_admins_import_plans(client, make):
+    client.login(make.user("officer", boards=[make.board()]).username)
+    assert client.get("/plans/import").status_code == 403
+    assert client.post_form("/plans/import").status_code == 403
+    switch_user(client, make.user("auditor").username)
+    assert client.post_form("/plans/import/confirm", {"payload": "x"}).status_code == 403
+
+
+def test_oversized_upload_is_refused_with_a_message(client, make):
+    client.login(make.user("admin").username)
+    response = client.post_form(
+        "/plans/import",
+        {"file": (io.BytesIO(b"PK" + b"0" * 400_000), "plan.xlsx"), "strategy_id": "None"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Filen är för stor (högst 350 kB)" in response.get_data(as_text=True)

@@ -1,0 +1,167 @@
+import io
+import re
+from datetime import date
+
+from pypdf import PdfReader
+
+from intranet.extensions import db
+from intranet.models import ReportComment
+from intranet.reports.queries import build_report
+from tests.conftest import DEMO_PASSWORD
+from tests.demo.test_loader import SEED_CODES
+from tests.reports.helpers import demo_plan, docx_text, social_board, transactions
+from tests.rounds.test_routes import switch_user
+
+
+def _report_holds_every_sub_goal_and_the_covid_deviations(demo):
+    report = build_report(demo_plan().id, social_board().id)
+    assert [s.code for s in report.sub_goals] == SEED_CODES
+    assert report.period == "2018–2021"
+    assert [a.number for a in report.focus_areas] == ["4", "5"]
+    deviations = report.deviations
+    assert deviations
+    assert {d.follow_up.year for d in deviations} <= {2020, 2021}
+    assert any(d.follow_up.deviation_reason == "external" for d in deviations)
+    assert any("covid" in (d.follow_up.deviation_text or "").lower() for d in deviations)
+
+
+def _report_as_of_a_past_date_reads_the_history(demo):
+    plan_id = demo_plan().id
+    early = build_report(plan_id, year=None, as_of=date(2019, 6, 1))
+    assert {f.year for s in early.sub_goals for f in s.follow_ups} == {2018}
+    assert early.deviations == []
+    assert build_report(plan_id, as_of=date(2017, 1, 1)) is None
+
+
+def _html_report_for_a_year(client, demo):
+    plan, board = demo_plan(), social_board()
+    response = client.get(f"/plans/{plan.id}/report?board_id={board.id}&year=2020")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Redovisning: Handlingsplan för romsk inkludering 2018–2021" in page
+    assert "Period: 2020" in page
+    assert "Avslutande kommentarer" in page
+    assert "Yttre omständigheter (t.ex. pandemi)" in page
+    assert re.findall(r"<th scope=\"row\">(\d+\.\d+) ", page)[:16] == SEED_CODES
+    assert 'role="img"' in page and "<desc" in page
+    # A viewer reads but does not write the closing comments.
+    assert "Spara kommentarerna" not in page
+
+    page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01").get_data(as_text=True)
+    assert "Uppgifter per 2019-06-01" in page
+    assert "Yttre omständigheter (t.ex. pandemi)" not in page
+
+
+def _bad_report_date_is_explained(client, demo):
+    plan = demo_plan()
+    response = client.get(f"/plans/{plan.id}/report?as_of=igår")
+    assert response.status_code == 422
+    assert "Ange datumet som ÅÅÅÅ-MM-DD" in response.get_data(as_text=True)
+    response = client.get(f"/plans/{plan.id}/report?as_of=2015-01-01")
+    assert response.status_code == 422
+    assert "Planen fanns inte vid det datumet." in response.get_data(as_text=True)
+
+
+def _docx_report_is_complete(client, demo):
+    plan, board = demo_plan(), social_board()
+    response = client.get(f"/plans/{plan.id}/report.docx?board_id={board.id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    text = docx_text(response.data)
+    for code in SEED_CODES:
+        assert re.search(rf"^{re.escape(code)} ", text, re.M), code
+    assert "Ansvar per fokusområde" in text
+    assert "Fokusområde 4. Rätten till jämlika villkor" in text
+    assert "Yttre omständigheter (t.ex. pandemi)" in text
+    assert "covid-19" in text.lower()
+    assert "Avslutande kommentarer" in text
+    assert SOCIAL_BOARD_TEXT in text
+
+
+SOCIAL_BOARD_TEXT = "Social- och omsorgsnämnden"
+
+
+def _pdf_report_has_text(client, demo):
+    plan = demo_plan()
+    response = client.get(f"/plans/{plan.id}/report.pdf?year=2021")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) >= 1
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Handlingsplan för romsk inkludering 2018-2021" in text
+    assert "5.11" in text
+    assert "Avslutande kommentarer" in text
+
+
+def _officer_writes_closing_comments_in_one_transaction(client, demo):
+    plan, board = demo_plan(), social_board()
+    page = client.get(f"/plans/{plan.id}/report?board_id={board.id}&year=2021").get_data(
+        as_text=True
+    )
+    assert "Spara kommentarerna" in page
+    before = transactions()
+    response = client.post_form(
+        f"/plans/{plan.id}/report/comments",
+        {"board_id": board.id, "year": 2021, "text": "Arbetet fortsätter 2022."},
+    )
+    assert response.status_code == 302
+    assert transactions() == before + 1
+    comment = db.session.query(ReportComment).one()
+    assert (comment.year, comment.text) == (2021, "Arbetet fortsätter 2022.")
+    page = client.get(f"/plans/{plan.id}/report.docx?board_id={board.id}&year=2021").data
+    assert "Arbetet fortsätter 2022." in docx_text(page)
+
+
+def _comments_refuse_personal_identity_numbers(client, demo):
+    plan, board = demo_plan(), social_board()
+    before = transactions()
+    response = client.post_form(
+        f"/plans/{plan.id}/report/comments",
+        {"board_id": board.id, "year": "", "text": "Gäller 19811218-9876."},
+        htmx=True,
+    )
+    assert response.status_code == 422
+    assert "Gäller 19811218-9876." in response.get_data(as_text=True)
+    assert transactions() == before
+
+
+def _only_the_boards_officers_and_admins_write_comments(client, demo, make):
+    plan, board = demo_plan(), social_board()
+    data = {"board_id": board.id, "year": "", "text": "Nej"}
+    switch_user(client, make.user("officer", boards=[make.board()]).username)
+    assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 403
+    switch_user(client, make.user("auditor").username)
+    assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 403
+    switch_user(client, make.user("admin").username)
+    assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 302
+
+
+def _plan_page_shows_accessible_charts(client, demo):
+    page = client.get(f"/plans/{demo_plan().id}").get_data(as_text=True)
+    assert '<svg class="chart-svg" role="img"' in page
+    assert '<title id="chart-per-year-title">Status per år</title>' in page
+    assert "Visa som tabell" in page
+    assert "<caption>Status per år</caption>" in page
+
+
+# Loading the demo data is the slow part, so each test below loads it once and checks
+# several things in turn.
+
+
+def test_report_content_pages_and_files(client, demo):
+    _report_holds_every_sub_goal_and_the_covid_deviations(demo)
+    _report_as_of_a_past_date_reads_the_history(demo)
+    client.login("viewer", DEMO_PASSWORD)
+    _html_report_for_a_year(client, demo)
+    _bad_report_date_is_explained(client, demo)
+    _plan_page_shows_accessible_charts(client, demo)
+    _docx_report_is_complete(client, demo)
+    _pdf_report_has_text(client, demo)
+
+
+def test_closing_comments(client, demo, make):
+    client.login("officer", DEMO_PASSWORD)
+    _officer_writes_closing_comments_in_one_transaction(client, demo)
+    _comments_refuse_personal_identity_numbers(client, demo)
+    _only_the_boards_officers_and_admins_write_comments(client, demo, make)
