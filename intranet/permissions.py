@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 
-from intranet.models import FollowUp, SubGoal, User
+from intranet.models import FollowUp, ReportingRound, SubGoal, User
 
 
 def is_admin(user: User) -> bool:
@@ -32,11 +32,23 @@ def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
     return can_edit_follow_up_year(user, follow_up.sub_goal, follow_up.year)
 
 
-def can_edit_follow_up_year(user: User, sub_goal: SubGoal, year: int) -> bool:
-    """May the user write the sub-goal's follow-up for the year, existing or not yet?"""
-    from intranet.rounds.services import can_report
+def can_edit_follow_up_year(
+    user: User, sub_goal: SubGoal, year: int, locked: bool | None = None
+) -> bool:
+    """May the user write the sub-goal's follow-up for the year, existing or not yet?
 
-    return can_report(user, sub_goal, year)
+    The board rule, and the round lock: once the year's reporting round is closed, only
+    admins may still correct it. `locked` may be passed by pages that know it already.
+    """
+    return can_edit_year_for_boards(
+        user,
+        sub_goal.board_ids,
+        ReportingRound.locks(sub_goal.plan.id, year) if locked is None else locked,
+    )
+
+
+def can_edit_year_for_boards(user: User, board_ids: set[int], locked: bool) -> bool:
+    return can_edit_for_boards(user, board_ids) and (not locked or user.role == "admin")
 
 
 def require(allowed: bool) -> None:
@@ -48,6 +60,9 @@ def template_helpers() -> dict:
     return {
         "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
         "can_edit_for_boards": lambda board_ids: can_edit_for_boards(current_user, board_ids),
+        "can_edit_year_for_boards": lambda board_ids, locked: can_edit_year_for_boards(
+            current_user, board_ids, locked
+        ),
         "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
         "can_edit_follow_up_year": lambda sub_goal, year: can_edit_follow_up_year(
             current_user, sub_goal, year

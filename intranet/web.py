@@ -20,6 +20,14 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
+def attachment(content: bytes, mimetype: str, filename: str):
+    """A file download response."""
+    response = make_response(content)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def add_form_error(form, error: RuleViolation) -> None:
     """Show a model rule's message next to its field (or at the top of the form)."""
     field = getattr(form, error.field, None)

@@ -1,14 +1,23 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from intranet.history.asof import transaction_at
+from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.matrix.sources import source
-from intranet.models import DEVIATION_REASONS, STATUSES
-from intranet.web import page_or_block
+from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
+from intranet.reports.spreadsheets import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Sheet,
+    write_csv,
+    write_xlsx,
+)
+from intranet.web import attachment, page_or_block
 
 bp = Blueprint("matrix", __name__)
 
@@ -28,9 +37,7 @@ def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[t
     }
 
 
-@bp.get("/matrix")
-@login_required
-def show():
+def _matrix_from_request():
     options = filter_options()
     now = datetime.now(UTC).replace(tzinfo=None)
     filters = parse_filters(request.args, options, now)
@@ -38,7 +45,27 @@ def show():
     if filters.as_of is not None:
         # Before the first transaction nothing existed: an id no version can be valid at.
         transaction_id = transaction_at(filters.as_of) or 0
-    matrix = build_matrix(filters, source(transaction_id))
+    return options, filters, build_matrix(filters, source(transaction_id))
+
+
+@bp.get("/matrix.<any(xlsx, csv):file_format>")
+@login_required
+def export(file_format: str):
+    """The matrix with the same filters as on screen (an invalid filter is ignored there too)."""
+    _options, filters, matrix = _matrix_from_request()
+    headers, rows = matrix_table(matrix)
+    stamp = filters.as_of_text or date.today().isoformat()
+    filename = f"malmatris-{stamp}.{file_format}"
+    if file_format == "csv":
+        return attachment(write_csv(headers, rows), CSV_MIMETYPE, filename)
+    sheet = Sheet(_("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26])
+    return attachment(write_xlsx([sheet]), XLSX_MIMETYPE, filename)
+
+
+@bp.get("/matrix")
+@login_required
+def show():
+    options, filters, matrix = _matrix_from_request()
     return page_or_block(
         "matrix/matrix.html",
         "matrix_page",
@@ -51,5 +78,6 @@ def show():
         refresh_choices=REFRESH_CHOICES,
         choices=_choices(options, filters),
         here=url_for("matrix.show", **filters.query_args()),
+        locked_years=ReportingRound.closed_years(),
         read_only=filters.meeting or filters.as_of is not None,
     )

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.errors import RuleViolation
@@ -134,6 +134,26 @@ class ReportingRound(RuleChecked, db.Model):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
 
     plan: Mapped[Plan] = relationship()
+
+    @staticmethod
+    def locks(plan_id: int, year: int) -> bool:
+        """A plan's follow-ups for a year are locked once that year's round is closed."""
+        is_open = db.session.scalar(
+            select(ReportingRound.is_open).where(
+                ReportingRound.plan_id == plan_id, ReportingRound.year == year
+            )
+        )
+        return is_open is False
+
+    @staticmethod
+    def closed_years() -> set[tuple[int, int]]:
+        """(plan id, year) of every closed round, for pages that show many years at once."""
+        rows = db.session.execute(
+            select(ReportingRound.plan_id, ReportingRound.year).where(
+                ReportingRound.is_open.is_(False)
+            )
+        )
+        return {(plan_id, year) for plan_id, year in rows}
 
     def check_rules(self) -> None:
         super().check_rules()

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRound, SubGoal, User
+from intranet.permissions import can_edit_follow_up_year
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
-from intranet.rounds.services import can_report
 
 # The confirmation form carries the file back base64-encoded in a form field, and Flask
 # refuses form fields over MAX_FORM_MEMORY_SIZE (500 kB by default): 350 kB stays below.
@@ -166,7 +166,7 @@ def preview_round_import(
         if cell_int(cells["year"]) != reporting_round.year:
             error("year", _("Året ska vara %(year)s.", year=reporting_round.year))
             continue
-        if not can_report(user, sub_goal, reporting_round.year):
+        if not can_edit_follow_up_year(user, sub_goal, reporting_round.year):
             error("code", _("Du får inte rapportera för delmål %(code)s.", code=sub_goal.code))
             continue
 

@@ -4,7 +4,7 @@ import."""
 import base64
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -25,18 +25,11 @@ from intranet.reports.forms import (
 from intranet.reports.queries import build_report
 from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from intranet.rounds.services import plan_sub_goals
-from intranet.web import page_or_block, redirect_after_post
+from intranet.web import attachment, page_or_block, redirect_after_post
 
 bp = Blueprint("reports", __name__)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(content: bytes, mimetype: str, filename: str):
-    response = make_response(content)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _plan_or_404(plan_id: int) -> Plan:
@@ -153,10 +146,12 @@ def report_file(plan_id: int, file_format: str):
         )
     filename = f"redovisning-{plan.id}-{report.period.replace('–', '-')}.{file_format}"
     if file_format == "docx":
-        return _download(
+        return attachment(
             documents.report_docx(report, _charts_for(report)), DOCX_MIMETYPE, filename
         )
-    return _download(documents.report_pdf(report, _charts_for(report)), "application/pdf", filename)
+    return attachment(
+        documents.report_pdf(report, _charts_for(report)), "application/pdf", filename
+    )
 
 
 @bp.post("/plans/<int:plan_id>/report/comments")
@@ -215,8 +210,8 @@ def plan_export(plan_id: int, file_format: str):
     plan = _plan_or_404(plan_id)
     filename = f"plan-{plan.id}-{plan.start_year}-{plan.end_year}.{file_format}"
     if file_format == "xlsx":
-        return _download(exports.plan_xlsx(plan.id), XLSX_MIMETYPE, filename)
-    return _download(exports.plan_csv(plan.id), CSV_MIMETYPE, filename)
+        return attachment(exports.plan_xlsx(plan.id), XLSX_MIMETYPE, filename)
+    return attachment(exports.plan_csv(plan.id), CSV_MIMETYPE, filename)
 
 
 def _round_or_404(round_id: int) -> ReportingRound:
@@ -232,7 +227,7 @@ def round_export(round_id: int):
     reporting_round = _round_or_404(round_id)
     content = exports.round_xlsx(current_user, reporting_round)
     filename = f"uppfoljning-{reporting_round.plan_id}-{reporting_round.year}.xlsx"
-    return _download(content, XLSX_MIMETYPE, filename)
+    return attachment(content, XLSX_MIMETYPE, filename)
 
 
 def _may_import(reporting_round: ReportingRound) -> bool:
@@ -357,7 +352,7 @@ def plan_import_form():
 @bp.get("/plans/import/template.xlsx")
 @login_required
 def plan_import_template():
-    return _download(plan_import.template_xlsx(), XLSX_MIMETYPE, "mall-ny-plan.xlsx")
+    return attachment(plan_import.template_xlsx(), XLSX_MIMETYPE, "mall-ny-plan.xlsx")
 
 
 @bp.post("/plans/import")

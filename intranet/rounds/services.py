@@ -16,25 +16,6 @@ from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, 
 from intranet.versioning import set_change_note
 
 
-def follow_up_locked(plan_id: int, year: int) -> bool:
-    """A plan's follow-ups for a year are locked once that year's round is closed."""
-    is_open = db.session.scalar(
-        select(ReportingRound.is_open).where(
-            ReportingRound.plan_id == plan_id, ReportingRound.year == year
-        )
-    )
-    return is_open is False
-
-
-def can_report(user: User, sub_goal: SubGoal, year: int) -> bool:
-    """May the user write the sub-goal's follow-up for the year (board and round lock)?"""
-    from intranet.permissions import can_edit_sub_goal
-
-    if not can_edit_sub_goal(user, sub_goal):
-        return False
-    return user.role == "admin" or not follow_up_locked(sub_goal.plan.id, year)
-
-
 def open_round(user: User, plan: Plan, year: int | None, deadline: date | None) -> ReportingRound:
     """Open a round for a plan and year. Admins only; one round per plan and year.
 

@@ -244,3 +244,41 @@ def test_matrix_as_of_uses_a_constant_number_of_queries(officer_client):
     with count_queries() as large:
         officer_client.get("/matrix?as_of=2022-12-31T23:00")
     assert len(large) == len(small)
+
+
+def test_closed_round_locks_cells_for_officers(officer_client, make):
+    from datetime import date
+
+    from intranet.models import ReportingRound
+
+    with acting_as(None, "test"):
+        db.session.add(
+            ReportingRound(plan=_plan_2018(), year=2021, deadline=date(2022, 2, 28), is_open=False)
+        )
+        db.session.commit()
+    page = officer_client.get("/matrix").get_data(as_text=True)
+    five_one = _sub_goal("5.1").id
+    assert f'id="edit-{five_one}-2020"' in page
+    assert f'id="edit-{five_one}-2021"' not in page
+    assert page.count("Omgången är stängd") == 16
+
+
+def test_filtered_matrix_exports_to_xlsx_and_csv(officer_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = officer_client.get("/matrix.xlsx?status=cancelled")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Plan", "Fokusområde", "Delmål", "Titel", "Ansvarig nämnd")
+    assert "Status 2020" in rows[0] and "Avvikelseorsak 2020" in rows[0]
+    assert [row[2] for row in rows[1:]] == ["5.6"]
+    status_2020 = rows[0].index("Status 2020")
+    assert rows[1][status_2020] == "Avbruten"
+    assert rows[1][status_2020 + 1] == "Yttre omständigheter (t.ex. pandemi)"
+    every = officer_client.get("/matrix.csv").data.decode("utf-8-sig").splitlines()
+    assert len(every) == 17
+    assert every[0].startswith("Plan;Fokusområde;Delmål")

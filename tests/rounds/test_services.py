@@ -63,14 +63,14 @@ def test_closing_a_round_locks_follow_ups_for_officers_not_admins(setting, make)
     officer = make.user("officer", boards=[setting["board_a"]])
     admin = make.user("admin")
     follow_up = setting["shared"].follow_ups[0]
-    assert not services.follow_up_locked(setting["plan"].id, 2019)
+    assert not ReportingRound.locks(setting["plan"].id, 2019)
     assert can_edit_follow_up(officer, follow_up)
 
     with acting_as(admin.id):
         services.set_round_open(admin, setting["round"], False, None)
         db.session.commit()
-    assert services.follow_up_locked(setting["plan"].id, 2019)
-    assert not services.follow_up_locked(setting["plan"].id, 2018)
+    assert ReportingRound.locks(setting["plan"].id, 2019)
+    assert not ReportingRound.locks(setting["plan"].id, 2018)
     assert not can_edit_follow_up(officer, follow_up)
     assert can_edit_follow_up(admin, follow_up)
 
