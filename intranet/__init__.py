@@ -40,18 +40,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     from intranet import (
         accounts,
         activities,
+        admin,
         cli,
         database,
         followups,
+        history,
         i18n,
         matrix,
+        operations,
         plans,
         reports,
         rounds,
+        security,
         web,
     )
 
     database.init_app(app)
+    security.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
     accounts.init_app(app)
@@ -61,5 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(activities.bp)
     app.register_blueprint(rounds.bp)
     reports.init_app(app)
+    app.register_blueprint(admin.bp)
     cli.init_app(app)
+    operations.init_app(app)
+    history.init_app(app)
     return app

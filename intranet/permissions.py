@@ -14,6 +14,42 @@ def can_read_history(user: User) -> bool:
     return user.is_authenticated and user.role in ("admin", "auditor", "officer")
 
 
+def can_read_audit_log(user: User) -> bool:
+    """The global audit log and its export: administrators and auditors."""
+    return user.is_authenticated and user.role in ("admin", "auditor")
+
+
+def can_restore(user: User, kind: str, record) -> bool:
+    """Admins restore any record but accounts (those change through account administration);
+    officers the sub-goals they may edit and the follow-ups (as long as the year's round is
+    open) and activities under them."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == "admin":
+        return kind != "user"
+    if kind == "sub_goal":
+        return can_edit_sub_goal(user, record)
+    if kind == "follow_up":
+        return can_edit_follow_up(user, record)
+    if kind == "activity":
+        return can_edit_sub_goal(user, record.sub_goal)
+    return False
+
+
+def can_archive(user: User, kind: str, record) -> bool:
+    """Admins archive plans, focus areas, sub-goals, activities and follow-ups; officers the
+    follow-ups (of open rounds' years) and activities of the sub-goals they may edit."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == "admin":
+        return kind in ("plan", "focus_area", "sub_goal", "activity", "follow_up")
+    if kind == "follow_up":
+        return can_edit_follow_up(user, record)
+    if kind == "activity":
+        return can_edit_sub_goal(user, record.sub_goal)
+    return False
+
+
 def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
     """Admins edit everything; officers what one of their boards is responsible for."""
     if not user.is_authenticated or not user.is_active:
@@ -68,5 +104,8 @@ def template_helpers() -> dict:
             current_user, sub_goal, year
         ),
         "can_read_history": lambda: can_read_history(current_user),
+        "can_read_audit_log": lambda: can_read_audit_log(current_user),
+        "can_restore": lambda kind, record: can_restore(current_user, kind, record),
+        "can_archive": lambda kind, record: can_archive(current_user, kind, record),
         "is_admin": lambda: is_admin(current_user),
     }

@@ -2,14 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, make_response, redirect, render_template, request
+from flask import Flask, current_app, make_response, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from intranet.errors import RuleViolation
-from intranet.permissions import template_helpers
+from intranet.permissions import can_read_audit_log, is_admin, template_helpers
 
 
 def safe_next(target: str | None) -> str | None:
@@ -95,11 +95,17 @@ def main_menu() -> list[tuple[str, str]]:
         ("plans.index", _l("Planer")),
         ("rounds.index", _l("Uppföljningsomgångar")),
         ("reports.index", _l("Redovisningar")),
+        ("admin.users", _l("Användare")),
+        ("history.audit", _l("Granskningslogg")),
     ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
 
 
 def _menu_allows(endpoint: str) -> bool:
+    if endpoint.startswith("admin."):
+        return is_admin(current_user)
+    if endpoint == "history.audit":
+        return can_read_audit_log(current_user)
     return current_user.is_authenticated
 
 
@@ -138,5 +144,12 @@ def init_app(app: Flask) -> None:
 
 
 def _error_page(error):
+    from intranet.security import current_request_id
+
     code = getattr(error, "code", 500) or 500
-    return render_template("errors/error.html", code=code), code
+    if code >= 500:
+        # Flask has logged the stack trace already; this line ties it to what the user saw.
+        current_app.logger.error(
+            "Error page %s shown for %s %s", code, request.method, request.path
+        )
+    return render_template("errors/error.html", code=code, request_id=current_request_id()), code

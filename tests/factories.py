@@ -1,10 +1,20 @@
 """Factories that build valid records through the versioned path, with overrides."""
 
 import itertools
+from datetime import date
 
 from intranet.accounts.services import create_user
 from intranet.extensions import db
-from intranet.models import Activity, Board, FocusArea, FollowUp, Plan, Strategy, SubGoal
+from intranet.models import (
+    Activity,
+    Board,
+    FocusArea,
+    FollowUp,
+    Plan,
+    ReportingRound,
+    Strategy,
+    SubGoal,
+)
 from intranet.versioning import acting_as
 
 _sequence = itertools.count(1)
@@ -73,6 +83,12 @@ class Factory:
             overrides["sub_goal"] = self.sub_goal()
         values = {"year": overrides["sub_goal"].plan.start_year, "status": "ongoing"}
         return self._save(FollowUp(**(values | overrides)))
+
+    def reporting_round(self, **overrides) -> ReportingRound:
+        if "plan" not in overrides:
+            overrides["plan"] = self.plan()
+        values = {"year": overrides["plan"].start_year, "deadline": date(2030, 1, 31)}
+        return self._save(ReportingRound(**(values | overrides)))
 
     def activity(self, **overrides) -> Activity:
         if "sub_goal" not in overrides:

@@ -12,7 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from intranet.accounts.forms import LoginForm
-from intranet.accounts.services import authenticate
+from intranet.accounts.services import (
+    authenticate,
+    forget_failed_sign_ins,
+    is_locked_out,
+    record_failed_sign_in,
+)
 from intranet.extensions import db
 from intranet.web import safe_next
 
@@ -29,20 +34,39 @@ def login():
         return redirect(url_for("plans.index"))
     form = LoginForm()
     error = None
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        error = _("Fel användarnamn eller lösenord.")
-    status = 200 if not form.is_submitted() else (401 if error else 422)
+        username, address = form.username.data, request.remote_addr
+        if is_locked_out(username, address):
+            # Checked before the password, so guessing stays pointless while locked.
+            minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+            error = _(
+                "För många misslyckade inloggningsförsök. Vänta %(minutes)s minuter och "
+                "försök igen, eller kontakta en administratör.",
+                minutes=minutes,
+            )
+            status = 429
+        else:
+            user = authenticate(username, form.password.data)
+            if user is not None:
+                forget_failed_sign_ins(username)
+                db.session.commit()
+                session.clear()
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")))
+            record_failed_sign_in(username, address)
+            db.session.commit()
+            error = _("Fel användarnamn eller lösenord.")
+            status = 401
     return render_template("accounts/login.html", form=form, error=error), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    # Signing out ends the user's sessions everywhere, so a copied cookie dies with it.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("accounts.login"))

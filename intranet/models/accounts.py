@@ -5,13 +5,14 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.base import Archivable, RuleChecked, utc_now
+from intranet.password_policy import check_password_policy
 
 ROLES = {
     "admin": _l("Administratör"),
@@ -19,8 +20,6 @@ ROLES = {
     "auditor": _l("Revisor"),
     "viewer": _l("Läsare"),
 }
-
-MIN_PASSWORD_LENGTH = 12
 
 
 def _hash_method() -> str:
@@ -64,7 +63,9 @@ class Membership(db.Model):
 class User(UserMixin, RuleChecked, db.Model):
     __tablename__ = "user"
     # The hash stays out of the history; password_changed_at records that it changed.
-    __versioned__ = {"exclude": ["password_hash"]}
+    # The session epoch is a sign-out mechanism, not data: what bumped it (a role change,
+    # deactivation, a new password) is in the history through those columns.
+    __versioned__ = {"exclude": ["password_hash", "session_epoch"]}
     __table_args__ = (UniqueConstraint("username"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +76,7 @@ class User(UserMixin, RuleChecked, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
-    # Bumped on sign-out everywhere and on role change, which ends existing sessions.
+    # Bumped on sign-out, role change, deactivation and password reset: ends every session.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -104,16 +105,16 @@ class User(UserMixin, RuleChecked, db.Model):
         return f"{self.id}:{self.session_epoch or 0}"
 
     def set_password(self, password: str) -> None:
-        if len(password or "") < MIN_PASSWORD_LENGTH:
-            raise RuleViolation(
-                "password",
-                _l("Lösenordet måste ha minst %(n)s tecken.", n=MIN_PASSWORD_LENGTH),
-            )
+        check_password_policy(password, self.username)
         self.password_hash = generate_password_hash(password, method=_hash_method())
         self.password_changed_at = utc_now()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Invalidate every signed-in session of this user, on every app server."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def set_boards(self, boards: list[Board]) -> None:
         wanted = {board.id for board in boards}
@@ -130,3 +131,18 @@ class User(UserMixin, RuleChecked, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, kept briefly to rate-limit guessing; not history, pruned."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "attempted_at"),
+        Index("ix_login_attempt_address_at", "remote_addr", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    remote_addr: Mapped[str] = mapped_column(String(50))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)

@@ -1,0 +1,124 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from intranet.errors import RuleViolation
+from intranet.models import ROLES
+
+try:  # WTForms 3.3 deprecates tuples as choices
+    from wtforms.fields.choices import SelectChoice as _choice
+except ImportError:  # pragma: no cover - older WTForms
+
+    def _choice(value, label):
+        return (value, label)
+
+
+from intranet.password_policy import MIN_PASSWORD_LENGTH
+from intranet.personal_data import refuse_identity_numbers
+
+
+def no_identity_numbers(form, field):
+    """The change note goes into the history, which the model's own guard does not cover."""
+    try:
+        refuse_identity_numbers(field.name, field.data)
+    except RuleViolation as violation:
+        raise ValidationError(violation.message) from None
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says so in plain Swedish."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Välj en av rollerna i listan.")) from None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _role_choices():
+    return [_choice(code, str(label)) for code, label in ROLES.items()]
+
+
+class UserForm(FlaskForm):
+    """Shared by the new and edit pages; the username is only set when creating."""
+
+    display_name = StringField(
+        _l("Namn"),
+        validators=[DataRequired(_l("Ange personens namn.")), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    role = ChoiceField(
+        _l("Roll"),
+        choices=_role_choices(),
+        validate_choice=True,
+        validators=[InputRequired(_l("Välj en roll."))],
+    )
+    boards = CheckboxesField(_l("Nämnder"), coerce=int, validate_choice=True)
+    note = StringField(
+        _l("Kommentar till ändringen (visas i historiken)"),
+        validators=[Optional(), Length(max=500), no_identity_numbers],
+    )
+
+    def __init__(self, *args, board_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices()
+        self.boards.choices = [_choice(board.id, board.name) for board in board_choices]
+
+
+class NewUserForm(UserForm):
+    username = StringField(
+        _l("Användarnamn"),
+        validators=[
+            DataRequired(_l("Ange ett användarnamn.")),
+            Length(max=80, message=_l("Högst 80 tecken.")),
+            Regexp(
+                r"^[A-Za-z0-9._@-]+$",
+                message=_l("Använd bara bokstäverna a–z, siffror och . _ @ -"),
+            ),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    password = PasswordField(
+        _l("Lösenord"),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nytt lösenord"),
+        validators=[
+            DataRequired(_l("Ange ett lösenord.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Lösenordet måste ha %(min)s–%(max)s tecken."),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Upprepa lösenordet"),
+        validators=[EqualTo("password", _l("Lösenorden är inte lika."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Deactivate/reactivate: nothing to fill in but the CSRF token."""

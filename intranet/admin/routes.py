@@ -1,0 +1,170 @@
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intranet.accounts.directory import directory_configured
+from intranet.admin import queries, services
+from intranet.admin.forms import ConfirmForm, NewUserForm, PasswordForm, UserForm
+from intranet.errors import RuleViolation
+from intranet.extensions import db, login_manager
+from intranet.models import User
+from intranet.permissions import is_admin, require
+from intranet.versioning import set_change_note
+from intranet.web import page_or_block, wants_fragment
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _only_administrators():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(is_admin(current_user))
+    return None
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _show_violation(form, violation: RuleViolation) -> None:
+    db.session.rollback()
+    field = getattr(form, violation.field, None)
+    if field is None or not hasattr(field, "errors"):
+        form.form_errors.append(violation.message)
+    else:
+        field.errors = [*field.errors, violation.message]
+
+
+def _saved(message: str, target: str):
+    db.session.commit()
+    flash(message, "success")
+    if wants_fragment():
+        # An htmx form swap would otherwise receive the whole list page in its place.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@bp.get("/users")
+def users():
+    status = request.args.get("status", "active")
+    if status not in queries.USER_FILTERS:
+        abort(400)
+    return page_or_block(
+        "admin/users.html",
+        "user_list",
+        users=queries.users(status),
+        status_filter=status,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm(board_choices=queries.open_boards())
+    if form.validate_on_submit():
+        set_change_note(form.note.data)
+        try:
+            user = services.create_account(
+                form.username.data,
+                form.display_name.data,
+                form.role.data,
+                form.password.data,
+                queries.boards_by_ids(form.boards.data),
+            )
+        except RuleViolation as violation:
+            _show_violation(form, violation)
+        else:
+            return _saved(
+                _("Kontot %(name)s är skapat.", name=user.username),
+                url_for("admin.users"),
+            )
+    return _form_page(form, None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    current = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "boards": sorted(user.board_ids),
+    }
+    form = UserForm(
+        board_choices=queries.open_boards() + [b for b in user.boards if b.is_archived],
+        data=current,
+    )
+    if form.validate_on_submit():
+        set_change_note(form.note.data)
+        try:
+            services.update_account(
+                current_user,
+                user,
+                form.display_name.data,
+                form.role.data,
+                queries.boards_by_ids(form.boards.data),
+            )
+        except RuleViolation as violation:
+            _show_violation(form, violation)
+        else:
+            return _saved(_("Ändringarna är sparade."), url_for("admin.users"))
+    return _form_page(form, user)
+
+
+def _form_page(form, user: User | None):
+    status = 422 if form.is_submitted() else 200
+    return page_or_block(
+        "admin/user_form.html",
+        "user_form",
+        status=status,
+        form=form,
+        user=user,
+        directory=directory_configured(),
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data)
+        except RuleViolation as violation:
+            _show_violation(form, violation)
+        else:
+            return _saved(
+                _("Nytt lösenord är satt för %(name)s.", name=user.username),
+                url_for("admin.users"),
+            )
+    status = 422 if form.is_submitted() else 200
+    return page_or_block(
+        "admin/password.html", "password_form", status=status, form=form, user=user
+    )
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    try:
+        services.deactivate_account(current_user, user)
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.message, "error")
+        return redirect(url_for("admin.users"))
+    return _saved(_("%(name)s är inaktiverad.", name=user.username), url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    services.reactivate_account(user)
+    return _saved(
+        _("%(name)s är aktiv igen.", name=user.username),
+        url_for("admin.users", status="inactive"),
+    )

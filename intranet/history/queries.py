@@ -1,0 +1,276 @@
+"""Reads for the global audit log: filters, keyset pages, what each transaction changed."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, Text, exists, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy_continuum import version_class, versioning_manager
+
+from intranet.extensions import db
+from intranet.history.records import KINDS, record_label
+from intranet.models import (
+    Activity,
+    Board,
+    FocusArea,
+    FollowUp,
+    Membership,
+    Plan,
+    ReportingRound,
+    Strategy,
+    SubGoal,
+    SubGoalBoard,
+    SubGoalTag,
+    Tag,
+    Transaction,
+    User,
+)
+
+PER_PAGE = 50
+OTHER_KINDS = {
+    Strategy: _l("Strategi"),
+    Tag: _l("Etikett"),
+    ReportingRound: _l("Uppföljningsomgång"),
+}
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_to_utc(moment: datetime) -> datetime:
+    """A naive local (Europe/Stockholm) time as naive UTC, like Transaction.issued_at."""
+    aware = moment.replace(tzinfo=local_zone())
+    return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+@dataclass
+class AuditFilters:
+    user_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    board_id: int | None = None
+    plan_id: int | None = None
+    kind: str | None = None
+    text: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def as_args(self) -> dict:
+        args = {
+            "user": self.user_id,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "board": self.board_id,
+            "plan": self.plan_id,
+            "kind": self.kind,
+            "q": self.text or None,
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+
+def _int(args, name, filters, message) -> int | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    # Ids are 32-bit integers in the database: longer numbers cannot name anything.
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        filters.errors[name] = str(message)
+        return None
+    return int(value)
+
+
+def _date(args, name, filters) -> date | None:
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        filters.errors[name] = str(_l("Ange datumet som ÅÅÅÅ-MM-DD."))
+        return None
+
+
+def parse_filters(args) -> AuditFilters:
+    """Filters from query parameters; unusable values are dropped with a message."""
+    filters = AuditFilters()
+    filters.user_id = _int(args, "user", filters, _l("Välj en användare i listan."))
+    filters.board_id = _int(args, "board", filters, _l("Välj en nämnd i listan."))
+    filters.plan_id = _int(args, "plan", filters, _l("Välj en plan i listan."))
+    filters.date_from = _date(args, "from", filters)
+    filters.date_to = _date(args, "to", filters)
+    kind = (args.get("kind") or "").strip()
+    if kind and kind not in KINDS:
+        filters.errors["kind"] = str(_l("Välj en posttyp i listan."))
+    else:
+        filters.kind = kind or None
+    filters.text = (args.get("q") or "").strip()[:200]
+    return filters
+
+
+def _written_in(model, *conditions):
+    Version = version_class(model)
+    return exists().where(Version.transaction_id == Transaction.id, *conditions)
+
+
+def _sub_goals_of_board(board_id: int):
+    BoardLink = version_class(SubGoalBoard)
+    return select(BoardLink.sub_goal_id).where(BoardLink.board_id == board_id)
+
+
+def _board_condition(board_id: int):
+    sub_goals = _sub_goals_of_board(board_id)
+    return or_(
+        _written_in(Board, version_class(Board).id == board_id),
+        _written_in(Membership, version_class(Membership).board_id == board_id),
+        _written_in(SubGoalBoard, version_class(SubGoalBoard).board_id == board_id),
+        _written_in(SubGoal, version_class(SubGoal).id.in_(sub_goals)),
+        _written_in(SubGoalTag, version_class(SubGoalTag).sub_goal_id.in_(sub_goals)),
+        _written_in(FollowUp, version_class(FollowUp).sub_goal_id.in_(sub_goals)),
+        _written_in(Activity, version_class(Activity).sub_goal_id.in_(sub_goals)),
+    )
+
+
+def _plan_condition(plan_id: int):
+    FocusAreaVersion, SubGoalVersion = version_class(FocusArea), version_class(SubGoal)
+    # Any focus area or sub-goal that ever belonged to the plan.
+    focus_areas = select(FocusAreaVersion.id).where(FocusAreaVersion.plan_id == plan_id)
+    sub_goals = select(SubGoalVersion.id).where(SubGoalVersion.focus_area_id.in_(focus_areas))
+    return or_(
+        _written_in(Plan, version_class(Plan).id == plan_id),
+        _written_in(ReportingRound, version_class(ReportingRound).plan_id == plan_id),
+        _written_in(FocusArea, FocusAreaVersion.plan_id == plan_id),
+        _written_in(SubGoal, SubGoalVersion.focus_area_id.in_(focus_areas)),
+        _written_in(SubGoalBoard, version_class(SubGoalBoard).sub_goal_id.in_(sub_goals)),
+        _written_in(SubGoalTag, version_class(SubGoalTag).sub_goal_id.in_(sub_goals)),
+        _written_in(FollowUp, version_class(FollowUp).sub_goal_id.in_(sub_goals)),
+        _written_in(Activity, version_class(Activity).sub_goal_id.in_(sub_goals)),
+    )
+
+
+def _kind_condition(kind: str):
+    model = KINDS[kind].model
+    condition = _written_in(model)
+    links = {"sub_goal": (SubGoalBoard, SubGoalTag), "user": (Membership,)}.get(kind, ())
+    return or_(condition, *(_written_in(link) for link in links))
+
+
+def _text_condition(text: str):
+    conditions = [Transaction.note.icontains(text, autoescape=True)]
+    for Version in versioning_manager.version_class_map.values():
+        columns = [
+            column for column in Version.__table__.columns if isinstance(column.type, String | Text)
+        ]
+        if columns:
+            conditions.append(
+                exists().where(
+                    Version.transaction_id == Transaction.id,
+                    or_(*(column.icontains(text, autoescape=True) for column in columns)),
+                )
+            )
+    return or_(*conditions)
+
+
+def audit_conditions(filters: AuditFilters) -> list:
+    conditions = []
+    if filters.user_id is not None:
+        conditions.append(Transaction.user_id == filters.user_id)
+    if filters.date_from is not None:
+        conditions.append(
+            Transaction.issued_at >= local_to_utc(datetime.combine(filters.date_from, time()))
+        )
+    if filters.date_to is not None:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time())
+        conditions.append(Transaction.issued_at < local_to_utc(end))
+    if filters.board_id is not None:
+        conditions.append(_board_condition(filters.board_id))
+    if filters.plan_id is not None:
+        conditions.append(_plan_condition(filters.plan_id))
+    if filters.kind is not None:
+        conditions.append(_kind_condition(filters.kind))
+    if filters.text:
+        conditions.append(_text_condition(filters.text))
+    return conditions
+
+
+def audit_page(
+    filters: AuditFilters, before: int | None = None, per_page: int = PER_PAGE
+) -> tuple[list[Transaction], int | None]:
+    """One page of transactions, newest first, older than `before` (keyset pagination:
+    the index on the primary key finds the page start however deep it is). Returns the
+    page and the `before` value of the next page, or None on the last page."""
+    query = select(Transaction).where(*audit_conditions(filters))
+    if before is not None:
+        query = query.where(Transaction.id < before)
+    rows = list(
+        db.session.scalars(
+            query.order_by(Transaction.id.desc())
+            .limit(per_page + 1)
+            .options(selectinload(Transaction.user))
+        )
+    )
+    if len(rows) > per_page:
+        return rows[:per_page], rows[per_page - 1].id
+    return rows, None
+
+
+@dataclass(frozen=True)
+class ChangedRecord:
+    kind: str | None  # None for records without a history page of their own
+    kind_label: str
+    record_id: int
+    label: str
+
+
+def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]]:
+    """What each transaction wrote: type, label and id of every changed record."""
+    found: dict[int, dict[tuple, ChangedRecord]] = {tx: {} for tx in transaction_ids}
+    if not transaction_ids:
+        return {}
+
+    def add(transaction_id, kind, kind_label, record_id, label):
+        key = (kind or str(kind_label), record_id)
+        found[transaction_id].setdefault(
+            key, ChangedRecord(kind, str(kind_label), record_id, label)
+        )
+
+    for kind, spec in KINDS.items():
+        Version = version_class(spec.model)
+        for row in db.session.scalars(
+            select(Version).where(Version.transaction_id.in_(transaction_ids))
+        ):
+            add(row.transaction_id, kind, spec.label, row.id, record_label(kind, row))
+    for link, owner, key in (
+        (SubGoalBoard, "sub_goal", "sub_goal_id"),
+        (SubGoalTag, "sub_goal", "sub_goal_id"),
+        (Membership, "user", "user_id"),
+    ):
+        Version = version_class(link)
+        for row in db.session.scalars(
+            select(Version).where(Version.transaction_id.in_(transaction_ids))
+        ):
+            owner_id = getattr(row, key)
+            record = db.session.get(KINDS[owner].model, owner_id)
+            label = record_label(owner, record) if record else str(owner_id)
+            add(row.transaction_id, owner, KINDS[owner].label, owner_id, label)
+    for model, kind_label in OTHER_KINDS.items():
+        Version = version_class(model)
+        for row in db.session.scalars(
+            select(Version).where(Version.transaction_id.in_(transaction_ids))
+        ):
+            label = getattr(row, "title", None) or getattr(row, "name", None) or str(row.id)
+            if model is ReportingRound:
+                label = str(row.year)
+            add(row.transaction_id, None, kind_label, row.id, label)
+    return {tx: list(records.values()) for tx, records in found.items()}
+
+
+def filter_choices() -> dict:
+    return {
+        "users": db.session.scalars(select(User).order_by(User.display_name)).all(),
+        "boards": db.session.scalars(select(Board).order_by(Board.name)).all(),
+        "plans": db.session.scalars(select(Plan).order_by(Plan.start_year, Plan.title)).all(),
+        "kinds": [(kind, str(spec.label)) for kind, spec in KINDS.items()],
+    }

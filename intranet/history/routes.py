@@ -1,0 +1,359 @@
+"""Record history with diffs, comparing versions, restore, archiving, the audit log."""
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from intranet.errors import EditConflict, RuleViolation
+from intranet.extensions import db
+from intranet.history import asof, queries, records, services
+from intranet.models import TAG_KINDS, Transaction
+from intranet.permissions import (
+    can_archive,
+    can_read_audit_log,
+    can_read_history,
+    can_restore,
+    require,
+)
+from intranet.versioning import set_change_note
+from intranet.web import page_or_block
+
+bp = Blueprint("history", __name__)
+
+ARCHIVABLE = ("plan", "focus_area", "sub_goal", "activity", "follow_up")
+
+
+def _load(kind: str, record_id: int):
+    """The kind's description and the current record (404 when either is unknown)."""
+    spec = records.kind_or_none(kind)
+    if spec is None:
+        abort(404)
+    record = db.session.get(spec.model, record_id)
+    if record is None:
+        abort(404)
+    return spec, record
+
+
+def record_page_url(kind: str, record) -> str | None:
+    """Where the record is shown in the normal views (None when it has no page)."""
+    if getattr(record, "is_archived", False):
+        return None
+    if kind == "plan":
+        return url_for("plans.show", plan_id=record.id)
+    if kind == "sub_goal":
+        return url_for("plans.sub_goal", sub_goal_id=record.id)
+    if kind in ("follow_up", "activity"):
+        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id)
+    if kind == "focus_area":
+        return url_for("plans.show", plan_id=record.plan_id)
+    return None
+
+
+def as_of_url(kind: str, record, transaction: Transaction) -> str | None:
+    """The page that shows the record as it stood right after `transaction`."""
+    moment = format_datetime(transaction.issued_at, "yyyy-MM-dd'T'HH:mm")
+    if kind == "plan":
+        return url_for("plans.show", plan_id=record.id, as_of=moment)
+    if kind == "sub_goal":
+        return url_for("plans.sub_goal", sub_goal_id=record.id, as_of=moment)
+    if kind in ("follow_up", "activity"):
+        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id, as_of=moment)
+    return None
+
+
+def _history_context(kind: str, spec, record, **extra) -> dict:
+    versions = records.load_versions(kind, record.id)
+    entries = records.history(versions) if versions else []
+    return {
+        "kind": kind,
+        "spec": spec,
+        "record": record,
+        "label": records.record_label(kind, record),
+        "entries": entries,
+        "page_url": record_page_url(kind, record),
+        "archivable": kind in ARCHIVABLE,
+        "as_of_url": lambda transaction: as_of_url(kind, record, transaction),
+        **extra,
+    }
+
+
+@bp.get("/history/<kind>/<int:record_id>")
+@login_required
+def record(kind: str, record_id: int):
+    spec, record = _load(kind, record_id)
+    require(can_read_history(current_user))
+    return page_or_block("history/record.html", "versions", **_history_context(kind, spec, record))
+
+
+def _transaction_arg(name: str) -> int | None:
+    value = (request.args.get(name) or "").strip()
+    # Beyond 18 digits the value no longer fits the database's bigint.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+@bp.get("/history/<kind>/<int:record_id>/compare")
+@login_required
+def compare(kind: str, record_id: int):
+    spec, record = _load(kind, record_id)
+    require(can_read_history(current_user))
+    versions = records.load_versions(kind, record.id)
+    if versions is None:
+        abort(404)
+    first, second = _transaction_arg("a"), _transaction_arg("b")
+    error = None
+    changes = []
+    if first is None or second is None:
+        error = _l("Välj två versioner att jämföra.")
+    else:
+        first, second = sorted((first, second))
+        old, new = versions.state_at(first), versions.state_at(second)
+        if old is None or new is None:
+            error = _l("Posten fanns inte vid en av de valda versionerna.")
+        else:
+            changes = records.diff_states(kind, old, new)
+    transactions = {
+        transaction.id: transaction
+        for transaction in db.session.scalars(
+            select(Transaction).where(Transaction.id.in_(versions.transaction_ids))
+        )
+    }
+    return page_or_block(
+        "history/compare.html",
+        "comparison",
+        status=400 if error else 200,
+        kind=kind,
+        spec=spec,
+        record=record,
+        label=records.record_label(kind, record),
+        choices=[
+            transactions.get(tx) or Transaction(id=tx) for tx in reversed(versions.transaction_ids)
+        ],
+        first=first,
+        second=second,
+        first_transaction=transactions.get(first) or db.session.get(Transaction, first or 0),
+        second_transaction=transactions.get(second) or db.session.get(Transaction, second or 0),
+        changes=changes,
+        error=error,
+    )
+
+
+@bp.post("/history/<kind>/<int:record_id>/restore/<int:transaction_id>")
+@login_required
+def restore(kind: str, record_id: int, transaction_id: int):
+    spec, record = _load(kind, record_id)
+    require(can_restore(current_user, kind, record))
+    transaction = db.session.get(Transaction, transaction_id)
+    if transaction is None:
+        abort(404)
+    expected = (request.form.get("lock_version") or "").strip()
+    valid_lock = expected.isascii() and expected.isdigit() and len(expected) <= 9
+    try:
+        services.check_lock_version(record, int(expected) if valid_lock else None)
+        set_change_note(services.restore_note(transaction))
+        changed = services.restore_version(kind, record, transaction_id)
+        db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        return _conflict(kind, spec, record_id)
+    except StaleDataError:
+        db.session.rollback()
+        return _conflict(kind, spec, record_id)
+    except RuleViolation as violation:
+        db.session.rollback()
+        flash(violation.message, "error")
+        return redirect(url_for("history.record", kind=kind, record_id=record_id))
+    if changed:
+        flash(services.restore_note(transaction), "success")
+    else:
+        flash(_l("Posten ser redan ut så; inget ändrades."), "info")
+    return redirect(url_for("history.record", kind=kind, record_id=record_id))
+
+
+def _conflict(kind, spec, record_id):
+    record = db.session.get(spec.model, record_id)
+    message = _l("Någon annan har ändrat posten under tiden. Se den senaste versionen nedan.")
+    return page_or_block(
+        "history/record.html",
+        "versions",
+        status=409,
+        **_history_context(kind, spec, record, conflict=message),
+    )
+
+
+def _archive_target(kind: str, record_id: int):
+    if kind not in ARCHIVABLE:
+        abort(404)
+    spec, record = _load(kind, record_id)
+    require(can_archive(current_user, kind, record))
+    return spec, record
+
+
+def _back_to(kind: str, record) -> str:
+    if kind in ("follow_up", "activity"):
+        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id)
+    if kind == "sub_goal":
+        return url_for("plans.show", plan_id=record.focus_area.plan_id)
+    if kind == "focus_area":
+        return url_for("plans.show", plan_id=record.plan_id)
+    return url_for("plans.index")
+
+
+@bp.post("/archive/<kind>/<int:record_id>")
+@login_required
+def archive(kind: str, record_id: int):
+    spec, record = _archive_target(kind, record_id)
+    set_change_note(request.form.get("note") or str(_l("Arkiverad")))
+    services.archive_record(record)
+    db.session.commit()
+    flash(
+        _l(
+            "%(what)s arkiverades. Det går att ta tillbaka från historiken.",
+            what=records.record_label(kind, record),
+        ),
+        "success",
+    )
+    return redirect(_back_to(kind, record))
+
+
+@bp.post("/archive/<kind>/<int:record_id>/undo")
+@login_required
+def unarchive(kind: str, record_id: int):
+    spec, record = _archive_target(kind, record_id)
+    set_change_note(request.form.get("note") or str(_l("Tillbaka från arkivet")))
+    services.unarchive_record(record)
+    db.session.commit()
+    flash(
+        _l("%(what)s är tillbaka från arkivet.", what=records.record_label(kind, record)),
+        "success",
+    )
+    return redirect(url_for("history.record", kind=kind, record_id=record_id))
+
+
+@bp.get("/audit")
+@login_required
+def audit():
+    require(can_read_audit_log(current_user))
+    filters = queries.parse_filters(request.args)
+    before = _transaction_arg("before")
+    transactions, next_before = queries.audit_page(filters, before)
+    return page_or_block(
+        "history/audit.html",
+        "results",
+        status=400 if filters.errors else 200,
+        filters=filters,
+        transactions=transactions,
+        changed=queries.changed_records([transaction.id for transaction in transactions]),
+        next_before=next_before,
+        before=before,
+        **queries.filter_choices(),
+    )
+
+
+def _csv_safe(value) -> str:
+    # A leading =, +, - or @ makes a spreadsheet run the cell as a formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/audit.csv")
+@login_required
+def audit_csv():
+    require(can_read_audit_log(current_user))
+    filters = queries.parse_filters(request.args)
+    if filters.errors:
+        abort(400)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["transaktion", "tid", "användare", "adress", "kommentar", "ändrade poster"])
+    before = None
+    while True:
+        transactions, before = queries.audit_page(filters, before, per_page=500)
+        changed = queries.changed_records([transaction.id for transaction in transactions])
+        for transaction in transactions:
+            writer.writerow(
+                [
+                    _csv_safe(cell)
+                    for cell in (
+                        transaction.id,
+                        format_datetime(transaction.issued_at, "yyyy-MM-dd HH:mm:ss"),
+                        transaction.user.display_name if transaction.user else "",
+                        transaction.remote_addr,
+                        transaction.note,
+                        "; ".join(
+                            f"{item.kind_label}: {item.label}"
+                            for item in changed.get(transaction.id, [])
+                        ),
+                    )
+                ]
+            )
+        if before is None:
+            break
+    filename = f"granskningslogg-{date.today().isoformat()}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _moment_context(value: str):
+    """The parsed moment and its transaction, or an error message for the banner."""
+    try:
+        moment = asof.parse_as_of(value)
+    except asof.BadMoment as bad:
+        return None, None, str(bad.args[0])
+    transaction_id = asof.transaction_at(moment.utc)
+    if transaction_id is None:
+        return moment, None, str(_l("Det finns ingen historik så långt tillbaka."))
+    return moment, db.session.get(Transaction, transaction_id), None
+
+
+def plan_as_of_page(plan_id: int, value: str):
+    """The plan page as it stood at `value` (see asof.parse_as_of), read-only."""
+    require(can_read_history(current_user))
+    moment, transaction, error = _moment_context(value)
+    plan = asof.plan_as_of(plan_id, transaction.id) if transaction else None
+    status = 400 if error else 200
+    if plan is None and error is None:
+        error, status = str(_l("Planen fanns inte vid den tidpunkten.")), 404
+    return page_or_block(
+        "history/plan_as_of.html",
+        "content",
+        status=status,
+        plan=plan,
+        plan_id=plan_id,
+        moment=moment,
+        as_of_value=value,
+        transaction=transaction,
+        error=error,
+    )
+
+
+def sub_goal_as_of_page(sub_goal_id: int, value: str):
+    """The sub-goal page as it stood at `value`, read-only."""
+    require(can_read_history(current_user))
+    moment, transaction, error = _moment_context(value)
+    page = asof.sub_goal_as_of(sub_goal_id, transaction.id) if transaction else None
+    status = 400 if error else 200
+    if page is None and error is None:
+        error, status = str(_l("Delmålet fanns inte vid den tidpunkten.")), 404
+    return page_or_block(
+        "history/sub_goal_as_of.html",
+        "content",
+        status=status,
+        page=page,
+        sub_goal_id=sub_goal_id,
+        moment=moment,
+        as_of_value=value,
+        transaction=transaction,
+        tag_kinds=TAG_KINDS,
+        error=error,
+    )

@@ -1,0 +1,135 @@
+"""Tamper evidence: a hash chain over every transaction and its version rows."""
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy_continuum import version_class
+
+from intranet.extensions import db
+from intranet.history.chain import verify_chain
+from intranet.models import FollowUp, SubGoal, Transaction
+
+
+def _verify():
+    result = verify_chain(db.session.connection())
+    db.session.rollback()
+    return result
+
+
+def test_every_transaction_is_chained_in_the_same_commit(make):
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.commit()
+    hashes = db.session.scalars(select(Transaction.chain_hash).order_by(Transaction.id)).all()
+    assert hashes and all(hashes)
+    assert len(set(hashes)) == len(hashes)
+    assert _verify().ok
+
+
+def test_verify_passes_on_demo_data_and_names_a_tampered_transaction(app, demo):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    count = db.session.query(Transaction).count()
+    assert f"OK: {count} transactions verified" in result.output
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert f"Latest: transaction {newest.id}, chain hash {newest.chain_hash}" in result.output
+
+    # Someone edits a history row behind the application's back.
+    FollowUpVersion = version_class(FollowUp)
+    victim = db.session.execute(
+        select(FollowUpVersion.id, FollowUpVersion.transaction_id)
+        .where(FollowUpVersion.status == "ongoing")
+        .order_by(FollowUpVersion.transaction_id)
+    ).first()
+    db.session.execute(
+        update(FollowUpVersion.__table__)
+        .where(FollowUpVersion.__table__.c.id == victim.id)
+        .where(FollowUpVersion.__table__.c.transaction_id == victim.transaction_id)
+        .values(status="done")
+    )
+    db.session.commit()
+
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"transaction {victim.transaction_id} does not match" in result.output
+
+
+def test_changing_a_transaction_note_or_deleting_a_version_row_breaks_the_chain(make):
+    sub_goal = make.sub_goal()
+    first = db.session.scalar(select(Transaction.id).order_by(Transaction.id.desc()))
+    sub_goal.title = "Ny titel"
+    db.session.commit()
+    assert _verify().ok
+
+    db.session.execute(text("UPDATE \"transaction\" SET note = 'x' WHERE id = :id"), {"id": first})
+    db.session.commit()
+    assert _verify().first_bad_id == first
+
+    db.session.execute(
+        text("UPDATE \"transaction\" SET note = 'test data' WHERE id = :id"), {"id": first}
+    )
+    db.session.commit()
+    assert _verify().ok
+    SubGoalVersion = version_class(SubGoal)
+    last = db.session.scalar(select(Transaction.id).order_by(Transaction.id.desc()))
+    db.session.execute(
+        SubGoalVersion.__table__.delete().where(SubGoalVersion.__table__.c.transaction_id == last)
+    )
+    db.session.commit()
+    assert _verify().first_bad_id == last
+
+
+def test_later_validity_bookkeeping_does_not_break_the_chain(make):
+    follow_up = make.follow_up()
+    for status in ("done", "ongoing", "done"):
+        follow_up.status = status
+        db.session.commit()
+    assert _verify().ok
+
+
+def test_a_transaction_expired_before_commit_is_still_chained(make):
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.flush()
+    db.session.expire_all()
+    db.session.commit()
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert newest.chain_hash
+    assert _verify().ok
+
+
+def test_versioned_writes_hold_the_chain_lock_until_commit(make):
+    """Two concurrent commits must not chain off the same predecessor: on PostgreSQL the
+    writer holds an advisory lock from its first versioned flush until commit."""
+    from intranet.history.chain import CHAIN_LOCK_KEY
+
+    follow_up = make.follow_up()
+    follow_up.outcome = "Pågående ändring"
+    db.session.flush()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as other:
+            taken = other.scalar(select(func.pg_try_advisory_xact_lock(CHAIN_LOCK_KEY)))
+            other.rollback()
+        assert taken is False
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as other:
+            assert other.scalar(select(func.pg_try_advisory_xact_lock(CHAIN_LOCK_KEY)))
+            other.rollback()
+    assert _verify().ok
+
+
+def test_a_deleted_transaction_row_is_named_and_the_history_still_shows(client, make):
+    make.user("auditor", username="revisorn")
+    follow_up = make.follow_up()
+    follow_up.outcome = "Ändrad"
+    db.session.commit()
+    victim = db.session.scalar(select(func.max(Transaction.id)))
+    db.session.execute(text('DELETE FROM "transaction" WHERE id = :id'), {"id": victim})
+    db.session.commit()
+    # Even the newest transaction, which no later hash covers, is missed.
+    result = _verify()
+    assert (result.ok, result.first_bad_id) == (False, victim)
+    client.login("revisorn")
+    response = client.get(f"/history/follow_up/{follow_up.id}")
+    assert response.status_code == 200
+    assert f"transaktion {victim}" in response.get_data(as_text=True)

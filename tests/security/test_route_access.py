@@ -1,0 +1,222 @@
+"""Every route, every role: the expected status is written down here, so a new route
+without a rule fails the suite.
+
+To add a route: one entry in EXPECTED per (endpoint, method), built with the helpers
+below; URL arguments come from WORLD_ARGS (add a key if a route needs a new one) and
+POST bodies from FORM_DATA (a CSRF token is always added).
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from intranet.extensions import db
+from intranet.models import Transaction
+from tests.conftest import PASSWORD
+
+ROLES = ("anonymous", "viewer", "auditor", "officer_a", "officer_b", "admin")
+LOGIN = "to sign-in"  # a redirect to the sign-in page
+
+
+def every(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=LOGIN):
+    return every(status) | {"anonymous": anonymous}
+
+
+def admin_only(status):
+    return signed_in(403) | {"admin": status}
+
+
+def history_readers(status):
+    """Admins, auditors and officers read the history; viewers do not."""
+    return signed_in(status) | {"viewer": 403}
+
+
+def auditors(status):
+    return signed_in(403) | {"auditor": status, "admin": status}
+
+
+def board_a_and_admin(status):
+    """Writes for the sub-goal of board A: its officer and admins."""
+    return signed_in(403) | {"officer_a": status, "admin": status}
+
+
+EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
+    ("static", "GET"): every(200),
+    ("accounts.login", "GET"): signed_in(302, anonymous=200),
+    # Empty sign-in form: explained (422) for the anonymous, a redirect for the signed-in.
+    ("accounts.login", "POST"): signed_in(302, anonymous=422),
+    ("accounts.logout", "POST"): signed_in(302),
+    ("accounts.set_language", "POST"): every(302),
+    ("plans.home", "GET"): signed_in(200),
+    ("plans.index", "GET"): signed_in(200),
+    ("plans.show", "GET"): signed_in(200),
+    ("plans.sub_goal", "GET"): signed_in(200),
+    ("matrix.show", "GET"): signed_in(200),
+    ("matrix.export", "GET"): signed_in(200),
+    ("followups.show", "GET"): signed_in(200),
+    ("followups.edit", "GET"): board_a_and_admin(200),
+    # An empty form is explained (422) to those who may write.
+    ("followups.edit", "POST"): board_a_and_admin(422),
+    ("activities.new", "GET"): board_a_and_admin(200),
+    ("activities.new", "POST"): board_a_and_admin(422),
+    ("activities.edit", "GET"): board_a_and_admin(200),
+    ("activities.edit", "POST"): board_a_and_admin(422),
+    ("rounds.index", "GET"): signed_in(200),
+    ("rounds.show", "GET"): signed_in(200),
+    ("rounds.create", "POST"): admin_only(422),
+    ("rounds.close", "POST"): admin_only(302),
+    ("rounds.reopen", "POST"): admin_only(422),
+    ("reports.index", "GET"): signed_in(200),
+    ("reports.report", "GET"): signed_in(200),
+    ("reports.report_file", "GET"): signed_in(200),
+    ("reports.save_comment", "POST"): board_a_and_admin(302),
+    ("reports.plan_export", "GET"): signed_in(200),
+    ("reports.round_export", "GET"): signed_in(200),
+    ("reports.round_import", "GET"): board_a_and_admin(200),
+    ("reports.round_import_preview", "POST"): board_a_and_admin(422),
+    # Without the signed preview there is nothing to confirm: a bad request.
+    ("reports.round_import_confirm", "POST"): board_a_and_admin(400),
+    ("reports.plan_import_form", "GET"): admin_only(200),
+    # The blank template holds no data.
+    ("reports.plan_import_template", "GET"): signed_in(200),
+    ("reports.plan_import_preview", "POST"): admin_only(422),
+    ("reports.plan_import_confirm", "POST"): admin_only(400),
+    ("history.record", "GET"): history_readers(200),
+    # Without the two versions to compare: a bad request, explained.
+    ("history.compare", "GET"): history_readers(400),
+    ("history.audit", "GET"): auditors(200),
+    ("history.audit_csv", "GET"): auditors(200),
+    ("history.restore", "POST"): board_a_and_admin(302),
+    ("history.archive", "POST"): board_a_and_admin(302),
+    ("history.unarchive", "POST"): board_a_and_admin(302),
+    ("admin.users", "GET"): admin_only(200),
+    ("admin.new_user", "GET"): admin_only(200),
+    ("admin.new_user", "POST"): admin_only(422),
+    ("admin.edit_user", "GET"): admin_only(200),
+    ("admin.edit_user", "POST"): admin_only(422),
+    ("admin.reset_password", "GET"): admin_only(200),
+    ("admin.reset_password", "POST"): admin_only(422),
+    ("admin.deactivate_user", "POST"): admin_only(302),
+    ("admin.reactivate_user", "POST"): admin_only(302),
+}
+
+# URL arguments that differ from WORLD's for one endpoint.
+URL_ARGS = {
+    "reports.report_file": {"file_format": "pdf"},
+}
+
+# POST bodies; a callable gets the world's URL arguments.
+FORM_DATA = {
+    ("accounts.set_language", "POST"): {"language": "sv", "next": "/plans"},
+    ("reports.save_comment", "POST"): lambda args: {"board_id": str(args["board_id"])},
+}
+
+
+def _form_data(key, args) -> dict:
+    data = FORM_DATA.get(key, {})
+    return dict(data(args) if callable(data) else data)
+
+
+@pytest.fixture
+def world(make):
+    """Two boards; a sub-goal of board A with a follow-up; one user of each role."""
+    board_a, board_b = make.board(), make.board()
+    sub_goal = make.sub_goal(boards=[board_a])
+    follow_up = make.follow_up(sub_goal=sub_goal)
+    activity = make.activity(sub_goal=sub_goal)
+    reporting_round = make.reporting_round(plan=sub_goal.plan, year=follow_up.year)
+    users = {
+        "viewer": make.user("viewer"),
+        "auditor": make.user("auditor"),
+        "officer_a": make.user("officer", boards=[board_a]),
+        "officer_b": make.user("officer", boards=[board_b]),
+        "admin": make.user("admin"),
+    }
+    someone = make.user("viewer")
+    args = {
+        "filename": "app.css",
+        "plan_id": sub_goal.plan.id,
+        "sub_goal_id": sub_goal.id,
+        "follow_up_id": follow_up.id,
+        "year": follow_up.year,
+        "board_id": board_a.id,
+        "user_id": someone.id,
+        "activity_id": activity.id,
+        "round_id": reporting_round.id,
+        "file_format": "xlsx",
+        "kind": "follow_up",
+        "record_id": follow_up.id,
+        "transaction_id": db.session.scalar(select(func.max(Transaction.id))),
+    }
+    return {"users": {role: user.username for role, user in users.items()}, "args": args}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_a_rule(app):
+    routes = {(rule.endpoint, method) for rule, method in _routes(app)}
+    missing = sorted(routes - EXPECTED.keys())
+    assert not missing, f"routes without an access rule in EXPECTED: {missing}"
+    stale = sorted(EXPECTED.keys() - routes)
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def _url(app, endpoint, args):
+    args = args | URL_ARGS.get(endpoint, {})
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: args[name] for name in rule.arguments})
+
+
+def _walk_order(key):
+    # Reads first, then changes; signing out (which ends the sessions) last of all.
+    endpoint, method = key
+    return (endpoint == "accounts.logout", method != "GET", endpoint, method)
+
+
+def test_every_route_for_every_role(app, world):
+    """One world and one signed-in browser per role, walked over every route."""
+    browsers = {}
+    for role in ROLES:
+        browsers[role] = app.test_client()
+        if role != "anonymous":
+            browsers[role].login(world["users"][role], PASSWORD)
+    failures = []
+    for endpoint, method in sorted(EXPECTED, key=_walk_order):
+        url = _url(app, endpoint, world["args"])
+        for role in ROLES:
+            browser = browsers[role]
+            if method == "GET":
+                response = browser.get(url)
+            else:
+                response = browser.post_form(url, _form_data((endpoint, method), world["args"]))
+            response.close()
+            expected = EXPECTED[(endpoint, method)][role]
+            if expected == LOGIN:
+                ok = response.status_code == 302 and "/login" in response.location
+            else:
+                ok = response.status_code == expected
+            if not ok:
+                failures.append(
+                    f"{method} {url} as {role}: expected {expected}, got {response.status_code}"
+                )
+    assert not failures, "\n".join(failures)
+
+
+def test_state_changing_routes_refuse_requests_without_csrf(app, world):
+    client = app.test_client()
+    client.login(world["users"]["admin"], PASSWORD)
+    for (endpoint, method), _expected in EXPECTED.items():
+        if method != "POST":
+            continue
+        response = client.post(_url(app, endpoint, world["args"]), data={})
+        assert response.status_code == 400, endpoint
