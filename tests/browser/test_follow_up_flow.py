@@ -15,6 +15,7 @@ from tests.browser.support import axe_violations, screenshot, tab_to
 
 BOARD = "Social- och omsorgsnämnden"
 NOT_SAVED = "Uppföljningen sparades inte."
+NOTE = "Beslut i nämnden att avbryta insatsen"
 
 
 def _cell(page: Page, code: str, year: int):
@@ -63,6 +64,7 @@ def test_officer_reports_a_follow_up_in_the_matrix(page_as, browser, axe):
     # Corrected: saved, the cell shows the new status and keeps the focus.
     reason.select_option(label="Förskjuten tidsplan")
     editor.get_by_label("Beskrivning av avvikelsen").fill("Insatsen flyttas till nästa plan.")
+    editor.get_by_label("Ändringsanteckning (valfri)").fill(NOTE)
     editor.get_by_role("button", name="Spara").click()
     expect(page.locator("#live-region")).to_have_text("Uppföljningen 4.1 2019 sparades.")
     expect(cell).to_contain_text("Avbruten")
@@ -71,8 +73,33 @@ def test_officer_reports_a_follow_up_in_the_matrix(page_as, browser, axe):
     expect(editor).to_be_hidden()
     screenshot(page, "matrix-after-save")
 
-    # The auditor opens the matrix as it stood yesterday: the change is not there yet.
+    # The auditor finds the change in the audit log, with who and why, and its diff.
     auditor = page_as("auditor")
+    auditor.goto("/audit")
+    expect(auditor.get_by_role("heading", level=1)).to_have_text("Granskningslogg")
+    change = auditor.get_by_role("row").filter(has_text=NOTE)
+    expect(change).to_contain_text("Demo Tjänsteperson")
+    screenshot(auditor, "audit-log")
+    assert axe_violations(axe, auditor) == []
+    change.get_by_role("link", name="Delmål 4.1, 2019").click()
+    expect(auditor.get_by_role("heading", level=1)).to_contain_text("Historik")
+    latest = auditor.locator("li.version").first
+    expect(latest).to_contain_text(NOTE)
+    expect(latest.locator("del").filter(has_text="Pågår")).to_be_visible()
+    expect(latest.locator("ins").filter(has_text="Avbruten")).to_be_visible()
+    expect(latest.locator("ins").filter(has_text="Förskjuten tidsplan")).to_be_visible()
+    screenshot(auditor, "history")
+    assert axe_violations(axe, auditor) == []
+
+    # The version before, on the page as it looked then.
+    auditor.locator("li.version").nth(1).get_by_role(
+        "link", name="Visa sidan som den såg ut då"
+    ).click()
+    expect(auditor.get_by_text("Sidan är skrivskyddad.")).to_be_visible()
+    screenshot(auditor, "sub-goal-as-of")
+    assert axe_violations(axe, auditor) == []
+
+    # The matrix as it stood yesterday: the change is not there yet.
     yesterday = (datetime.now(ZoneInfo("Europe/Stockholm")) - timedelta(days=1)).date()
     auditor.goto(f"/matrix?as_of={yesterday.isoformat()}")
     expect(auditor.get_by_role("note")).to_contain_text("Historiskt läge")
