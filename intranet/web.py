@@ -134,7 +134,8 @@ def _layout_helpers() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(template_helpers)
+    # Globals, not a context processor, so that imported macros can ask permissions too.
+    app.jinja_env.globals.update(template_helpers())
     app.context_processor(_layout_helpers)
     # Globals, not context: imported macros see globals only.
     app.jinja_env.globals["field_attributes"] = field_attributes

@@ -137,7 +137,6 @@ KINDS: dict[str, Kind] = {
             Field("active", _l("Aktivt konto")),
             Field("locale", _l("Språk")),
             Field("password_changed_at", _l("Lösenord bytt")),
-            Field("session_epoch", _l("Inloggningsomgång")),
         ),
         links=("memberships",),
     ),

@@ -145,3 +145,132 @@ def test_ids_out_of_range_are_not_found(admin_client, number):
         f"/sub-goals/{number}",
     ):
         _assert_sane(admin_client.get(url), {200, 404})
+
+
+MATRIX_PARAMS = (
+    "plan",
+    "board",
+    "focus_area",
+    "status",
+    "deviation",
+    "district",
+    "target_group",
+    "from_year",
+    "to_year",
+    "q",
+    "meeting",
+    "refresh",
+    "as_of",
+)
+YEARS = st.one_of(st.integers(-(10**6), 10**12).map(str), ANY_TEXT)
+
+
+@SETTINGS
+@given(
+    params=st.dictionaries(
+        st.sampled_from(MATRIX_PARAMS), st.one_of(ANY_TEXT, YEARS, st.just("all")), max_size=6
+    )
+)
+def test_matrix_filters(admin_client, params):
+    for url in ("/matrix", "/matrix.csv"):
+        response = admin_client.get(url, query_string=params)
+        _assert_sane(response, {200, 400, 422})
+    if response.status_code == 200 and params.get("q"):
+        assert "<script>" not in response.get_data(as_text=True)
+
+
+@SETTINGS
+@given(from_year=YEARS, to_year=YEARS, as_of=st.one_of(st.dates().map(str), ANY_TEXT))
+def test_matrix_years_and_dates_out_of_range_are_explained(admin_client, from_year, to_year, as_of):
+    response = admin_client.get(
+        "/matrix", query_string={"from_year": from_year, "to_year": to_year, "as_of": as_of}
+    )
+    _assert_sane(response, {200, 400, 422})
+    if response.status_code == 422:
+        assert 'class="field-error"' in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def sub_goal(make):
+    return make.sub_goal()
+
+
+@SETTINGS
+@given(
+    status=st.one_of(st.sampled_from(["ongoing", "done", "not_done"]), ANY_TEXT),
+    outcome=ANY_TEXT,
+    reason=st.one_of(st.sampled_from(["", "external", "other"]), ANY_TEXT),
+    deviation_text=ANY_TEXT,
+    lock_version=st.one_of(st.just("0"), ANY_TEXT),
+    note=ANY_TEXT,
+)
+def test_follow_up_form(
+    admin_client, sub_goal, status, outcome, reason, deviation_text, lock_version, note
+):
+    response = admin_client.post_form(
+        f"/sub-goals/{sub_goal.id}/follow-ups/2018/edit",
+        {
+            "status": status,
+            "outcome": outcome,
+            "deviation_reason": reason,
+            "deviation_text": deviation_text,
+            "next_steps": "",
+            "lock_version": lock_version,
+            "note": note,
+        },
+        htmx=True,
+    )
+    _assert_sane(response, {200, 400, 409, 422})
+    if response.status_code == 200:
+        assert status in ("ongoing", "done", "not_done")
+    _assert_escaped(response, outcome, deviation_text)
+
+
+@SETTINGS
+@given(
+    title=ANY_TEXT,
+    from_year=YEARS,
+    to_year=YEARS,
+    status=st.one_of(st.sampled_from(["planned", "done"]), ANY_TEXT),
+)
+def test_activity_form(admin_client, sub_goal, title, from_year, to_year, status):
+    response = admin_client.post_form(
+        f"/sub-goals/{sub_goal.id}/activities/new",
+        {
+            "title": title,
+            "planned_from_year": from_year,
+            "planned_to_year": to_year,
+            "status": status,
+            "lock_version": "0",
+        },
+    )
+    _assert_sane(response, {302, 400, 422})
+    if response.status_code == 302:
+        assert 2018 <= int(from_year) <= int(to_year) <= 2021
+    _assert_escaped(response, title)
+
+
+@SETTINGS
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["user", "from", "to", "board", "plan", "kind", "q", "before"]),
+        st.one_of(ANY_TEXT, YEARS, st.dates().map(str)),
+        max_size=5,
+    )
+)
+def test_audit_log_filters(admin_client, params):
+    for url in ("/audit", "/audit.csv"):
+        _assert_sane(admin_client.get(url, query_string=params), {200, 400, 422})
+
+
+@SETTINGS
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["board_id", "year", "as_of"]), st.one_of(ANY_TEXT, YEARS), max_size=3
+    )
+)
+def test_report_parameters(admin_client, sub_goal, params):
+    plan_id = sub_goal.plan.id
+    _assert_sane(
+        admin_client.get(f"/plans/{plan_id}/report", query_string=params), {200, 400, 404, 422}
+    )
