@@ -89,6 +89,12 @@ def test_pages_in_english(page_as, axe):
     screenshot(page, "plans-en")
     assert axe_violations(axe, page) == []
 
+    page.goto("/matrix")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Goal matrix")
+    expect(page.get_by_label("Responsible board")).to_be_visible()
+    screenshot(page, "matrix-en")
+    assert axe_violations(axe, page) == []
+
 
 @pytest.mark.parametrize("name", ["plans", "sub-goal", "follow-up-edit"])
 def test_pages_reflow_on_a_narrow_screen(page_as, name):
