@@ -136,7 +136,8 @@ def compile_stale_catalogs(app: Flask) -> None:
         try:
             compile_catalog(language)
         except OSError:
-            # A read-only install must ship compiled catalogs; the UI falls back to Swedish.
+            # A read-only install runs `flask translate compile` when deploying; until then
+            # the UI falls back to Swedish.
             app.logger.exception("Could not compile the %s translation catalog", language)
 
 
@@ -162,6 +163,15 @@ def translate_update():
             click.echo(f"  {msgid}")
     if any(report.values()):
         raise SystemExit(1)
+
+
+@translate_group.command("compile")
+def translate_compile():
+    """Compile every catalog (for installs where the app may not write its own folder)."""
+    for language in current_app.config["LANGUAGES"]:
+        if catalog_path(language).exists():
+            target = compile_catalog(language)
+            click.echo(f"{language}: {target.relative_to(ROOT)}")
 
 
 def init_app(app: Flask) -> None:

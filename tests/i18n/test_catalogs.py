@@ -57,3 +57,11 @@ def test_a_missing_or_stale_compiled_catalog_is_rebuilt_at_start(app):
     os.utime(compiled, (source_time - 60, source_time - 60))
     catalogs.compile_stale_catalogs(app)
     assert compiled.stat().st_mtime >= source_time
+
+
+def test_the_compile_command_writes_every_catalog(app):
+    compiled = catalogs.catalog_path("en", "mo")
+    compiled.unlink(missing_ok=True)
+    result = app.test_cli_runner().invoke(args=["translate", "compile"])
+    assert result.exit_code == 0, result.output
+    assert compiled.exists()
