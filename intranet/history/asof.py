@@ -19,10 +19,7 @@ from sqlalchemy_continuum import version_class
 from intranet.extensions import db
 from intranet.models import (
     ACTIVITY_STATUSES,
-    DEVIATION_REASONS,
-    DEVIATION_STATUSES,
     PLAN_STATUSES,
-    STATUSES,
     Activity,
     Board,
     FocusArea,
@@ -34,6 +31,7 @@ from intranet.models import (
     Tag,
     Transaction,
 )
+from intranet.models.followups import FollowUpLabels
 from intranet.naturalsort import natural_key
 
 DELETE = 2  # Continuum's operation_type for a deleted row
@@ -98,7 +96,7 @@ def parse_as_of(value: str) -> Moment:
 
 
 @dataclass
-class FollowUpAsOf:
+class FollowUpAsOf(FollowUpLabels):
     id: int
     year: int
     status: str
@@ -106,20 +104,6 @@ class FollowUpAsOf:
     deviation_reason: str | None
     deviation_text: str | None
     next_steps: str | None
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
-
-    @property
-    def is_deviation(self) -> bool:
-        return self.status in DEVIATION_STATUSES
-
-    @property
-    def deviation_label(self) -> str | None:
-        if not self.is_deviation or not self.deviation_reason:
-            return None
-        return str(DEVIATION_REASONS.get(self.deviation_reason, self.deviation_reason))
 
 
 @dataclass

@@ -1,15 +1,14 @@
 """The matrix filters: parsed from the query string, every bad value explained in Swedish."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from intranet.history.asof import BadMoment, parse_as_of
 from intranet.models import DEVIATION_REASONS, STATUSES
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21
 REFRESH_CHOICES = (0, 30, 60, 300)
@@ -88,24 +87,6 @@ def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dic
     return None
 
 
-def parse_moment(raw: str) -> datetime | None:
-    """'2020-12-31' means the end of that day in Stockholm; '2020-12-31T14:30' that minute.
-
-    Returns naive UTC, the form history transactions are stored in; None when unparsable.
-    """
-    raw = (raw or "").strip()
-    try:
-        if len(raw) == 10:
-            local = datetime.combine(date.fromisoformat(raw), time.max)
-        else:
-            local = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=STOCKHOLM)
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def parse_filters(args: MultiDict, options, now: datetime) -> MatrixFilters:
     """Read the filters from the query string; unknown or out-of-range values are dropped and
     explained in `errors`, keyed by the parameter name."""
@@ -152,12 +133,15 @@ def parse_filters(args: MultiDict, options, now: datetime) -> MatrixFilters:
 
     as_of_raw = (args.get("as_of") or "").strip()
     if as_of_raw:
-        moment = parse_moment(as_of_raw)
-        if moment is None:
-            errors["as_of"] = str(_l("Ange datum som ÅÅÅÅ-MM-DD, till exempel 2020-12-31."))
-        elif moment > now + timedelta(minutes=1):
-            errors["as_of"] = str(_l("Datumet kan inte ligga i framtiden."))
+        try:
+            moment = parse_as_of(as_of_raw)
+        except BadMoment as error:
+            errors["as_of"] = str(error)
         else:
-            filters.as_of = moment
-            filters.as_of_text = as_of_raw
+            # Today (until its end) means now; a later day has not happened yet.
+            if moment.utc > now + timedelta(days=1):
+                errors["as_of"] = str(_l("Datumet kan inte ligga i framtiden."))
+            else:
+                filters.as_of = min(moment.utc, now)
+                filters.as_of_text = moment.text
     return filters

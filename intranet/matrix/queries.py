@@ -15,7 +15,6 @@ from intranet.extensions import db
 from intranet.matrix.filters import MatrixFilters
 from intranet.matrix.sources import Source
 from intranet.models import (
-    DEVIATION_REASONS,
     DEVIATION_STATUSES,
     STATUSES,
     Board,
@@ -24,6 +23,7 @@ from intranet.models import (
     Strategy,
     Tag,
 )
+from intranet.models.followups import FollowUpLabels
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def filter_options() -> FilterOptions:
 
 
 @dataclass
-class Cell:
+class Cell(FollowUpLabels):
     sub_goal_id: int
     year: int
     in_plan: bool
@@ -119,16 +119,6 @@ class Cell:
     status: str | None = None
     deviation_reason: str | None = None
     lock_version: int = 0
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES[self.status]) if self.status in STATUSES else ""
-
-    @property
-    def deviation_label(self) -> str | None:
-        if self.status in DEVIATION_STATUSES and self.deviation_reason in DEVIATION_REASONS:
-            return str(DEVIATION_REASONS[self.deviation_reason])
-        return None
 
 
 @dataclass

@@ -36,6 +36,25 @@ MAX_TEXT_LENGTH = 10_000
 MAX_DEVIATION_TEXT_LENGTH = 2_000
 
 
+class FollowUpLabels:
+    """Status and deviation labels of anything with `status` and `deviation_reason`: the
+    follow-up itself, and the plain rows that matrices, reports and past views read."""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES.get(self.status, self.status or ""))
+
+    @property
+    def is_deviation(self) -> bool:
+        return self.status in DEVIATION_STATUSES
+
+    @property
+    def deviation_label(self) -> str | None:
+        if not self.is_deviation or not self.deviation_reason:
+            return None
+        return str(DEVIATION_REASONS.get(self.deviation_reason, self.deviation_reason))
+
+
 def deviation_problems(status: str, reason: str | None, text: str | None) -> dict[str, str]:
     """The deviation-reason rule: a follow-up that is not done as planned must say why.
 
@@ -53,7 +72,7 @@ def deviation_problems(status: str, reason: str | None, text: str | None) -> dic
     return problems
 
 
-class FollowUp(Archivable, RuleChecked, db.Model):
+class FollowUp(FollowUpLabels, Archivable, RuleChecked, db.Model):
     """One sub-goal's follow-up for one reporting year."""
 
     __tablename__ = "follow_up"
@@ -75,20 +94,6 @@ class FollowUp(Archivable, RuleChecked, db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
     free_text_fields = ("outcome", "deviation_text", "next_steps")
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
-
-    @property
-    def is_deviation(self) -> bool:
-        return self.status in DEVIATION_STATUSES
-
-    @property
-    def deviation_label(self) -> str | None:
-        if not self.is_deviation or not self.deviation_reason:
-            return None
-        return str(DEVIATION_REASONS.get(self.deviation_reason, self.deviation_reason))
 
     def check_rules(self) -> None:
         """Allowed values, lengths, the plan's years, and the deviation-reason rule."""

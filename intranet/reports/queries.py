@@ -7,17 +7,14 @@ version tables (history/asof.valid_at).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
-from intranet.history.asof import transaction_at, valid_at
+from intranet.history.asof import parse_as_of, transaction_at, valid_at
 from intranet.models import (
-    DEVIATION_REASONS,
-    STATUSES,
     Board,
     FocusArea,
     FollowUp,
@@ -26,32 +23,17 @@ from intranet.models import (
     SubGoal,
     SubGoalBoard,
 )
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from intranet.models.followups import FollowUpLabels
 
 
 @dataclass
-class ReportFollowUp:
+class ReportFollowUp(FollowUpLabels):
     year: int
     status: str
     outcome: str | None
     deviation_reason: str | None
     deviation_text: str | None
     next_steps: str | None
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
-
-    @property
-    def is_deviation(self) -> bool:
-        from intranet.models import DEVIATION_STATUSES
-
-        return self.status in DEVIATION_STATUSES
-
-    @property
-    def deviation_label(self) -> str:
-        return str(DEVIATION_REASONS.get(self.deviation_reason, self.deviation_reason or ""))
 
 
 @dataclass
@@ -113,8 +95,7 @@ class Report:
 
 def end_of_day(day: date) -> datetime:
     """The last moment of a Stockholm calendar day as naive UTC, as history stores it."""
-    local = datetime.combine(day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None) - timedelta(microseconds=1)
+    return parse_as_of(day.isoformat()).utc
 
 
 class _Reader:

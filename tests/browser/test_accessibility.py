@@ -1,0 +1,108 @@
+"""Every page type passes axe-core's WCAG 2.1 A and AA rules, in Swedish and in English."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import axe_violations, screenshot
+
+
+def _plan(page: Page) -> None:
+    page.goto("/plans")
+    page.get_by_role("link", name="Handlingsplan för romsk inkludering 2018–2021").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("romsk inkludering")
+
+
+def _sub_goal(page: Page) -> None:
+    _plan(page)
+    page.get_by_role("row").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Delmål")
+
+
+def _plans(page: Page) -> None:
+    page.goto("/plans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strategier och handlingsplaner")
+
+
+def _not_found(page: Page) -> None:
+    response = page.goto("/plans/987654")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
+
+
+def _matrix(page: Page) -> None:
+    page.goto("/matrix")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Målmatris")
+
+
+def _matrix_meeting(page: Page) -> None:
+    _matrix(page)
+    page.get_by_role("link", name="Mötesläge").click()
+    expect(page.get_by_role("link", name="Lämna mötesläget")).to_be_visible()
+
+
+def _follow_up(page: Page) -> None:
+    _matrix(page)
+    page.get_by_role("link", name="Visa 4.2 2020").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning 2020 för delmål 4.2")
+
+
+def _follow_up_edit(page: Page) -> None:
+    """The edit form as a page of its own (no JavaScript needed)."""
+    _matrix(page)
+    href = page.get_by_role("link", name="Redigera 4.2 2018").get_attribute("href")
+    page.goto(href)
+    expect(page.get_by_role("button", name="Spara")).to_be_visible()
+
+
+SIGNED_IN_PAGES = {
+    "plans": _plans,
+    "plan": _plan,
+    "sub-goal": _sub_goal,
+    "not-found": _not_found,
+    "matrix": _matrix,
+    "matrix-meeting": _matrix_meeting,
+    "follow-up": _follow_up,
+    "follow-up-edit": _follow_up_edit,
+}
+
+
+def test_sign_in_page(page: Page, axe):
+    page.goto("/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")
+    screenshot(page, "sign-in")
+    assert axe_violations(axe, page) == []
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+def test_signed_in_page(page_as, axe, name):
+    page = page_as("officer")
+    SIGNED_IN_PAGES[name](page)
+    screenshot(page, name)
+    assert axe_violations(axe, page) == []
+
+
+def test_pages_in_english(page_as, axe):
+    page = page_as("viewer", locale="en-GB")
+    page.goto("/plans")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strategies and action plans")
+    screenshot(page, "plans-en")
+    assert axe_violations(axe, page) == []
+
+    page.goto("/matrix")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Goal matrix")
+    expect(page.get_by_label("Responsible board")).to_be_visible()
+    screenshot(page, "matrix-en")
+    assert axe_violations(axe, page) == []
+
+
+@pytest.mark.parametrize("name", ["plans", "sub-goal", "follow-up-edit"])
+def test_pages_reflow_on_a_narrow_screen(page_as, name):
+    """WCAG 1.4.10: at 320 CSS pixels (400 % zoom) nothing needs scrolling sideways."""
+    page = page_as("officer", viewport={"width": 320, "height": 640})
+    SIGNED_IN_PAGES[name](page)
+    screenshot(page, f"{name}-narrow")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
