@@ -2,7 +2,7 @@
 
 TARGETS = (
     # key, label, limit (a ratio must be at most this), figure at the top of the scale
-    ("matrix_vs_floor", "1. Matrix, 400 sub-goals: server / render of prebuilt Matrix", 3.0),
+    ("matrix_vs_floor", "1. Matrix, all sub-goals and years: server / render floor", 3.0),
     ("as_of_vs_current", "2a. As-of matrix / current matrix", 2.0),
     ("as_of_deep_vs_shallow", "2b. As-of matrix, long / short history", 1.3),
     ("save_versioned_vs_unversioned", "3. Follow-up save (POST), versioned / unversioned", 1.5),
