@@ -1,10 +1,8 @@
 """Record history with diffs, comparing versions, restore, archiving, the audit log."""
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,8 +20,9 @@ from intranet.permissions import (
     can_restore,
     require,
 )
+from intranet.reports.spreadsheets import CSV_MIMETYPE, write_csv
 from intranet.versioning import set_change_note
-from intranet.web import page_or_block
+from intranet.web import attachment, page_or_block
 
 bp = Blueprint("history", __name__)
 
@@ -256,12 +255,6 @@ def audit():
     )
 
 
-def _csv_safe(value) -> str:
-    # A leading =, +, - or @ makes a spreadsheet run the cell as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @bp.get("/audit.csv")
 @login_required
 def audit_csv():
@@ -269,39 +262,30 @@ def audit_csv():
     filters = queries.parse_filters(request.args)
     if filters.errors:
         abort(400)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["transaktion", "tid", "användare", "adress", "kommentar", "ändrade poster"])
+    headers = ["transaktion", "tid", "användare", "adress", "kommentar", "ändrade poster"]
+    filename = f"granskningslogg-{date.today().isoformat()}.csv"
+    return attachment(write_csv(headers, _audit_rows(filters)), CSV_MIMETYPE, filename)
+
+
+def _audit_rows(filters):
+    """Every matching transaction, newest first, read in keyset pages of 500."""
     before = None
     while True:
         transactions, before = queries.audit_page(filters, before, per_page=500)
         changed = queries.changed_records([transaction.id for transaction in transactions])
         for transaction in transactions:
-            writer.writerow(
-                [
-                    _csv_safe(cell)
-                    for cell in (
-                        transaction.id,
-                        format_datetime(transaction.issued_at, "yyyy-MM-dd HH:mm:ss"),
-                        transaction.user.display_name if transaction.user else "",
-                        transaction.remote_addr,
-                        transaction.note,
-                        "; ".join(
-                            f"{item.kind_label}: {item.label}"
-                            for item in changed.get(transaction.id, [])
-                        ),
-                    )
-                ]
+            yield (
+                transaction.id,
+                format_datetime(transaction.issued_at, "yyyy-MM-dd HH:mm:ss"),
+                transaction.user.display_name if transaction.user else "",
+                transaction.remote_addr,
+                transaction.note,
+                "; ".join(
+                    f"{item.kind_label}: {item.label}" for item in changed.get(transaction.id, [])
+                ),
             )
         if before is None:
-            break
-    filename = f"granskningslogg-{date.today().isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+            return
 
 
 def _moment_context(value: str):
