@@ -93,8 +93,9 @@ def _previous_hash(connection, transaction_id: int) -> str:
     return previous.chain_hash or ""
 
 
-def chain_transaction(connection, transaction_id: int, tables=None) -> str:
-    row = _transaction_row(connection, transaction_id)
+def chain_transaction(connection, transaction_id: int, tables=None, row=None) -> str:
+    """Chain one transaction; `row` may give its fields when they are already in memory."""
+    row = row or _transaction_row(connection, transaction_id)
     digest = next_hash(
         _previous_hash(connection, transaction_id), transaction_content(connection, row, tables)
     )
@@ -132,13 +133,14 @@ def _chain_new_transactions(session):
     if not unchained:
         return
     connection = session.connection()
-    written = None
+    written, row = None, None
     if uow is not None and len(unchained) == 1 and uow.current_transaction is unchained[0]:
         written = {type(version).__table__ for version in uow.version_objs.values()}
+        # Just inserted by this session, so its fields are the ones in the database.
+        row = {field: getattr(unchained[0], field) for field in TRANSACTION_FIELDS}
     for transaction in unchained:
-        set_committed_value(
-            transaction, "chain_hash", chain_transaction(connection, transaction.id, written)
-        )
+        digest = chain_transaction(connection, transaction.id, written, row)
+        set_committed_value(transaction, "chain_hash", digest)
 
 
 def _unit_of_work(session):
