@@ -3,6 +3,10 @@
 import re
 
 _PARTS = re.compile(r"(\d+)")
+# The stored key's column length. A code of 20 characters can expand beyond it ("1.1.1.…"
+# pads each number to 8 digits): such keys are cut, which only affects how codes that share
+# their first several parts sort among themselves.
+KEY_LENGTH = 80
 
 
 def natural_key(code: str) -> str:
@@ -11,4 +15,5 @@ def natural_key(code: str) -> str:
     Stored in a column so that the database orders sub-goals without Python's help.
     """
     pieces = _PARTS.split((code or "").strip().lower())
-    return "".join(piece.zfill(8) if piece.isdigit() else piece for piece in pieces)
+    key = "".join(piece.zfill(8) if piece.isdigit() else piece for piece in pieces)
+    return key[:KEY_LENGTH]

@@ -15,6 +15,8 @@ from flask import g, has_request_context, request
 from sqlalchemy_continuum import make_versioned
 from sqlalchemy_continuum.plugins.base import Plugin
 
+from intranet.stored_text import check_stored_text, clean_stored_text
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -29,9 +31,26 @@ _cli_actor: ContextVar[Actor | None] = ContextVar("cli_actor", default=None)
 
 
 def set_change_note(note: str | None) -> None:
-    """Attach the user's optional change note to this request's transaction."""
-    note = (note or "").strip()
-    g.change_note = note[:500] or None
+    """Attach the user's optional change note to this request's transaction.
+
+    The note is checked when the transaction row is written (see `stored_note`)."""
+    g.change_note = (note or "").strip() or None
+
+
+def stored_note(note: str | None) -> str | None:
+    """The note as the transaction row may hold it: the same guard as every stored text.
+
+    The hash chain makes a transaction row permanent, so this is the last line of defence
+    for notes from every source (forms, routes, imports, the CLI): it raises
+    RuleViolation("note") for an identity number or a note longer than the column, which
+    aborts the flush. Forms check the same before, to show the message by the field."""
+    from intranet.models import Transaction
+
+    note = clean_stored_text(note or "", multiline=True).strip()
+    if not note:
+        return None
+    check_stored_text("note", note, Transaction.__table__.c.note.type.length)
+    return note
 
 
 def current_actor() -> Actor:
@@ -64,7 +83,8 @@ def acting_as(
 class ChangeContextPlugin(Plugin):
     def transaction_args(self, uow, session):
         actor = current_actor()
-        args = {"user_id": actor.user_id, "remote_addr": actor.remote_addr, "note": actor.note}
+        note = stored_note(actor.note)
+        args = {"user_id": actor.user_id, "remote_addr": actor.remote_addr, "note": note}
         if actor.issued_at is not None:
             args["issued_at"] = actor.issued_at
         return args

@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
-from intranet.followups.forms import CHOOSE_FROM_LIST, ChangeNoteMixin, choices, too_long
+from intranet.followups.forms import CHOOSE_FROM_LIST, choices, too_long
+from intranet.forms import ChangeNoteMixin
 from intranet.models import ACTIVITY_STATUSES
 
 YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2020.")

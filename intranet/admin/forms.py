@@ -6,13 +6,11 @@ from wtforms.validators import (
     EqualTo,
     InputRequired,
     Length,
-    Optional,
     Regexp,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.errors import RuleViolation
 from intranet.models import ROLES
 
 try:  # WTForms 3.3 deprecates tuples as choices
@@ -23,16 +21,8 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 
+from intranet.forms import change_note_field
 from intranet.password_policy import MIN_PASSWORD_LENGTH
-from intranet.personal_data import refuse_identity_numbers
-
-
-def no_identity_numbers(form, field):
-    """The change note goes into the history, which the model's own guard does not cover."""
-    try:
-        refuse_identity_numbers(field.name, field.data)
-    except RuleViolation as violation:
-        raise ValidationError(violation.message) from None
 
 
 class ChoiceField(SelectField):
@@ -69,10 +59,7 @@ class UserForm(FlaskForm):
         validators=[InputRequired(_l("Välj en roll."))],
     )
     boards = CheckboxesField(_l("Nämnder"), coerce=int, validate_choice=True)
-    note = StringField(
-        _l("Kommentar till ändringen (visas i historiken)"),
-        validators=[Optional(), Length(max=500), no_identity_numbers],
-    )
+    note = change_note_field(_l("Kommentar till ändringen (visas i historiken)"), description=None)
 
     def __init__(self, *args, board_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

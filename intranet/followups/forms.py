@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, Regexp
 
+from intranet.forms import ChangeNoteMixin
 from intranet.models import DEVIATION_REASONS, STATUSES
 from intranet.models.followups import (
     MAX_DEVIATION_TEXT_LENGTH,
@@ -11,7 +12,6 @@ from intranet.models.followups import (
 )
 
 CHOOSE_FROM_LIST = _l("Välj ett värde i listan.")
-NOTE_MAX_LENGTH = 500
 
 
 def choices(mapping: dict, empty_label=None) -> list[SelectChoice]:
@@ -22,14 +22,6 @@ def choices(mapping: dict, empty_label=None) -> list[SelectChoice]:
 
 def too_long(limit: int):
     return Length(max=limit, message=_l("Texten får vara högst %(n)s tecken.", n=limit))
-
-
-class ChangeNoteMixin:
-    note = StringField(
-        _l("Ändringsanteckning (valfri)"),
-        validators=[Optional(), too_long(NOTE_MAX_LENGTH)],
-        description=_l("Sparas i historiken: varför ändringen görs."),
-    )
 
 
 class FollowUpForm(ChangeNoteMixin, FlaskForm):

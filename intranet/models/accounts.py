@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
-from intranet.models.base import Archivable, RuleChecked, utc_now
+from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, utc_now
 from intranet.password_policy import check_password_policy
 
 ROLES = {
@@ -36,8 +36,6 @@ class Board(Archivable, RuleChecked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     administration: Mapped[str | None] = mapped_column(String(200))
-
-    free_text_fields = ("name", "administration")
 
     def check_rules(self) -> None:
         super().check_rules()
@@ -72,7 +70,7 @@ class User(UserMixin, RuleChecked, db.Model):
     username: Mapped[str] = mapped_column(String(80))
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="viewer")
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255), info=NOT_FREE_TEXT)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
@@ -82,8 +80,6 @@ class User(UserMixin, RuleChecked, db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         cascade="all, delete-orphan", order_by=Membership.board_id
     )
-
-    free_text_fields = ("display_name",)
 
     @property
     def boards(self) -> list[Board]:

@@ -1,11 +1,16 @@
 """Shared model pieces: archiving, rule checks before every flush."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from intranet.personal_data import refuse_identity_numbers
+from intranet.stored_text import check_stored_text, clean_stored_text
+
+# Column info for strings that are not written by people (hashes, derived sort keys): they are
+# cleaned and length-checked like every string, but not searched for identity numbers.
+NOT_FREE_TEXT = {"free_text": False}
 
 
 def utc_now() -> datetime:
@@ -41,13 +46,44 @@ def related(obj, relationship: str, model, foreign_key: str):
     return value
 
 
+@dataclass(frozen=True)
+class TextColumn:
+    key: str
+    multiline: bool
+    max_length: int | None
+    free_text: bool
+
+
+_text_columns: dict[type, tuple[TextColumn, ...]] = {}
+
+
+def text_columns(model: type) -> tuple[TextColumn, ...]:
+    """Every String and Text column of the model, read from its table: a new column is
+    guarded without anyone having to remember it."""
+    found = _text_columns.get(model)
+    if found is None:
+        found = tuple(
+            TextColumn(
+                attribute.key,
+                isinstance(column.type, Text),
+                None if isinstance(column.type, Text) else column.type.length,
+                column.info.get("free_text", True),
+            )
+            for attribute in inspect(model).column_attrs
+            for column in attribute.columns[:1]
+            if isinstance(column.type, String)
+        )
+        _text_columns[model] = found
+    return found
+
+
 class RuleChecked:
-    """Models list their free-text fields and may add rules in `check_rules`.
+    """Stored text is guarded for every String and Text column; models add their own rules
+    by overriding `check_rules` (and calling it on super first).
 
-    The checks run before every flush, so imports, the CLI and the web all obey them.
+    The checks run before every flush, so imports, the CLI and the web all obey them; the
+    plan import runs them on in-memory objects for its preview.
     """
-
-    free_text_fields: tuple[str, ...] = ()
 
     def apply_column_defaults(self) -> None:
         """Fill scalar column defaults now, since the rules run before the insert would."""
@@ -57,11 +93,21 @@ class RuleChecked:
                 setattr(self, column.key, default.arg)
 
     def check_rules(self) -> None:
-        for field in self.free_text_fields:
-            refuse_identity_numbers(field, getattr(self, field))
+        """Remove control characters from every text column (see intranet.stored_text), then
+        refuse identity numbers and texts longer than the column allows."""
+        for column in text_columns(type(self)):
+            value = getattr(self, column.key)
+            if not isinstance(value, str):
+                continue
+            cleaned = clean_stored_text(value, column.multiline)
+            if cleaned != value:
+                setattr(self, column.key, cleaned)
+            check_stored_text(column.key, cleaned, column.max_length, column.free_text)
 
 
-@event.listens_for(Session, "before_flush")
+# First among the flush listeners: a refused record must not get as far as the history
+# transaction, and the message should name the record's field rather than the note.
+@event.listens_for(Session, "before_flush", insert=True)
 def _check_rules_before_flush(session, flush_context, instances):
     changed = [obj for obj in session.dirty if session.is_modified(obj)]
     for obj in session.new:

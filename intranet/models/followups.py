@@ -93,8 +93,6 @@ class FollowUp(FollowUpLabels, Archivable, RuleChecked, db.Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
-    free_text_fields = ("outcome", "deviation_text", "next_steps")
-
     def check_rules(self) -> None:
         """Allowed values, lengths, the plan's years, and the deviation-reason rule."""
         super().check_rules()

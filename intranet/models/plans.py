@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.accounts import Board
-from intranet.models.base import Archivable, RuleChecked, related
-from intranet.naturalsort import natural_key
+from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, related
+from intranet.naturalsort import KEY_LENGTH, natural_key
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
@@ -71,8 +71,6 @@ class Strategy(Archivable, RuleChecked, db.Model):
         back_populates="strategy", order_by="Plan.start_year"
     )
 
-    free_text_fields = ("title", "description")
-
     def check_rules(self) -> None:
         super().check_rules()
         check_required("title", self.title, _l("Ange strategins titel."))
@@ -95,8 +93,6 @@ class Plan(Archivable, RuleChecked, db.Model):
     focus_areas: Mapped[list["FocusArea"]] = relationship(
         back_populates="plan", order_by="FocusArea.sort_key"
     )
-
-    free_text_fields = ("title", "description")
 
     @property
     def years(self) -> range:
@@ -132,15 +128,13 @@ class FocusArea(Archivable, RuleChecked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     number: Mapped[str] = mapped_column(String(20))
-    sort_key: Mapped[str] = mapped_column(String(80), default="")
+    sort_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="", info=NOT_FREE_TEXT)
     title: Mapped[str] = mapped_column(String(300))
 
     plan: Mapped[Plan] = relationship(back_populates="focus_areas")
     sub_goals: Mapped[list["SubGoal"]] = relationship(
         back_populates="focus_area", order_by="SubGoal.sort_key"
     )
-
-    free_text_fields = ("title",)
 
     @validates("number")
     def _keep_sort_key(self, key, number):
@@ -163,8 +157,6 @@ class Tag(Archivable, RuleChecked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
-
-    free_text_fields = ("name",)
 
     def check_rules(self) -> None:
         super().check_rules()
@@ -203,7 +195,9 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id"), index=True)
     code: Mapped[str] = mapped_column(String(20))
-    sort_key: Mapped[str] = mapped_column(String(80), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), default="", index=True, info=NOT_FREE_TEXT
+    )
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     cross_references: Mapped[str | None] = mapped_column(String(300))
@@ -224,8 +218,6 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
-
-    free_text_fields = ("title", "description", "cross_references")
 
     @validates("code")
     def _keep_sort_key(self, key, code):
@@ -290,8 +282,6 @@ class Activity(Archivable, RuleChecked, db.Model):
     sub_goal: Mapped[SubGoal] = relationship(back_populates="activities")
 
     __mapper_args__ = {"version_id_col": lock_version}
-
-    free_text_fields = ("title", "description", "responsible_unit")
 
     @property
     def status_label(self) -> str:

@@ -25,8 +25,6 @@ class ReportComment(RuleChecked, db.Model):
     year: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
 
-    free_text_fields = ("text",)
-
     def check_rules(self) -> None:
         super().check_rules()
         if len(self.text or "") > MAX_COMMENT_LENGTH:

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from intranet.forms import change_note_field
 
 
 class IsoDateField(DateField):
@@ -30,7 +32,6 @@ class OpenRoundForm(FlaskForm):
 
 
 class RoundStateForm(FlaskForm):
-    note = TextAreaField(
-        _l("Anledning (sparas i historiken)"),
-        validators=[Optional(), Length(max=500, message=_l("Högst 500 tecken."))],
+    note = change_note_field(
+        _l("Anledning (sparas i historiken)"), description=None, multiline=True
     )

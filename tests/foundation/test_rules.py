@@ -5,7 +5,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import FollowUp, Plan, SubGoal
 from intranet.naturalsort import natural_key
-from intranet.personal_data import contains_identity_number
+from intranet.stored_text import contains_identity_number
 from intranet.versioning import acting_as
 
 

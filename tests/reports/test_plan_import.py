@@ -111,3 +111,58 @@ def test_oversized_upload_is_refused_with_a_message(client, make):
     )
     assert response.status_code == 422
     assert "Filen är för stor (högst 350 kB)" in response.get_data(as_text=True)
+
+
+def test_preview_refuses_what_the_database_would_by_row_and_column(client, make):
+    """Every length the columns declare is checked in the preview, as the model checks it:
+    otherwise the preview says OK and the confirmation fails in PostgreSQL."""
+    board = make.board(name="Utbildningsnämnden")
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    _fill(workbook, [board.name])
+    workbook["Plan"]["A2"] = "P" * 301
+    workbook["Fokusområden"].append(["3" * 21, "För långt nummer"])
+    workbook["Delmål"].append(["2", "2." + "1" * 19, "För lång kod", "", board.name])
+    workbook["Delmål"].append(["2", "2.2", "T" * 501, "", board.name])
+    workbook["Aktiviteter"].append(["2.1", "Aktivitet", "", 2027, 2028, "E" * 201])
+    before = transactions()
+    response = _upload(client, workbook)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Rad 2, kolumn A (Titel): Plan: Texten får vara högst 300 tecken." in page
+
+    workbook["Plan"]["A2"] = "Handlingsplan för test 2026–2029"
+    page = _upload(client, workbook).get_data(as_text=True)
+    assert "Rad 4, kolumn A (Nummer): Fokusområden: Texten får vara högst 20 tecken." in page
+    assert "Rad 5, kolumn B (Delmål): Delmål: Texten får vara högst 20 tecken." in page
+    assert "Rad 6, kolumn C (Titel): Delmål: Texten får vara högst 500 tecken." in page
+    assert "Rad 4, kolumn F (Ansvarig enhet): Aktiviteter: Texten får vara högst 200" in page
+    assert 'name="payload"' not in page
+    assert transactions() == before and _plans() == 0
+
+
+def test_imported_cells_are_guarded_like_any_stored_text(client, make):
+    board = make.board(name="Utbildningsnämnden")
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    _fill(workbook, [board.name])
+    # An identity number with an en dash and no-break spaces, in a description.
+    workbook["Delmål"].append(["2", "2.2", "Stöd", "Elev 811228\u00a0\u2013\u00a09874", board.name])
+    response = _upload(client, workbook)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Rad 5, kolumn D (Beskrivning): Delmål: Texten innehåller ett personnummer" in page
+
+    # A line break (Alt+Enter in Excel) in a single-line title becomes a space, DEL and C1
+    # controls go; a code of 20 characters whose sort key would be longer than its column is
+    # stored.
+    workbook["Delmål"].delete_rows(5)
+    workbook["Delmål"].append(["2", "1.2.3.4.5.6.7.8.9.10", "Djup\nkod\x7f\x85", "", board.name])
+    response = _upload(client, workbook)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[-2000:]
+    payload = page.split('name="payload" type="hidden" value="')[1].split('"')[0]
+    assert client.post_form("/plans/import/confirm", {"payload": payload}).status_code == 302
+    deep = db.session.scalar(select(SubGoal).where(SubGoal.code == "1.2.3.4.5.6.7.8.9.10"))
+    assert deep.title == "Djup kod"
+    assert len(deep.sort_key) == SubGoal.__table__.c.sort_key.type.length

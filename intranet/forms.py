@@ -1,0 +1,40 @@
+"""Form pieces every domain shares: the change note that goes into the history."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from intranet.errors import RuleViolation
+from intranet.stored_text import refuse_identity_numbers, too_long_message
+
+NOTE_MAX_LENGTH = 500
+NOTE_LABEL = _l("Ändringsanteckning (valfri)")
+NOTE_DESCRIPTION = _l("Sparas i historiken: varför ändringen görs.")
+
+
+def no_identity_numbers(form, field):
+    """The model layer refuses the same; checking in the form shows it by the field at once."""
+    try:
+        refuse_identity_numbers(field.name, field.data)
+    except RuleViolation as violation:
+        raise ValidationError(violation.message) from None
+
+
+def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline: bool = False):
+    """The change note of every form. It is stored on the history transaction, which the
+    hash chain makes permanent, so it is checked here, by the field, before anything is
+    written; versioning.stored_note checks it again when the transaction row is made."""
+    field_class = TextAreaField if multiline else StringField
+    return field_class(
+        label,
+        validators=[
+            Optional(),
+            Length(max=NOTE_MAX_LENGTH, message=too_long_message(NOTE_MAX_LENGTH)),
+            no_identity_numbers,
+        ],
+        description=description,
+    )
+
+
+class ChangeNoteMixin:
+    note = change_note_field()
