@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.history import asof, queries, records, services
+from intranet.history.forms import ArchiveForm
 from intranet.models import TAG_KINDS, Transaction
 from intranet.permissions import (
     can_archive,
@@ -22,7 +23,7 @@ from intranet.permissions import (
 )
 from intranet.reports.spreadsheets import CSV_MIMETYPE, write_csv
 from intranet.versioning import set_change_note
-from intranet.web import attachment, page_or_block
+from intranet.web import add_form_error, attachment, page_or_block
 
 bp = Blueprint("history", __name__)
 
@@ -71,6 +72,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
     versions = records.load_versions(kind, record.id)
     entries = records.history(versions) if versions else []
     return {
+        "archive_form": ArchiveForm(formdata=None),
         "kind": kind,
         "spec": spec,
         "record": record,
@@ -208,9 +210,9 @@ def _back_to(kind: str, record) -> str:
 @login_required
 def archive(kind: str, record_id: int):
     spec, record = _archive_target(kind, record_id)
-    set_change_note(request.form.get("note") or str(_l("Arkiverad")))
-    services.archive_record(record)
-    db.session.commit()
+    form = ArchiveForm()
+    if not _archive_change(form, services.archive_record, record, _l("Arkiverad")):
+        return _archive_refused(kind, spec, record_id, form)
     flash(
         _l(
             "%(what)s arkiverades. Det går att ta tillbaka från historiken.",
@@ -225,14 +227,40 @@ def archive(kind: str, record_id: int):
 @login_required
 def unarchive(kind: str, record_id: int):
     spec, record = _archive_target(kind, record_id)
-    set_change_note(request.form.get("note") or str(_l("Tillbaka från arkivet")))
-    services.unarchive_record(record)
-    db.session.commit()
+    form = ArchiveForm()
+    if not _archive_change(form, services.unarchive_record, record, _l("Tillbaka från arkivet")):
+        return _archive_refused(kind, spec, record_id, form)
     flash(
         _l("%(what)s är tillbaka från arkivet.", what=records.record_label(kind, record)),
         "success",
     )
     return redirect(url_for("history.record", kind=kind, record_id=record_id))
+
+
+def _archive_change(form: ArchiveForm, change, record, default_note) -> bool:
+    """Archive or bring back with the form's note; False (with the form's errors) when
+    refused."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        set_change_note(form.note.data or str(default_note))
+        change(record)
+        db.session.commit()
+    except RuleViolation as violation:
+        db.session.rollback()
+        add_form_error(form, violation)
+        return False
+    return True
+
+
+def _archive_refused(kind: str, spec, record_id: int, form: ArchiveForm):
+    record = db.session.get(spec.model, record_id)
+    return page_or_block(
+        "history/record.html",
+        "archive_form",
+        status=422,
+        **_history_context(kind, spec, record, archive_form=form),
+    )
 
 
 @bp.get("/audit")
