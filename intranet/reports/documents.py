@@ -10,6 +10,7 @@ from fpdf import FPDF
 
 from intranet.reports.charts import StackedChart
 from intranet.reports.queries import Report
+from intranet.stored_text import printable
 
 
 def report_title(report: Report) -> str:
@@ -38,40 +39,51 @@ def _follow_up_lines(follow_up) -> list[tuple[str, str]]:
     return lines
 
 
+def _docx_text(text) -> str:
+    # lxml refuses control characters, and one stored before the model layer removed them
+    # must not make the report fail for everyone.
+    return printable("" if text is None else str(text))
+
+
 def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(report_title(report), level=0)
-    document.add_paragraph(report_subtitle(report))
+    document.add_heading(_docx_text(report_title(report)), level=0)
+    document.add_paragraph(_docx_text(report_subtitle(report)))
 
     document.add_heading(_("Ansvar per fokusområde"), level=1)
     for area in report.focus_areas:
-        document.add_paragraph(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title))
+        document.add_paragraph(
+            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title))
+        )
         table = document.add_table(rows=1, cols=2)
         table.style = "Table Grid"
         table.rows[0].cells[0].text = _("Delmål")
         table.rows[0].cells[1].text = _("Ansvarig nämnd")
         for sub_goal in area.sub_goals:
             cells = table.add_row().cells
-            cells[0].text = f"{sub_goal.code} {sub_goal.title}"
-            cells[1].text = ", ".join(sub_goal.boards)
+            cells[0].text = _docx_text(f"{sub_goal.code} {sub_goal.title}")
+            cells[1].text = _docx_text(", ".join(sub_goal.boards))
 
     document.add_heading(_("Redovisning per fokusområde och delmål"), level=1)
     for area in report.focus_areas:
         document.add_heading(
-            _("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title), level=2
+            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)),
+            level=2,
         )
         for sub_goal in area.sub_goals:
-            document.add_heading(f"{sub_goal.code} {sub_goal.title}", level=3)
+            document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=3)
             if not sub_goal.follow_ups:
                 document.add_paragraph(_("Ingen uppföljning för perioden."))
             for follow_up in sub_goal.follow_ups:
                 paragraph = document.add_paragraph()
-                paragraph.add_run(f"{follow_up.year}: {follow_up.status_label}").bold = True
+                paragraph.add_run(
+                    _docx_text(f"{follow_up.year}: {follow_up.status_label}")
+                ).bold = True
                 for heading, text in _follow_up_lines(follow_up):
                     paragraph = document.add_paragraph()
-                    paragraph.add_run(f"{heading}: ").italic = True
-                    paragraph.add_run(text)
+                    paragraph.add_run(_docx_text(f"{heading}: ")).italic = True
+                    paragraph.add_run(_docx_text(text))
 
     document.add_heading(_("Avvikelser"), level=1)
     if report.deviations:
@@ -82,14 +94,14 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
             (_("Delmål"), _("År"), _("Status"), _("Orsak"), _("Beskrivning")),
             strict=True,
         ):
-            cell.text = heading
+            cell.text = _docx_text(heading)
         for deviation in report.deviations:
             cells = table.add_row().cells
-            cells[0].text = f"{deviation.sub_goal.code} {deviation.sub_goal.title}"
+            cells[0].text = _docx_text(f"{deviation.sub_goal.code} {deviation.sub_goal.title}")
             cells[1].text = str(deviation.follow_up.year)
-            cells[2].text = deviation.follow_up.status_label
-            cells[3].text = deviation.follow_up.deviation_label
-            cells[4].text = deviation.follow_up.deviation_text or ""
+            cells[2].text = _docx_text(deviation.follow_up.status_label)
+            cells[3].text = _docx_text(deviation.follow_up.deviation_label)
+            cells[4].text = _docx_text(deviation.follow_up.deviation_text or "")
     else:
         document.add_paragraph(_("Inga avvikelser under perioden."))
 
@@ -99,7 +111,7 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
 
     document.add_heading(_("Avslutande kommentarer"), level=1)
     for paragraph in (report.closing_comments or _("Inga kommentarer.")).split("\n"):
-        document.add_paragraph(paragraph)
+        document.add_paragraph(_docx_text(paragraph))
 
     buffer = BytesIO()
     document.save(buffer)
@@ -107,16 +119,16 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
 
 
 def _chart_table_docx(document, chart: StackedChart) -> None:
-    document.add_paragraph(chart.title).runs[0].bold = True
+    document.add_paragraph(_docx_text(chart.title)).runs[0].bold = True
     table = document.add_table(rows=1, cols=len(chart.series) + 2)
     table.style = "Table Grid"
     headings = [chart.category_heading, *(s.label for s in chart.series), _("Totalt")]
     for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = heading
+        cell.text = _docx_text(heading)
     for index, category in enumerate(chart.categories):
         values = [category, *map(str, chart.values[index]), str(chart.totals[index])]
         for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = value
+            cell.text = _docx_text(value)
 
 
 # The PDF uses the built-in Helvetica (no font files to ship), which covers Latin-1:
@@ -127,7 +139,7 @@ _PDF_REPLACEMENTS = str.maketrans(
 
 
 def _pdf_text(text) -> str:
-    text = str(text or "").translate(_PDF_REPLACEMENTS)
+    text = printable(str(text or "")).translate(_PDF_REPLACEMENTS)
     return text.encode("latin-1", "replace").decode("latin-1")
 
 

@@ -1,7 +1,8 @@
 """Writing tables to XLSX and CSV, reusable by every export.
 
 Cells that a spreadsheet would run as a formula are written as text: an exported field
-starting with "=" must never execute on the reader's machine.
+starting with "=" must never execute on the reader's machine. Control characters, which
+XLSX cannot hold, are left out of every cell (intranet.stored_text.printable).
 """
 
 import csv
@@ -14,12 +15,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from intranet.stored_text import printable
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
+    value = printable(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
@@ -43,7 +47,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     lists = None
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title[:31])
-        worksheet.append(list(sheet.headers))
+        worksheet.append([printable(header) for header in sheet.headers])
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         worksheet.freeze_panes = "A2"
@@ -67,7 +71,7 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
                 lists.sheet_state = "hidden"
             list_column = get_column_letter(lists.max_column + (1 if lists["A1"].value else 0))
             for row_number, value in enumerate(values, start=1):
-                lists[f"{list_column}{row_number}"] = value
+                lists[f"{list_column}{row_number}"] = printable(value)
             validation = DataValidation(
                 type="list",
                 formula1=f"=Listor!${list_column}$1:${list_column}${len(values)}",
@@ -85,7 +89,7 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """Semicolon-separated UTF-8 with a byte-order mark, as Swedish Excel expects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([printable(header) for header in headers])
     for row in rows:
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
