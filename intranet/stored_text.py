@@ -79,12 +79,19 @@ class _MatchingTable(dict):
 
 
 _MATCHING = _MatchingTable()
+# Only these characters can need mapping: ASCII and the Latin-1 letters never do, and
+# looking up only the rest keeps long texts fast.
+_MAYBE_MAPPED = re.compile(r"[^\x00-\x08\x0a-\x7f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+
+
+def _mapped(match: re.Match) -> str:
+    return _MATCHING[ord(match.group())]
 
 
 def matching_form(text: str) -> str:
     """The text as the identity-number check reads it: NFKC, every dash "-", every space
     " ", invisible format characters removed, every decimal digit an ASCII digit."""
-    return unicodedata.normalize("NFKC", text).translate(_MATCHING)
+    return _MAYBE_MAPPED.sub(_mapped, unicodedata.normalize("NFKC", text))
 
 
 # YYMMDD or CCYYMMDD, then "-" or "+" (with up to three spaces around it), one space or
@@ -119,10 +126,17 @@ def _is_identity_number(match: re.Match) -> bool:
     return _plausible_date(century, date) and _luhn_ok(date + serial)
 
 
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
 def contains_identity_number(text: str | None) -> bool:
     if not text or not any(char.isnumeric() for char in text):
         return False
-    return any(_is_identity_number(match) for match in _CANDIDATE.finditer(matching_form(text)))
+    text = matching_form(text)
+    # Most texts hold no run of six digits, and that search is much quicker than the full one.
+    if not _SIX_DIGITS.search(text):
+        return False
+    return any(_is_identity_number(match) for match in _CANDIDATE.finditer(text))
 
 
 IDENTITY_NUMBER_MESSAGE = _l(
