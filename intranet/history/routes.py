@@ -71,6 +71,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
     versions = records.load_versions(kind, record.id)
     entries = records.history(versions) if versions else []
     return {
+        "authors": queries.authors([entry.transaction for entry in entries]),
         "kind": kind,
         "spec": spec,
         "record": record,
@@ -123,6 +124,8 @@ def compare(kind: str, record_id: int):
             select(Transaction).where(Transaction.id.in_(versions.transaction_ids))
         )
     }
+    first_transaction = transactions.get(first) or db.session.get(Transaction, first or 0)
+    second_transaction = transactions.get(second) or db.session.get(Transaction, second or 0)
     return page_or_block(
         "history/compare.html",
         "comparison",
@@ -136,8 +139,9 @@ def compare(kind: str, record_id: int):
         ],
         first=first,
         second=second,
-        first_transaction=transactions.get(first) or db.session.get(Transaction, first or 0),
-        second_transaction=transactions.get(second) or db.session.get(Transaction, second or 0),
+        first_transaction=first_transaction,
+        second_transaction=second_transaction,
+        authors=queries.authors([tx for tx in (first_transaction, second_transaction) if tx]),
         changes=changes,
         error=error,
     )
@@ -248,6 +252,7 @@ def audit():
         status=400 if filters.errors else 200,
         filters=filters,
         transactions=transactions,
+        authors=queries.authors(transactions),
         changed=queries.changed_records([transaction.id for transaction in transactions]),
         next_before=next_before,
         before=before,
@@ -262,7 +267,15 @@ def audit_csv():
     filters = queries.parse_filters(request.args)
     if filters.errors:
         abort(400)
-    headers = ["transaktion", "tid", "användare", "adress", "kommentar", "ändrade poster"]
+    headers = [
+        "transaktion",
+        "tid",
+        "användarnamn",
+        "namn vid ändringen",
+        "adress",
+        "kommentar",
+        "ändrade poster",
+    ]
     filename = f"granskningslogg-{date.today().isoformat()}.csv"
     return attachment(write_csv(headers, _audit_rows(filters)), CSV_MIMETYPE, filename)
 
@@ -273,11 +286,14 @@ def _audit_rows(filters):
     while True:
         transactions, before = queries.audit_page(filters, before, per_page=500)
         changed = queries.changed_records([transaction.id for transaction in transactions])
+        authors = queries.authors(transactions)
         for transaction in transactions:
+            author = authors.get(transaction.id)
             yield (
                 transaction.id,
                 format_datetime(transaction.issued_at, "yyyy-MM-dd HH:mm:ss"),
-                transaction.user.display_name if transaction.user else "",
+                author.username if author else "",
+                author.display_name if author else "",
                 transaction.remote_addr,
                 transaction.note,
                 "; ".join(
