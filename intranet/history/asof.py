@@ -132,7 +132,7 @@ class AsOf:
         return bool(self.value)
 
 
-def as_of_from_request(now: datetime | None = None) -> AsOf:
+def as_of_from_request() -> AsOf:
     """The `as_of` of the current request, read by parse_as_of.
 
     Every view that accepts `as_of` reads it here, so that one permission decides who may
@@ -144,7 +144,7 @@ def as_of_from_request(now: datetime | None = None) -> AsOf:
         return AsOf()
     require(can_read_past(current_user))
     try:
-        return AsOf(value, parse_as_of(value, now))
+        return AsOf(value, parse_as_of(value))
     except BadMoment as bad:
         return AsOf(value, error=str(bad.args[0]))
 

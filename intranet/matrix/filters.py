@@ -132,11 +132,9 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
     refresh = (args.get("refresh") or "0").strip()
     filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0
 
-    if as_of is None:
-        pass
-    elif as_of.error:
+    if as_of is not None and as_of.error:
         errors["as_of"] = as_of.error
-    elif as_of.moment is not None:
+    elif as_of is not None and as_of.moment is not None:
         filters.as_of = as_of.moment.utc
         filters.as_of_text = as_of.moment.text
     return filters
