@@ -2,16 +2,73 @@
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import exists, select
 
-from intranet.models import FollowUp, ReportingRound, SubGoal, User
+from intranet.extensions import db
+from intranet.models import (
+    FocusArea,
+    FollowUp,
+    ReportingRound,
+    SubGoal,
+    SubGoalBoard,
+    User,
+)
 
 
 def is_admin(user: User) -> bool:
     return user.is_authenticated and user.role == "admin"
 
 
-def can_read_history(user: User) -> bool:
-    return user.is_authenticated and user.role in ("admin", "auditor", "officer")
+def can_read_past(user: User) -> bool:
+    """May the user see data as they stood at an earlier moment (`as_of` on the matrix, its
+    exports, the report and its files, the plan and sub-goal pages)? Admins, auditors and
+    officers; viewers (the projector account of a meeting) see today only."""
+    return user.is_authenticated and user.is_active and user.role in ("admin", "auditor", "officer")
+
+
+def can_read_record_history(user: User, kind: str, record) -> bool:
+    """May the user read the record's history (its versions, who changed it, from where)?
+
+    Admins and auditors: every record. Officers: what their boards own, namely the
+    sub-goals one of their boards is responsible for and the follow-ups and activities
+    under them, their boards themselves, their own account, and the plans and focus areas
+    that hold such a sub-goal (the structure their own work hangs under). Viewers: none.
+    """
+    if not can_read_past(user):
+        return False
+    if user.role in ("admin", "auditor"):
+        return True
+    if user.role != "officer" or record is None:
+        return False
+    if kind == "sub_goal":
+        return bool(user.board_ids & record.board_ids)
+    if kind in ("follow_up", "activity"):
+        return bool(user.board_ids & record.sub_goal.board_ids)
+    if kind == "board":
+        return record.id in user.board_ids
+    if kind == "user":
+        return record.id == user.id
+    if kind == "plan":
+        return _boards_hold_a_sub_goal(user.board_ids, FocusArea.plan_id == record.id)
+    if kind == "focus_area":
+        return _boards_hold_a_sub_goal(user.board_ids, SubGoal.focus_area_id == record.id)
+    return False
+
+
+def _boards_hold_a_sub_goal(board_ids: set[int], where) -> bool:
+    """Is one of the boards responsible for a sub-goal matching `where` (one query)?"""
+    if not board_ids:
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(SubGoalBoard.sub_goal_id == SubGoal.id)
+                .where(SubGoal.focus_area_id == FocusArea.id)
+                .where(SubGoalBoard.board_id.in_(board_ids), where)
+            )
+        )
+    )
 
 
 def can_read_audit_log(user: User) -> bool:
@@ -103,7 +160,10 @@ def template_helpers() -> dict:
         "can_edit_follow_up_year": lambda sub_goal, year: can_edit_follow_up_year(
             current_user, sub_goal, year
         ),
-        "can_read_history": lambda: can_read_history(current_user),
+        "can_read_past": lambda: can_read_past(current_user),
+        "can_read_record_history": lambda kind, record: can_read_record_history(
+            current_user, kind, record
+        ),
         "can_read_audit_log": lambda: can_read_audit_log(current_user),
         "can_restore": lambda kind, record: can_restore(current_user, kind, record),
         "can_archive": lambda kind, record: can_archive(current_user, kind, record),

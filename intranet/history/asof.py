@@ -7,11 +7,12 @@ valid at transaction T when it was written at or before T and not yet superseded
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy_continuum import version_class
@@ -33,6 +34,7 @@ from intranet.models import (
 )
 from intranet.models.followups import FollowUpLabels
 from intranet.naturalsort import natural_key
+from intranet.permissions import can_read_past, require
 
 DELETE = 2  # Continuum's operation_type for a deleted row
 
@@ -56,9 +58,13 @@ def valid_at(version_class, transaction_id: int) -> ColumnElement[bool]:
     )
 
 
-# --- the plan and sub-goal pages as they stood -------------------------------------------
+# --- which moment a request asks for ----------------------------------------------------
 
 _AS_OF = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?$")
+# Nothing the application holds is older; earlier years would also overflow the time-zone
+# arithmetic (year 1 in Stockholm is still year 0 in UTC).
+EARLIEST_DAY = date(1900, 1, 1)
+TOO_EARLY = _l("Ange ett datum från och med %(day)s.", day=EARLIEST_DAY.isoformat())
 
 
 class BadMoment(ValueError):
@@ -68,12 +74,22 @@ class BadMoment(ValueError):
 @dataclass(frozen=True)
 class Moment:
     text: str  # as the user gave it, normalised: "2020-12-31" or "2020-12-31 14:30"
-    utc: datetime  # naive UTC, inclusive upper bound
+    utc: datetime  # naive UTC, inclusive upper bound, never later than now
 
 
-def parse_as_of(value: str) -> Moment:
-    """`YYYY-MM-DD` means the end of that day, `YYYY-MM-DDTHH:MM` the end of that minute,
-    both in Europe/Stockholm. Raises BadMoment with a message for the user."""
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def parse_as_of(value: str, now: datetime | None = None) -> Moment:
+    """The one reading of `as_of` for every page, export and report.
+
+    `YYYY-MM-DD` means the end of that day, `YYYY-MM-DDTHH:MM` (or with a space) the end of
+    that minute, both in Europe/Stockholm. A later day than today (Stockholm) has not
+    happened yet and is refused; a moment later today means now (`now`, naive UTC,
+    defaults to the clock). Days before 1900 are refused too. Raises BadMoment with a
+    message for the user.
+    """
     match = _AS_OF.match((value or "").strip())
     if not match:
         raise BadMoment(
@@ -85,14 +101,55 @@ def parse_as_of(value: str) -> Moment:
         clock = time.fromisoformat(time_text) if time_text else None
     except ValueError:
         raise BadMoment(_l("Datumet eller tiden finns inte.")) from None
+    now = now or utc_now()
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    today = now.replace(tzinfo=UTC).astimezone(zone).date()
+    # Checked before any arithmetic, so that 9999-12-31 plus a day never overflows.
+    if day > today:
+        raise BadMoment(_l("Datumet kan inte ligga i framtiden."))
+    if day < EARLIEST_DAY:
+        raise BadMoment(TOO_EARLY)
     if clock is None:
         local_end = datetime.combine(day + timedelta(days=1), time())
     else:
         local_end = datetime.combine(day, clock) + timedelta(minutes=1)
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    utc_end = local_end.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    utc_end = local_end.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
     text = day_text if clock is None else f"{day_text} {time_text}"
-    return Moment(text, utc_end - timedelta(microseconds=1))
+    return Moment(text, min(utc_end - timedelta(microseconds=1), now))
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """What a request asked for with `as_of`: nothing (`value` empty), a moment, or an
+    error message for the user."""
+
+    value: str = ""
+    moment: Moment | None = None
+    error: str | None = None
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.value)
+
+
+def as_of_from_request() -> AsOf:
+    """The `as_of` of the current request, read by parse_as_of.
+
+    Every view that accepts `as_of` reads it here, so that one permission decides who may
+    see the past: asking at all (any value, valid or not) without can_read_past is a 403.
+    An empty value asks for nothing.
+    """
+    value = (request.args.get("as_of") or "").strip()
+    if not value:
+        return AsOf()
+    require(can_read_past(current_user))
+    try:
+        return AsOf(value, parse_as_of(value))
+    except BadMoment as bad:
+        return AsOf(value, error=str(bad.args[0]))
+
+
+# --- the plan and sub-goal pages as they stood -------------------------------------------
 
 
 @dataclass

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, Text, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
 from intranet.extensions import db
+from intranet.history.asof import EARLIEST_DAY, TOO_EARLY, valid_at
 from intranet.history.records import KINDS, record_label
 from intranet.models import (
     Activity,
@@ -87,10 +87,15 @@ def _date(args, name, filters) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         filters.errors[name] = str(_l("Ange datumet som ÅÅÅÅ-MM-DD."))
         return None
+    if day < EARLIEST_DAY:
+        # Nothing is older, and year 1 in Stockholm is year 0 in UTC: out of range.
+        filters.errors[name] = str(TOO_EARLY)
+        return None
+    return day
 
 
 def parse_filters(args) -> AuditFilters:
@@ -181,7 +186,8 @@ def audit_conditions(filters: AuditFilters) -> list:
         conditions.append(
             Transaction.issued_at >= local_to_utc(datetime.combine(filters.date_from, time()))
         )
-    if filters.date_to is not None:
+    # The last day there is has no day after it, and bounds nothing anyway.
+    if filters.date_to is not None and filters.date_to < date.max:
         end = datetime.combine(filters.date_to + timedelta(days=1), time())
         conditions.append(Transaction.issued_at < local_to_utc(end))
     if filters.board_id is not None:
@@ -204,16 +210,44 @@ def audit_page(
     query = select(Transaction).where(*audit_conditions(filters))
     if before is not None:
         query = query.where(Transaction.id < before)
-    rows = list(
-        db.session.scalars(
-            query.order_by(Transaction.id.desc())
-            .limit(per_page + 1)
-            .options(selectinload(Transaction.user))
-        )
-    )
+    rows = list(db.session.scalars(query.order_by(Transaction.id.desc()).limit(per_page + 1)))
     if len(rows) > per_page:
         return rows[:per_page], rows[per_page - 1].id
     return rows, None
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who made a transaction: the unique username, and the display name the user had then."""
+
+    username: str
+    display_name: str
+
+
+def authors(transactions) -> dict[int, Author]:
+    """The author of each transaction (none for the system's own), in one query however
+    many transactions and users: the display name comes from the user's version valid at
+    that transaction, so a later rename does not rewrite the past, and the username tells
+    apart people who share a display name."""
+    ids = [transaction.id for transaction in transactions if transaction.user_id is not None]
+    if not ids:
+        return {}
+    UserVersion = version_class(User)
+    rows = db.session.execute(
+        select(Transaction.id, User.username, UserVersion.display_name, User.display_name)
+        .join(User, User.id == Transaction.user_id)
+        .outerjoin(
+            UserVersion,
+            and_(UserVersion.id == Transaction.user_id, valid_at(UserVersion, Transaction.id)),
+        )
+        .where(Transaction.id.in_(ids))
+    )
+    # An account without a version at that transaction (written around the history) falls
+    # back to its current name.
+    return {
+        transaction_id: Author(username, then or now)
+        for transaction_id, username, then, now in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -236,34 +270,41 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
             key, ChangedRecord(kind, str(kind_label), record_id, label)
         )
 
-    for kind, spec in KINDS.items():
-        Version = version_class(spec.model)
-        rows = db.session.scalars(
+    def written(model) -> list:
+        Version = version_class(model)
+        return db.session.scalars(
             select(Version).where(Version.transaction_id.in_(transaction_ids))
         ).all()
-        # A follow-up's label names its sub-goal: load them in one query (kept referenced, so
-        # the identity map answers record_label's session.get) instead of one per sub-goal.
-        sub_goals = (
-            db.session.scalars(
-                select(SubGoal).where(SubGoal.id.in_({row.sub_goal_id for row in rows}))
-            ).all()
-            if kind == "follow_up" and rows
-            else []
-        )
-        for row in rows:
-            add(row.transaction_id, kind, spec.label, row.id, record_label(kind, row))
-        del sub_goals
-    for link, owner, key in (
+
+    rows = {kind: written(spec.model) for kind, spec in KINDS.items()}
+    links = (
         (SubGoalBoard, "sub_goal", "sub_goal_id"),
         (SubGoalTag, "sub_goal", "sub_goal_id"),
         (Membership, "user", "user_id"),
-    ):
-        Version = version_class(link)
-        for row in db.session.scalars(
-            select(Version).where(Version.transaction_id.in_(transaction_ids))
-        ):
+    )
+    link_rows = {link: written(link) for link, _, _ in links}
+    # Labels of follow-ups and links name their sub-goal or user: load those in one query
+    # each, whatever the page holds, instead of one per record (kept referenced, so the
+    # identity map also answers record_label's session.get).
+    owner_ids = {"sub_goal": {row.sub_goal_id for row in rows["follow_up"]}, "user": set()}
+    for link, owner, key in links:
+        owner_ids[owner] |= {getattr(row, key) for row in link_rows[link]}
+    owners = {
+        owner: {
+            record.id: record
+            for record in db.session.scalars(
+                select(KINDS[owner].model).where(KINDS[owner].model.id.in_(ids))
+            )
+        }
+        for owner, ids in owner_ids.items()
+    }
+    for kind, spec in KINDS.items():
+        for row in rows[kind]:
+            add(row.transaction_id, kind, spec.label, row.id, record_label(kind, row))
+    for link, owner, key in links:
+        for row in link_rows[link]:
             owner_id = getattr(row, key)
-            record = db.session.get(KINDS[owner].model, owner_id)
+            record = owners[owner].get(owner_id)
             label = record_label(owner, record) if record else str(owner_id)
             add(row.transaction_id, owner, KINDS[owner].label, owner_id, label)
     for model, kind_label in OTHER_KINDS.items():
@@ -280,7 +321,7 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
 
 def filter_choices() -> dict:
     return {
-        "users": db.session.scalars(select(User).order_by(User.display_name)).all(),
+        "users": db.session.scalars(select(User).order_by(User.display_name, User.username)).all(),
         "boards": db.session.scalars(select(Board).order_by(Board.name)).all(),
         "plans": db.session.scalars(select(Plan).order_by(Plan.start_year, Plan.title)).all(),
         "kinds": [(kind, str(spec.label)) for kind, spec in KINDS.items()],

@@ -13,11 +13,11 @@ from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.history import asof, queries, records, services
 from intranet.history.forms import ArchiveForm
-from intranet.models import TAG_KINDS, Transaction
+from intranet.models import TAG_KINDS, Plan, SubGoal, Transaction
 from intranet.permissions import (
     can_archive,
     can_read_audit_log,
-    can_read_history,
+    can_read_record_history,
     can_restore,
     require,
 )
@@ -73,6 +73,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
     entries = records.history(versions) if versions else []
     return {
         "archive_form": ArchiveForm(formdata=None),
+        "authors": queries.authors([entry.transaction for entry in entries]),
         "kind": kind,
         "spec": spec,
         "record": record,
@@ -89,7 +90,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
 @login_required
 def record(kind: str, record_id: int):
     spec, record = _load(kind, record_id)
-    require(can_read_history(current_user))
+    require(can_read_record_history(current_user, kind, record))
     return page_or_block("history/record.html", "versions", **_history_context(kind, spec, record))
 
 
@@ -103,7 +104,7 @@ def _transaction_arg(name: str) -> int | None:
 @login_required
 def compare(kind: str, record_id: int):
     spec, record = _load(kind, record_id)
-    require(can_read_history(current_user))
+    require(can_read_record_history(current_user, kind, record))
     versions = records.load_versions(kind, record.id)
     if versions is None:
         abort(404)
@@ -125,6 +126,8 @@ def compare(kind: str, record_id: int):
             select(Transaction).where(Transaction.id.in_(versions.transaction_ids))
         )
     }
+    first_transaction = transactions.get(first) or db.session.get(Transaction, first or 0)
+    second_transaction = transactions.get(second) or db.session.get(Transaction, second or 0)
     return page_or_block(
         "history/compare.html",
         "comparison",
@@ -138,8 +141,9 @@ def compare(kind: str, record_id: int):
         ],
         first=first,
         second=second,
-        first_transaction=transactions.get(first) or db.session.get(Transaction, first or 0),
-        second_transaction=transactions.get(second) or db.session.get(Transaction, second or 0),
+        first_transaction=first_transaction,
+        second_transaction=second_transaction,
+        authors=queries.authors([tx for tx in (first_transaction, second_transaction) if tx]),
         changes=changes,
         error=error,
     )
@@ -276,6 +280,7 @@ def audit():
         status=400 if filters.errors else 200,
         filters=filters,
         transactions=transactions,
+        authors=queries.authors(transactions),
         changed=queries.changed_records([transaction.id for transaction in transactions]),
         next_before=next_before,
         before=before,
@@ -290,7 +295,15 @@ def audit_csv():
     filters = queries.parse_filters(request.args)
     if filters.errors:
         abort(400)
-    headers = ["transaktion", "tid", "användare", "adress", "kommentar", "ändrade poster"]
+    headers = [
+        "transaktion",
+        "tid",
+        "användarnamn",
+        "namn vid ändringen",
+        "adress",
+        "kommentar",
+        "ändrade poster",
+    ]
     filename = f"granskningslogg-{date.today().isoformat()}.csv"
     return attachment(write_csv(headers, _audit_rows(filters)), CSV_MIMETYPE, filename)
 
@@ -301,11 +314,14 @@ def _audit_rows(filters):
     while True:
         transactions, before = queries.audit_page(filters, before, per_page=500)
         changed = queries.changed_records([transaction.id for transaction in transactions])
+        authors = queries.authors(transactions)
         for transaction in transactions:
+            author = authors.get(transaction.id)
             yield (
                 transaction.id,
                 format_datetime(transaction.issued_at, "yyyy-MM-dd HH:mm:ss"),
-                transaction.user.display_name if transaction.user else "",
+                author.username if author else "",
+                author.display_name if author else "",
                 transaction.remote_addr,
                 transaction.note,
                 "; ".join(
@@ -316,22 +332,20 @@ def _audit_rows(filters):
             return
 
 
-def _moment_context(value: str):
-    """The parsed moment and its transaction, or an error message for the banner."""
-    try:
-        moment = asof.parse_as_of(value)
-    except asof.BadMoment as bad:
-        return None, None, str(bad.args[0])
-    transaction_id = asof.transaction_at(moment.utc)
+def _moment_context(as_of: asof.AsOf):
+    """The moment and its transaction, or an error message for the banner."""
+    if as_of.error:
+        return None, None, as_of.error
+    transaction_id = asof.transaction_at(as_of.moment.utc)
     if transaction_id is None:
-        return moment, None, str(_l("Det finns ingen historik så långt tillbaka."))
-    return moment, db.session.get(Transaction, transaction_id), None
+        return as_of.moment, None, str(_l("Det finns ingen historik så långt tillbaka."))
+    return as_of.moment, db.session.get(Transaction, transaction_id), None
 
 
-def plan_as_of_page(plan_id: int, value: str):
-    """The plan page as it stood at `value` (see asof.parse_as_of), read-only."""
-    require(can_read_history(current_user))
-    moment, transaction, error = _moment_context(value)
+def plan_as_of_page(plan_id: int, as_of: asof.AsOf):
+    """The plan page as it stood at the moment asked for (read, and allowed, by
+    asof.as_of_from_request), read-only."""
+    moment, transaction, error = _moment_context(as_of)
     plan = asof.plan_as_of(plan_id, transaction.id) if transaction else None
     status = 400 if error else 200
     if plan is None and error is None:
@@ -342,17 +356,17 @@ def plan_as_of_page(plan_id: int, value: str):
         status=status,
         plan=plan,
         plan_id=plan_id,
+        record=db.session.get(Plan, plan_id),
         moment=moment,
-        as_of_value=value,
+        as_of_value=as_of.value,
         transaction=transaction,
         error=error,
     )
 
 
-def sub_goal_as_of_page(sub_goal_id: int, value: str):
-    """The sub-goal page as it stood at `value`, read-only."""
-    require(can_read_history(current_user))
-    moment, transaction, error = _moment_context(value)
+def sub_goal_as_of_page(sub_goal_id: int, as_of: asof.AsOf):
+    """The sub-goal page as it stood at the moment asked for, read-only."""
+    moment, transaction, error = _moment_context(as_of)
     page = asof.sub_goal_as_of(sub_goal_id, transaction.id) if transaction else None
     status = 400 if error else 200
     if page is None and error is None:
@@ -363,8 +377,9 @@ def sub_goal_as_of_page(sub_goal_id: int, value: str):
         status=status,
         page=page,
         sub_goal_id=sub_goal_id,
+        record=db.session.get(SubGoal, sub_goal_id),
         moment=moment,
-        as_of_value=value,
+        as_of_value=as_of.value,
         transaction=transaction,
         tag_kinds=TAG_KINDS,
         error=error,

@@ -1,12 +1,12 @@
 """The matrix filters: parsed from the query string, every bad value explained in Swedish."""
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from intranet.history.asof import BadMoment, parse_as_of
+from intranet.history.asof import AsOf
 from intranet.models import DEVIATION_REASONS, STATUSES
 
 MAX_SEARCH_LENGTH = 200
@@ -87,9 +87,10 @@ def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dic
     return None
 
 
-def parse_filters(args: MultiDict, options, now: datetime) -> MatrixFilters:
+def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> MatrixFilters:
     """Read the filters from the query string; unknown or out-of-range values are dropped and
-    explained in `errors`, keyed by the parameter name."""
+    explained in `errors`, keyed by the parameter name. `as_of` is read (and allowed) by
+    history.asof.as_of_from_request, like on every page that shows the past."""
     errors: dict[str, str] = {}
     filters = MatrixFilters(errors=errors)
     plan_raw = (args.get("plan") or "").strip()
@@ -131,17 +132,9 @@ def parse_filters(args: MultiDict, options, now: datetime) -> MatrixFilters:
     refresh = (args.get("refresh") or "0").strip()
     filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0
 
-    as_of_raw = (args.get("as_of") or "").strip()
-    if as_of_raw:
-        try:
-            moment = parse_as_of(as_of_raw)
-        except BadMoment as error:
-            errors["as_of"] = str(error)
-        else:
-            # Today (until its end) means now; a later day has not happened yet.
-            if moment.utc > now + timedelta(days=1):
-                errors["as_of"] = str(_l("Datumet kan inte ligga i framtiden."))
-            else:
-                filters.as_of = min(moment.utc, now)
-                filters.as_of_text = moment.text
+    if as_of is not None and as_of.error:
+        errors["as_of"] = as_of.error
+    elif as_of is not None and as_of.moment is not None:
+        filters.as_of = as_of.moment.utc
+        filters.as_of_text = as_of.moment.text
     return filters

@@ -1,10 +1,10 @@
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from intranet.history.asof import transaction_at
+from intranet.history.asof import as_of_from_request, transaction_at
 from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
@@ -38,9 +38,9 @@ def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[t
 
 
 def _matrix_from_request():
+    as_of = as_of_from_request()
     options = filter_options()
-    now = datetime.now(UTC).replace(tzinfo=None)
-    filters = parse_filters(request.args, options, now)
+    filters = parse_filters(request.args, options, as_of)
     transaction_id = None
     if filters.as_of is not None:
         # Before the first transaction nothing existed: an id no version can be valid at.
@@ -51,8 +51,11 @@ def _matrix_from_request():
 @bp.get("/matrix.<any(xlsx, csv):file_format>")
 @login_required
 def export(file_format: str):
-    """The matrix with the same filters as on screen (an invalid filter is ignored there too)."""
-    _options, filters, matrix = _matrix_from_request()
+    """The matrix with the same filters as on screen (an invalid filter is ignored there too,
+    but for an unusable date: today's data are no answer to a question about the past)."""
+    options, filters, matrix = _matrix_from_request()
+    if "as_of" in filters.errors:
+        return _matrix_page(options, filters, matrix)
     headers, rows = matrix_table(matrix)
     stamp = filters.as_of_text or date.today().isoformat()
     filename = f"malmatris-{stamp}.{file_format}"
@@ -65,7 +68,10 @@ def export(file_format: str):
 @bp.get("/matrix")
 @login_required
 def show():
-    options, filters, matrix = _matrix_from_request()
+    return _matrix_page(*_matrix_from_request())
+
+
+def _matrix_page(options: FilterOptions, filters: MatrixFilters, matrix):
     return page_or_block(
         "matrix/matrix.html",
         "matrix_page",

@@ -1,6 +1,7 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
+from intranet.history.asof import as_of_from_request
 from intranet.models import TAG_KINDS
 from intranet.plans import queries
 
@@ -24,10 +25,11 @@ def index():
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    if "as_of" in request.args:
+    as_of = as_of_from_request()
+    if as_of.asked:
         from intranet.history.routes import plan_as_of_page
 
-        return plan_as_of_page(plan_id, request.args["as_of"])
+        return plan_as_of_page(plan_id, as_of)
     plan = queries.plan_with_sub_goals(plan_id)
     if plan is None or plan.is_archived:
         abort(404)
@@ -37,10 +39,11 @@ def show(plan_id: int):
 @bp.get("/sub-goals/<int:sub_goal_id>")
 @login_required
 def sub_goal(sub_goal_id: int):
-    if "as_of" in request.args:
+    as_of = as_of_from_request()
+    if as_of.asked:
         from intranet.history.routes import sub_goal_as_of_page
 
-        return sub_goal_as_of_page(sub_goal_id, request.args["as_of"])
+        return sub_goal_as_of_page(sub_goal_id, as_of)
     sub_goal = queries.sub_goal_detail(sub_goal_id)
     if sub_goal is None or sub_goal.is_archived:
         abort(404)

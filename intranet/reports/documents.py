@@ -22,7 +22,7 @@ def report_subtitle(report: Report) -> str:
     if report.board_name:
         parts.append(_("Ansvarig nämnd: %(board)s", board=report.board_name))
     if report.as_of:
-        parts.append(_("Uppgifter per %(date)s", date=report.as_of.isoformat()))
+        parts.append(_("Uppgifter per %(date)s", date=report.as_of.text))
     else:
         parts.append(_("Uppgifter per %(date)s", date=date.today().isoformat()))
     return " · ".join(parts)

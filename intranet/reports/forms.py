@@ -1,10 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
-
-from intranet.rounds.forms import IsoDateField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 
 def _optional_int(value):
@@ -26,10 +24,13 @@ class ReportFilterForm(FlaskForm):
     plan_id = SelectField(_l("Plan"), coerce=_optional_int, validate_choice=False)
     board_id = SelectField(_l("Nämnd"), coerce=_optional_int, validate_choice=True)
     year = SelectField(_l("År"), coerce=_optional_int, validate_choice=True)
-    as_of = IsoDateField(
+    # Read, checked and allowed by history.asof.as_of_from_request, like on every page
+    # that shows the past; the field only shows the value and its message.
+    as_of = StringField(
         _l("Som det såg ut den (valfritt)"),
-        validators=[Optional()],
-        description=_l("Lämna tomt för dagens uppgifter. Format ÅÅÅÅ-MM-DD."),
+        description=_l(
+            "Lämna tomt för dagens uppgifter. Format ÅÅÅÅ-MM-DD, eventuellt med klockslag TT:MM."
+        ),
     )
 
 

@@ -7,13 +7,12 @@ version tables (history/asof.valid_at).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
-from intranet.history.asof import parse_as_of, transaction_at, valid_at
+from intranet.history.asof import Moment, transaction_at, valid_at
 from intranet.models import (
     Board,
     FocusArea,
@@ -67,7 +66,7 @@ class Report:
     year: int | None
     board_id: int | None
     board_name: str | None
-    as_of: date | None
+    as_of: Moment | None
     focus_areas: list[ReportFocusArea]
     closing_comments: str
 
@@ -93,11 +92,6 @@ class Report:
         ]
 
 
-def end_of_day(day: date) -> datetime:
-    """The last moment of a Stockholm calendar day as naive UTC, as history stores it."""
-    return parse_as_of(day.isoformat()).utc
-
-
 class _Reader:
     """Reads a model's rows, either live or as versions valid at one history transaction."""
 
@@ -117,13 +111,16 @@ class _Reader:
 
 
 def build_report(
-    plan_id: int, board_id: int | None = None, year: int | None = None, as_of: date | None = None
+    plan_id: int,
+    board_id: int | None = None,
+    year: int | None = None,
+    as_of: Moment | None = None,
 ) -> Report | None:
     """The report for a plan, optionally one responsible board and one year, as it is now or
-    as it stood at the end of `as_of`. None when the plan did not exist (or is archived)."""
+    as it stood at `as_of`. None when the plan did not exist (or is archived)."""
     transaction_id = None
     if as_of is not None:
-        transaction_id = transaction_at(end_of_day(as_of))
+        transaction_id = transaction_at(as_of.utc)
         if transaction_id is None:
             return None
     reader = _Reader(transaction_id)

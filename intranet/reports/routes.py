@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
+from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
 from intranet.permissions import can_edit_sub_goal, is_admin, require
 from intranet.reports import charts, documents, exports, imports, plan_import, services
@@ -80,9 +81,12 @@ def _filter_form(plan: Plan | None) -> ReportFilterForm:
 @bp.get("/reports")
 @login_required
 def index():
+    as_of_from_request()  # passes the as_of on to the report: the same permission here
     plan_id = request.args.get("plan_id", type=int)
     plan = db.session.get(Plan, plan_id) if plan_id else None
-    if plan is not None and not plan.is_archived and "as_of" in request.args:
+    # The form's second step (board, year and date shown) goes on to the report.
+    chosen = {"board_id", "year", "as_of"} & request.args.keys()
+    if plan is not None and not plan.is_archived and chosen:
         return redirect(url_for("reports.report", **request.args.to_dict()))
     form = _filter_form(plan if plan is not None and not plan.is_archived else None)
     return page_or_block("reports/index.html", "content", form=form, plan=plan)
@@ -90,10 +94,14 @@ def index():
 
 def _report_from_request(plan: Plan):
     """The report the query string asks for, or (None, form) with the form's errors."""
+    as_of = as_of_from_request()
     form = _filter_form(plan)
-    if not form.validate():
+    valid = form.validate()
+    if as_of.error:
+        form.as_of.errors = [*form.as_of.errors, as_of.error]
+    if not valid or as_of.error:
         return None, form
-    report = build_report(plan.id, form.board_id.data, form.year.data, form.as_of.data)
+    report = build_report(plan.id, form.board_id.data, form.year.data, as_of.moment)
     if report is None:
         form.as_of.errors.append(_("Planen fanns inte vid det datumet."))
         return None, form

@@ -75,11 +75,11 @@ def test_bulk_writer_writes_exactly_what_the_orm_and_continuum_write(built):
 
 def test_one_iteration_of_each_measurement(built):
     (_, _, _, _), (app, _, _, _) = built
-    viewer = measure.Visitor(app, "viewer08")
-    matrix = measure.matrix_figures(app, viewer, repeats=1)
+    reader = measure.Visitor(app, "auditor06")
+    matrix = measure.matrix_figures(app, reader, repeats=1)
     assert matrix["matrix_rows"] == 4
     assert matrix["matrix_queries"] > 0
-    depth = measure.as_of_depth(viewer, viewer, repeats=1)
+    depth = measure.as_of_depth(reader, reader, repeats=1)
     assert depth["as_of_deep_vs_shallow"] > 0
     saves = measure.save_figures(app, measure.Visitor(app, "admin01"), repeats=1)
     assert saves["save_versioned_vs_unversioned"] > 0

@@ -1,6 +1,7 @@
 """Plan and sub-goal pages as they stood at a past date, from the version tables."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, func, select
@@ -95,7 +96,7 @@ def test_bad_as_of_gives_a_swedish_message_not_a_500(client, make):
     make.user("auditor", username="revisorn")
     sub_goal = make.sub_goal()
     client.login("revisorn")
-    for value in ("31/12/2020", "2020-02-30", ""):
+    for value in ("31/12/2020", "2020-02-30"):
         response = client.get(f"/sub-goals/{sub_goal.id}?as_of={value}")
         assert response.status_code == 400
         assert "Ange datum som ÅÅÅÅ-MM-DD" in response.get_data(
@@ -104,6 +105,10 @@ def test_bad_as_of_gives_a_swedish_message_not_a_500(client, make):
     response = client.get(f"/sub-goals/{sub_goal.id}?as_of=1999-01-01")
     assert response.status_code == 400
     assert "ingen historik så långt tillbaka" in response.get_data(as_text=True)
+    # An empty date asks for nothing, as on every page that takes as_of: today's page.
+    response = client.get(f"/sub-goals/{sub_goal.id}?as_of=")
+    assert response.status_code == 200
+    assert "Visar läget per" not in response.get_data(as_text=True)
 
 
 def test_archived_records_vanish_now_but_stay_in_earlier_as_of_views(client, make):
@@ -134,3 +139,81 @@ def test_viewers_get_no_as_of_views(client, make):
     client.login("läsaren")
     assert client.get(f"/sub-goals/{sub_goal.id}?as_of=2020-01-01").status_code == 403
     assert client.get(f"/plans/{sub_goal.plan.id}?as_of=2020-01-01").status_code == 403
+
+
+def test_a_later_day_than_today_in_stockholm_is_refused_and_today_means_now(app_context):
+    # 23:30 UTC on 10 March is already 00:30 on 11 March in Stockholm (UTC+1).
+    now = datetime(2026, 3, 10, 23, 30)
+    assert asof.parse_as_of("2026-03-11", now).utc == now
+    assert asof.parse_as_of("2026-03-11T23:59", now).utc == now
+    assert asof.parse_as_of("2026-03-11T00:10", now).utc == datetime(
+        2026, 3, 10, 23, 10, 59, 999999
+    )
+    assert asof.parse_as_of("2026-03-10", now).utc == datetime(2026, 3, 10, 22, 59, 59, 999999)
+    with pytest.raises(asof.BadMoment, match="Datumet kan inte ligga i framtiden."):
+        asof.parse_as_of("2026-03-12", now)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("9999-12-31", "Datumet kan inte ligga i framtiden."),
+        ("9999-12-31T23:59", "Datumet kan inte ligga i framtiden."),
+        ("0001-01-01T00:00", "Ange ett datum från och med 1900-01-01."),
+        ("0001-01-01", "Ange ett datum från och med 1900-01-01."),
+        ("1899-12-31T23:59", "Ange ett datum från och med 1900-01-01."),
+    ],
+)
+def test_dates_at_the_edges_are_refused_not_overflowed(app_context, value, message):
+    with pytest.raises(asof.BadMoment) as refused:
+        asof.parse_as_of(value)
+    assert str(refused.value.args[0]) == message
+    assert asof.parse_as_of("1900-01-01T00:00").utc == datetime(1899, 12, 31, 23, 0, 59, 999999)
+
+
+def _as_of_urls(plan_id: int, sub_goal_id: int, value: str) -> list[str]:
+    """Every page, export and file that takes as_of."""
+    return [
+        f"/matrix?as_of={value}",
+        f"/matrix.csv?as_of={value}",
+        f"/matrix.xlsx?as_of={value}",
+        f"/plans/{plan_id}?as_of={value}",
+        f"/sub-goals/{sub_goal_id}?as_of={value}",
+        f"/plans/{plan_id}/report?as_of={value}",
+        f"/plans/{plan_id}/report.pdf?as_of={value}",
+        f"/plans/{plan_id}/report.docx?as_of={value}",
+    ]
+
+
+def test_every_page_that_takes_as_of_refuses_the_edges_with_the_same_message(client, make):
+    make.user("auditor", username="revisorn")
+    sub_goal = make.sub_goal()
+    client.login("revisorn")
+    stockholm = ZoneInfo("Europe/Stockholm")
+    tomorrow = (datetime.now(stockholm).date() + timedelta(days=1)).isoformat()
+    cases = {
+        tomorrow: "Datumet kan inte ligga i framtiden.",
+        "9999-12-31": "Datumet kan inte ligga i framtiden.",
+        "0001-01-01T00:00": "Ange ett datum från och med 1900-01-01.",
+        "2020-02-30": "Datumet eller tiden finns inte.",
+    }
+    for value, message in cases.items():
+        for url in _as_of_urls(sub_goal.plan.id, sub_goal.id, value):
+            response = client.get(url)
+            assert response.status_code in (400, 422), url
+            page = response.get_data(as_text=True)
+            assert message in page, url
+            assert 'class="field-error"' in page, url
+        # The report's choosing page passes the date on to the report, which explains it.
+        response = client.get(f"/reports?plan_id={sub_goal.plan.id}&as_of={value}")
+        assert response.status_code == 302
+        assert client.get(response.location).status_code == 422
+
+
+def test_today_is_now_on_every_page_that_takes_as_of(client, make):
+    make.user("auditor", username="revisorn")
+    sub_goal = make.sub_goal()
+    client.login("revisorn")
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    for url in _as_of_urls(sub_goal.plan.id, sub_goal.id, today):
+        assert client.get(url).status_code == 200, url

@@ -143,7 +143,8 @@ def test_audit_page_rows_name_changed_records_with_links(client, demo):
     text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "transaktion"
-    notes = [row[4] for row in rows[1:]]
+    assert rows[0][2:4] == ["användarnamn", "namn vid ändringen"]
+    notes = [row[5] for row in rows[1:]]
     assert "Demo: uppföljning 2020" in notes
     assert all("2020" in note for note in notes)
 
@@ -198,3 +199,97 @@ def test_board_and_plan_filters_follow_the_records_they_own(make):
     assert "vår ändring" in notes(plan=our_plan)
     assert "deras ändring" not in notes(plan=our_plan)
     assert notes(kind="board") == {"test data"}
+
+
+def test_audit_log_names_the_username_and_the_display_name_at_the_time(client, make):
+    """Two people of the same name are told apart by their usernames, and a renamed
+    user's earlier changes keep the name they had when they made them."""
+    follow_up = make.follow_up()
+    first = make.user("admin", username="kim.a", display_name="Kim Andersson")
+    second = make.user("admin", username="kim.b", display_name="Kim Andersson")
+    made = {}
+    for user, text in ((first, "av första Kim"), (second, "av andra Kim")):
+        with acting_as(user.id, text):
+            follow_up.outcome = text
+            db.session.commit()
+        made[text] = db.session.scalar(select(func.max(Transaction.id)))
+    with acting_as(None, "byter namn"):
+        first.display_name = "Kim Berg"
+        db.session.commit()
+    with acting_as(first.id, "efter namnbytet"):
+        follow_up.outcome = "efter namnbytet"
+        db.session.commit()
+    made["efter namnbytet"] = db.session.scalar(select(func.max(Transaction.id)))
+    make.user("auditor", username="revisorn")
+    client.login("revisorn")
+
+    page = client.get("/audit").get_data(as_text=True)
+
+    def row(transaction_id):
+        match = re.search(rf'<tr id="tx-{transaction_id}">(.*?)</tr>', page, re.S)
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+
+    assert "Kim Andersson (kim.a)" in row(made["av första Kim"])
+    assert "Kim Andersson (kim.b)" in row(made["av andra Kim"])
+    assert "Kim Berg (kim.a)" in row(made["efter namnbytet"])
+    # The user filter tells them apart too.
+    assert ">Kim Andersson (kim.b)</option>" in page and ">Kim Berg (kim.a)</option>" in page
+
+    text = client.get("/audit.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(text), delimiter=";")}
+    assert rows[str(made["av första Kim"])][2:4] == ["kim.a", "Kim Andersson"]
+    assert rows[str(made["av andra Kim"])][2:4] == ["kim.b", "Kim Andersson"]
+    assert rows[str(made["efter namnbytet"])][2:4] == ["kim.a", "Kim Berg"]
+    assert rows[str(made["efter namnbytet"])][5] == "efter namnbytet"
+
+    # The record's own history names them the same way.
+    history = re.sub(
+        r"\s+", " ", client.get(f"/history/follow_up/{follow_up.id}").get_data(as_text=True)
+    )
+    assert 'Kim Andersson <span class="username">(kim.a)</span>' in history
+    assert 'Kim Berg <span class="username">(kim.a)</span>' in history
+
+
+def test_audit_page_queries_stay_constant_however_many_authors(client, make):
+    """The names at the time cost one query per page, not one per transaction or user."""
+    from sqlalchemy import event
+
+    follow_up = make.follow_up()
+    authors = [make.user("officer", display_name=f"Person {n}") for n in range(12)]
+    make.user("auditor", username="revisorn")
+    # Page 2: twelve changes by twelve people (and the test data's own transactions);
+    # page 1: a full page of changes by one person.
+    for number, author in enumerate(authors + [authors[0]] * queries.PER_PAGE):
+        with acting_as(author.id, f"ändring {number}"):
+            follow_up.outcome = f"Text {number}"
+            db.session.commit()
+    page_two = db.session.scalar(select(func.max(Transaction.id))) - queries.PER_PAGE + 1
+    client.login("revisorn")
+
+    def statements(url):
+        count = []
+        listener = lambda *args: count.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get(url).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(count), page
+
+    first, first_page = statements("/audit")
+    second, second_page = statements(f"/audit?before={page_two}")
+    assert first_page.count('class="username"') == queries.PER_PAGE
+    assert second_page.count('class="username"') == len(authors)
+    assert first == second
+
+
+def test_audit_dates_at_the_edges_are_explained_not_overflowed(client, make):
+    make.user("auditor", username="revisorn")
+    client.login("revisorn")
+    for url in ("/audit?to=9999-12-31", "/audit?from=9999-12-31", "/audit.csv?to=9999-12-31"):
+        assert client.get(url).status_code == 200, url
+    for url in ("/audit?from=0001-01-01", "/audit?to=0001-01-01"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "Ange ett datum från och med 1900-01-01." in response.get_data(as_text=True)
+    assert client.get("/audit.csv?from=0001-01-01").status_code == 400

@@ -142,15 +142,22 @@ def test_a_save_that_changes_nothing_creates_no_version(client, make):
 
 
 def test_plan_and_sub_goal_pages_link_to_history_for_readers_only(client, make):
-    make.user("officer", username="handläggaren")
-    make.user("viewer", username="läsaren")
     follow_up = make.follow_up()
     sub_goal = follow_up.sub_goal
+    make.activity(sub_goal=sub_goal)
+    make.user("officer", username="handläggaren", boards=sub_goal.boards)
+    make.user("officer", username="grannen", boards=[make.board()])
+    make.user("viewer", username="läsaren")
     client.login("handläggaren")
     page = client.get(f"/sub-goals/{sub_goal.id}").get_data(as_text=True)
     assert f'href="/history/sub_goal/{sub_goal.id}"' in page
+    assert f'href="/history/follow_up/{follow_up.id}"' in page
+    assert 'href="/history/activity/' in page
     plan_page = client.get(f"/plans/{sub_goal.plan.id}").get_data(as_text=True)
     assert f'href="/history/plan/{sub_goal.plan.id}"' in plan_page
-    client.post_form("/logout")
-    client.login("läsaren")
-    assert "/history/" not in client.get(f"/sub-goals/{sub_goal.id}").get_data(as_text=True)
+    # No link to a page that would refuse: another board's officer, and a viewer.
+    for other in ("grannen", "läsaren"):
+        client.post_form("/logout")
+        client.login(other)
+        assert "/history/" not in client.get(f"/sub-goals/{sub_goal.id}").get_data(as_text=True)
+        assert "/history/" not in client.get(f"/plans/{sub_goal.plan.id}").get_data(as_text=True)

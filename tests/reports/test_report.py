@@ -1,10 +1,10 @@
 import io
 import re
-from datetime import date
 
 from pypdf import PdfReader
 
 from intranet.extensions import db
+from intranet.history.asof import parse_as_of
 from intranet.models import ReportComment
 from intranet.reports.queries import build_report
 from tests.conftest import DEMO_PASSWORD
@@ -27,10 +27,10 @@ def _report_holds_every_sub_goal_and_the_covid_deviations(demo):
 
 def _report_as_of_a_past_date_reads_the_history(demo):
     plan_id = demo_plan().id
-    early = build_report(plan_id, year=None, as_of=date(2019, 6, 1))
+    early = build_report(plan_id, year=None, as_of=parse_as_of("2019-06-01"))
     assert {f.year for s in early.sub_goals for f in s.follow_ups} == {2018}
     assert early.deviations == []
-    assert build_report(plan_id, as_of=date(2017, 1, 1)) is None
+    assert build_report(plan_id, as_of=parse_as_of("2017-01-01")) is None
 
 
 def _html_report_for_a_year(client, demo):
@@ -44,19 +44,29 @@ def _html_report_for_a_year(client, demo):
     assert "Yttre omständigheter (t.ex. pandemi)" in page
     assert re.findall(r"<th scope=\"row\">(\d+\.\d+) ", page)[:16] == SEED_CODES
     assert 'role="img"' in page and "<desc" in page
-    # A viewer reads but does not write the closing comments.
+    # A viewer reads but does not write the closing comments, and sees today only.
     assert "Spara kommentarerna" not in page
+    assert 'name="as_of"' not in page
+    assert client.get(f"/plans/{plan.id}/report?as_of=2019-06-01").status_code == 403
 
+
+def _report_as_of_a_past_date(client, demo):
+    plan = demo_plan()
+    page = client.get(f"/plans/{plan.id}/report").get_data(as_text=True)
+    assert 'name="as_of"' in page
     page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01").get_data(as_text=True)
     assert "Uppgifter per 2019-06-01" in page
     assert "Yttre omständigheter (t.ex. pandemi)" not in page
+    # The same formats as every page that shows the past: a time of day too.
+    page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01T12:00").get_data(as_text=True)
+    assert "Uppgifter per 2019-06-01 12:00" in page
 
 
 def _bad_report_date_is_explained(client, demo):
     plan = demo_plan()
     response = client.get(f"/plans/{plan.id}/report?as_of=igår")
     assert response.status_code == 422
-    assert "Ange datumet som ÅÅÅÅ-MM-DD" in response.get_data(as_text=True)
+    assert "Ange datum som ÅÅÅÅ-MM-DD" in response.get_data(as_text=True)
     response = client.get(f"/plans/{plan.id}/report?as_of=2015-01-01")
     assert response.status_code == 422
     assert "Planen fanns inte vid det datumet." in response.get_data(as_text=True)
@@ -159,6 +169,9 @@ def test_report_content_pages_and_files(client, demo):
     _report_as_of_a_past_date_reads_the_history(demo)
     client.login("viewer", DEMO_PASSWORD)
     _html_report_for_a_year(client, demo)
+    client.post_form("/logout")
+    client.login("auditor", DEMO_PASSWORD)
+    _report_as_of_a_past_date(client, demo)
     _bad_report_date_is_explained(client, demo)
     _plan_page_shows_accessible_charts(client, demo)
     _docx_report_is_complete(client, demo)

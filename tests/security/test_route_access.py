@@ -6,6 +6,9 @@ below; URL arguments come from WORLD_ARGS (add a key if a route needs a new one)
 POST bodies from FORM_DATA (a CSRF token is always added).
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
@@ -29,9 +32,18 @@ def admin_only(status):
     return signed_in(403) | {"admin": status}
 
 
-def history_readers(status):
-    """Admins, auditors and officers read the history; viewers do not."""
+def past_readers(status):
+    """Admins, auditors and officers see the past (`as_of`); viewers do not."""
     return signed_in(status) | {"viewer": 403}
+
+
+def board_a_readers(status):
+    """The history of what board A owns: auditors, admins and board A's officer."""
+    return signed_in(403) | {"auditor": status, "officer_a": status, "admin": status}
+
+
+def board_b_readers(status):
+    return signed_in(403) | {"auditor": status, "officer_b": status, "admin": status}
 
 
 def auditors(status):
@@ -84,9 +96,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("reports.plan_import_template", "GET"): signed_in(200),
     ("reports.plan_import_preview", "POST"): admin_only(422),
     ("reports.plan_import_confirm", "POST"): admin_only(400),
-    ("history.record", "GET"): history_readers(200),
+    # The world's record is a follow-up of board A (see RECORD_HISTORY for every kind).
+    ("history.record", "GET"): board_a_readers(200),
     # Without the two versions to compare: a bad request, explained.
-    ("history.compare", "GET"): history_readers(400),
+    ("history.compare", "GET"): board_a_readers(400),
     ("history.audit", "GET"): auditors(200),
     ("history.audit_csv", "GET"): auditors(200),
     ("history.restore", "POST"): board_a_and_admin(302),
@@ -151,7 +164,23 @@ def world(make):
         "record_id": follow_up.id,
         "transaction_id": db.session.scalar(select(func.max(Transaction.id))),
     }
-    return {"users": {role: user.username for role, user in users.items()}, "args": args}
+    records = {
+        "plan": sub_goal.plan.id,
+        "focus_area": sub_goal.focus_area.id,
+        "sub_goal": sub_goal.id,
+        "follow_up": follow_up.id,
+        "activity": activity.id,
+        "board_a": board_a.id,
+        "board_b": board_b.id,
+        "officer_a": users["officer_a"].id,
+        "officer_b": users["officer_b"].id,
+        "someone": someone.id,
+    }
+    return {
+        "users": {role: user.username for role, user in users.items()},
+        "args": args,
+        "records": records,
+    }
 
 
 def _routes(app):
@@ -220,3 +249,123 @@ def test_state_changing_routes_refuse_requests_without_csrf(app, world):
             continue
         response = client.post(_url(app, endpoint, world["args"]), data={})
         assert response.status_code == 400, endpoint
+
+
+def _browsers(app, world) -> dict:
+    browsers = {}
+    for role in ROLES:
+        browsers[role] = app.test_client()
+        if role != "anonymous":
+            browsers[role].login(world["users"][role], PASSWORD)
+    return browsers
+
+
+def _matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and "/login" in response.location
+    return response.status_code == expected
+
+
+# Every route that accepts `as_of` (the past), with the status each role gets when asking
+# for today's date: a viewer is refused whatever the value.
+AS_OF_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
+    ("matrix.show", ""): past_readers(200),
+    ("matrix.export", "xlsx"): past_readers(200),
+    ("matrix.export", "csv"): past_readers(200),
+    # On to the report with the same query.
+    ("reports.index", ""): past_readers(302),
+    ("reports.report", ""): past_readers(200),
+    ("reports.report_file", "pdf"): past_readers(200),
+    ("reports.report_file", "docx"): past_readers(200),
+    ("plans.show", ""): past_readers(200),
+    ("plans.sub_goal", ""): past_readers(200),
+}
+
+
+def _as_of_url(app, endpoint, file_format, args, as_of) -> str:
+    url = _url(app, endpoint, args | ({"file_format": file_format} if file_format else {}))
+    query = f"plan_id={args['plan_id']}&" if endpoint == "reports.index" else ""
+    return f"{url}?{query}as_of={as_of}"
+
+
+def _stockholm_today() -> str:
+    return datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+
+
+def test_only_past_readers_may_ask_for_as_of(app, world):
+    browsers = _browsers(app, world)
+    failures = []
+    for (endpoint, file_format), rule in AS_OF_ROUTES.items():
+        url = _as_of_url(app, endpoint, file_format, world["args"], _stockholm_today())
+        for role in ROLES:
+            response = browsers[role].get(url)
+            response.close()
+            if not _matches(response, rule[role]):
+                failures.append(
+                    f"GET {url} as {role}: expected {rule[role]}, got {response.status_code}"
+                )
+        # Asking at all is refused, whatever the value: a viewer learns nothing from it.
+        for as_of in ("igår", "9999-12-31", "0001-01-01T00:00"):
+            url = _as_of_url(app, endpoint, file_format, world["args"], as_of)
+            response = browsers["viewer"].get(url)
+            response.close()
+            if response.status_code != 403:
+                failures.append(f"GET {url} as viewer: expected 403, got {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_routes_without_as_of_ignore_it(app, world):
+    """A route that takes no `as_of` answers a viewer who adds one as it would without; a
+    route that starts reading it through as_of_from_request refuses and must be listed in
+    AS_OF_ROUTES."""
+    viewer = _browsers(app, world)["viewer"]
+    listed = {endpoint for endpoint, _ in AS_OF_ROUTES}
+    failures = []
+    for endpoint, method in sorted(EXPECTED, key=_walk_order):
+        if method != "GET" or endpoint in listed:
+            continue
+        url = _url(app, endpoint, world["args"])
+        response = viewer.get(f"{url}?as_of={_stockholm_today()}")
+        response.close()
+        expected = EXPECTED[(endpoint, method)]["viewer"]
+        if not _matches(response, expected):
+            failures.append(
+                f"GET {url}?as_of=… as viewer: expected {expected}, got {response.status_code}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+# Whose history each role may read: what their boards own (see permissions.can_read_record_history).
+RECORD_HISTORY = {
+    ("plan", "plan"): board_a_readers(200),
+    ("focus_area", "focus_area"): board_a_readers(200),
+    ("sub_goal", "sub_goal"): board_a_readers(200),
+    ("follow_up", "follow_up"): board_a_readers(200),
+    ("activity", "activity"): board_a_readers(200),
+    ("board", "board_a"): board_a_readers(200),
+    ("board", "board_b"): board_b_readers(200),
+    # An officer's own account, nobody else's (names, roles, addresses).
+    ("user", "officer_a"): board_a_readers(200),
+    ("user", "officer_b"): board_b_readers(200),
+    ("user", "someone"): signed_in(403) | {"auditor": 200, "admin": 200},
+}
+
+
+def test_record_history_and_compare_follow_what_the_boards_own(app, world):
+    browsers = _browsers(app, world)
+    newest = world["args"]["transaction_id"]
+    failures = []
+    for (kind, name), rule in RECORD_HISTORY.items():
+        record_id = world["records"][name]
+        for url in (
+            f"/history/{kind}/{record_id}",
+            f"/history/{kind}/{record_id}/compare?a={newest}&b={newest}",
+        ):
+            for role in ROLES:
+                response = browsers[role].get(url)
+                response.close()
+                if not _matches(response, rule[role]):
+                    failures.append(
+                        f"GET {url} as {role}: expected {rule[role]}, got {response.status_code}"
+                    )
+    assert not failures, "\n".join(failures)
