@@ -78,7 +78,7 @@ def test_htmx_save_returns_the_updated_cell_out_of_band(client, world):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert f'hx-swap-oob="innerHTML:#cell-{sub_goal.id}-2019"' in page
+    assert f' data-hx-swap-oob="innerHTML:#cell-{sub_goal.id}-2019"' in page
     assert "status-cancelled" in page and "Avbruten" in page
     assert "Yttre omständigheter" in page
     assert "data-announce" in page and "sparades" in page
@@ -90,7 +90,7 @@ def test_htmx_save_from_the_sub_goal_page_updates_its_card(client, world):
     sub_goal = world["sub_goal"]
     response = _save(client, sub_goal, htmx=True, next_url=f"/sub-goals/{sub_goal.id}")
     page = response.get_data(as_text=True)
-    assert f'hx-swap-oob="innerHTML:#follow-up-card-{sub_goal.id}-2019"' in page
+    assert f' data-hx-swap-oob="innerHTML:#follow-up-card-{sub_goal.id}-2019"' in page
     assert "Grupperna har träffats varje vecka." in page
 
 

@@ -26,8 +26,8 @@ VISIBLE_ATTRIBUTES = {
     "label",
     "data-announce",
     "data-confirm",
-    "hx-confirm",
-    "hx-prompt",
+    "data-hx-confirm",
+    "data-hx-prompt",
 }
 # Buttons show their value attribute as their label.
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
@@ -132,7 +132,7 @@ def test_the_check_finds_literal_text(app, source):
         '<p>{{ _("Spara") }}</p>',
         "<button aria-label=\"{{ _('Stäng') }}\">×</button>",
         '<input type="hidden" name="next" value="plans">',
-        '<a href="/x" class="link-button" hx-get="/y" hx-target="#main">{{ label }}</a>',
+        '<a href="/x" class="link-button" data-hx-get="/y" data-hx-target="#main">{{ label }}</a>',
         "{# En kommentar #}<span>{{ a }}–{{ b }} · {% trans n=3 %}{{ n }} mål{% endtrans %}</span>",
         "<script>var x = 1;</script><style>.a { color: red; }</style>",
         "{% block body_class %}{% if meeting %}meeting{% endif %}{% endblock %}",
