@@ -41,7 +41,9 @@ class CheckboxesField(SelectMultipleField):
 
 
 def _role_choices():
-    return [_choice(code, str(label)) for code, label in ROLES.items()]
+    # An empty first choice: a new account gets no role unless one is chosen.
+    roles = [_choice(code, str(label)) for code, label in ROLES.items()]
+    return [_choice("", str(_l("Välj roll"))), *roles]
 
 
 class UserForm(FlaskForm):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.forms import change_note_field
+from intranet.forms import change_note_field, optional_int
 
 
 class IsoDateField(DateField):
@@ -17,7 +17,10 @@ class IsoDateField(DateField):
 
 
 class OpenRoundForm(FlaskForm):
-    plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired(_l("Välj en plan."))])
+    # Its choices start with an empty "Välj plan": no plan is opened by default.
+    plan_id = SelectField(
+        _l("Plan"), coerce=optional_int, validators=[InputRequired(_l("Välj en plan."))]
+    )
     year = IntegerField(
         _l("År som ska följas upp"),
         validators=[

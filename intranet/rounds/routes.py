@@ -29,11 +29,13 @@ def start_page():
     )
 
 
-def _plan_choices() -> list[tuple[int, str]]:
+def _plan_choices() -> list[tuple[int | str, str]]:
     plans = db.session.scalars(
         select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.start_year.desc(), Plan.title)
     )
-    return [(plan.id, f"{plan.title} ({plan.start_year}–{plan.end_year})") for plan in plans]
+    return [("", _("Välj plan"))] + [
+        (plan.id, f"{plan.title} ({plan.start_year}–{plan.end_year})") for plan in plans
+    ]
 
 
 def _round_or_404(round_id: int) -> ReportingRound:

@@ -136,7 +136,7 @@ def _comments_refuse_personal_identity_numbers(client, demo):
         assert response.status_code == 422
         page = response.get_data(as_text=True)
         assert text in page
-        error = re.search(r'id="text-error">(.*?)</p>', page, re.S)
+        error = re.search(r'id="comment-text-error">(.*?)</p>', page, re.S)
         assert error and "personnummer" in error.group(1)
     assert transactions() == before
 
