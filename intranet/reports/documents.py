@@ -161,6 +161,9 @@ def _docx_text(text) -> str:
     return printable("" if text is None else str(text))
 
 
+_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+
+
 def _set_language(document, language: str) -> None:
     """Word's proofing and hyphenation language, and the screen reader's: on the document
     defaults, on every paragraph and character style, and on the theme fonts."""
@@ -175,7 +178,13 @@ def _set_language(document, language: str) -> None:
         lang = rpr.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
-            rpr.append(lang)
+            # Word insists on the schema's order: only these three may follow w:lang.
+            later = [rpr.find(qn(f"w:{name}")) for name in _AFTER_LANG]
+            later = [element for element in later if element is not None]
+            if later:
+                later[0].addprevious(lang)
+            else:
+                rpr.append(lang)
         lang.set(qn("w:val"), language)
         lang.set(qn("w:eastAsia"), language)
     theme_lang = document.settings.element.find(qn("w:themeFontLang"))
