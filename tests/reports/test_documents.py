@@ -194,6 +194,16 @@ def test_report_files_for_all_boards_and_in_english(client, demo):
     assert pdf.headers["Content-Disposition"].startswith(f'attachment; filename="{name}.pdf"')
     _pdf_is_tagged_a4_swedish_with_page_numbers(pdf.data, "Alla nämnder – 2021", "Alla nämnder")
 
+    # A report of the past says so in its name and in the document.
+    client.post_form("/logout")
+    client.login("auditor", DEMO_PASSWORD)
+    past = client.get(f"/plans/{plan.id}/report.pdf?as_of=2019-06-01")
+    assert past.headers["Content-Disposition"].startswith(
+        'attachment; filename="uppfoljning-alla-namnder-handlingsplan-for-romsk-inkludering-'
+        '2018-2021-per-2019-06-01.pdf"'
+    )
+    assert "Uppgifter per 2019-06-01" in _words(_pdf(past.data)[1][0])
+
     # The document's language is the reader's UI language.
     client.post_form("/language", {"language": "en", "next": "/"})
     reader, pages = _pdf(client.get(f"/plans/{plan.id}/report.pdf?year=2021").data)
