@@ -9,6 +9,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from intranet.errors import RuleViolation
+from intranet.filenames import content_disposition
 from intranet.permissions import can_read_audit_log, is_admin, template_helpers
 
 
@@ -21,10 +22,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def attachment(content: bytes, mimetype: str, filename: str):
-    """A file download response."""
+    """A file download response; the name may be in any language (see filenames)."""
     response = make_response(content)
     response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
 

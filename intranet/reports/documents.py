@@ -1,42 +1,158 @@
-"""The report as a Word document (editable) and as a PDF, from the same Report object."""
+"""The report as files: a PDF rendered from the report page's own HTML, and an editable Word
+document written from the same Report object.
 
-from datetime import date
+Both are A4, in the request's UI language, with page numbers, repeated table headers, a
+title and an author (the board, or all boards) in their metadata, and a file name that says
+board, plan and period. Neither changes a character of the data.
+"""
+
+import mimetypes
+from dataclasses import dataclass
+from datetime import date, datetime
 from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from docx import Document
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, Twips
+from flask import current_app, render_template, request, url_for
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import gettext as _
-from fpdf import FPDF
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from intranet.filenames import slug
 from intranet.reports.charts import StackedChart
 from intranet.reports.queries import Report
 from intranet.stored_text import printable
+
+# The languages a document can be written in, as Word and PDF readers name them.
+DOCUMENT_LANGUAGES = {"sv": "sv-SE", "en": "en-GB"}
 
 
 def report_title(report: Report) -> str:
     return _("Redovisning: %(plan)s", plan=report.plan_title)
 
 
-def report_subtitle(report: Report) -> str:
+def report_subtitle(report: Report, today: date) -> str:
     parts = [_("Period: %(period)s", period=report.period)]
     if report.board_name:
         parts.append(_("Ansvarig nämnd: %(board)s", board=report.board_name))
     if report.as_of:
         parts.append(_("Uppgifter per %(date)s", date=report.as_of.text))
     else:
-        parts.append(_("Uppgifter per %(date)s", date=date.today().isoformat()))
+        parts.append(_("Uppgifter per %(date)s", date=today.isoformat()))
     return " · ".join(parts)
 
 
-def _follow_up_lines(follow_up) -> list[tuple[str, str]]:
-    lines = [(_("Redovisning"), follow_up.outcome or _("Ingen redovisning."))]
-    if follow_up.is_deviation:
-        lines.append(
-            (_("Avvikelse"), f"{follow_up.deviation_label}. {follow_up.deviation_text or ''}")
+def document_title(report: Report) -> str:
+    """The title a file carries in its metadata: plan, board and period, so that two files
+    of one plan can be told apart in a document list or a screen reader's window title."""
+    return " – ".join([report_title(report), report.board_name or _("Alla nämnder"), report.period])
+
+
+def document_author(report: Report) -> str:
+    """The board that hands the report in; all boards when the report covers them all."""
+    return report.board_name or _("Alla nämnder")
+
+
+def report_filename(report: Report, extension: str) -> str:
+    """`uppföljning-<board>-<plan>[-<year>][-per-<date>].<ext>`, in Unicode; the download
+    gives browsers that cannot take it an ASCII form (see web.attachment)."""
+    parts = ["uppföljning", slug(report.board_name or "alla nämnder"), slug(report.plan_title)]
+    years = f"{report.start_year}-{report.end_year}"
+    if years not in parts[-1]:
+        parts.append(years)
+    if report.year:
+        parts.append(str(report.year))
+    if report.as_of:
+        parts.append("per-" + slug(report.as_of.text))
+    return "-".join(parts) + "." + extension
+
+
+# PDF ------------------------------------------------------------------------------------
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Serves the application's static files to WeasyPrint straight from disk and refuses
+    every other URL, so that rendering a report never makes a network request (nor a
+    request to the application itself, which would wait for a worker)."""
+
+    def __init__(self, static_url: str, static_folder: str):
+        super().__init__(allowed_protocols=())
+        self.static_url = static_url
+        self.static_folder = Path(static_folder).resolve()
+        self.fetched: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        base = urlsplit(self.static_url)
+        if (parts.scheme, parts.netloc) == (base.scheme, base.netloc) and parts.path.startswith(
+            base.path
+        ):
+            path = (self.static_folder / unquote(parts.path[len(base.path) :])).resolve()
+            if path.is_file() and path.is_relative_to(self.static_folder):
+                self.fetched.append(url)
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, path.read_bytes(), headers={"Content-Type": content_type}
+                )
+        # Fatal: a template that links anything else is a mistake the tests must show.
+        raise FatalURLFetchingError(f"Not a static file of the application: {url}")
+
+
+def report_pdf(report: Report, charts: list[StackedChart], plan, now: datetime) -> bytes:
+    """A tagged PDF/UA-1 document rendered from the report page's own template, without
+    its navigation and forms (`document=True`).
+
+    The language, title and author come from that HTML (`<html lang>`, `<title>`,
+    `<meta name="author">`), the page size, numbers and breaks from report-print.css."""
+    html = render_template(
+        "reports/report.html",
+        document=True,
+        plan=plan,
+        report=report,
+        charts=charts,
+        comment_form=None,
+        document_title=document_title(report),
+        document_author=document_author(report),
+        document_created=now.isoformat(timespec="seconds"),
+        document_date=to_user_timezone(now).date().isoformat(),
+    )
+    fetcher = StaticFilesFetcher(
+        url_for("static", filename="", _external=True), current_app.static_folder
+    )
+    # Control characters stored before the model layer removed them would garble the PDF's
+    # text; the markup itself has none.
+    return pdf_from_html(printable(html), request.url, fetcher)
+
+
+def pdf_from_html(html: str, base_url: str, fetcher: StaticFilesFetcher) -> bytes:
+    try:
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            pdf_variant="pdf/ua-1"
         )
-    if follow_up.next_steps:
-        lines.append((_("Nästa steg"), follow_up.next_steps))
-    return lines
+    except FatalURLFetchingError as error:
+        # WeasyPrint's fatal error is a BaseException, which no error page would catch.
+        raise RuntimeError(str(error)) from error
+
+
+# DOCX -----------------------------------------------------------------------------------
+
+A4_WIDTH, A4_HEIGHT = Twips(11906), Twips(16838)
+_MARGIN = Cm(2)
+_TEXT_WIDTH = A4_WIDTH - 2 * _MARGIN
+
+
+@dataclass
+class _Column:
+    heading: str
+    share: float  # of the text width
 
 
 def _docx_text(text) -> str:
@@ -45,25 +161,165 @@ def _docx_text(text) -> str:
     return printable("" if text is None else str(text))
 
 
-def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
+_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+
+
+def _set_language(document, language: str) -> None:
+    """Word's proofing and hyphenation language, and the screen reader's: on the document
+    defaults, on every paragraph and character style, and on the theme fonts."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rprs = [run_defaults]
+    for style in document.styles:
+        if style.type in (1, 2):  # paragraph, character
+            rprs.append(style.element.get_or_add_rPr())
+    for rpr in rprs:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            # Word insists on the schema's order: only these three may follow w:lang.
+            later = [rpr.find(qn(f"w:{name}")) for name in _AFTER_LANG]
+            later = [element for element in later if element is not None]
+            if later:
+                later[0].addprevious(lang)
+            else:
+                rpr.append(lang)
+        lang.set(qn("w:val"), language)
+        lang.set(qn("w:eastAsia"), language)
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
+
+
+def _add_field(paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.extend([begin, text, separate])
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def _page_setup(document, footer_text: str) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+    section.left_margin = section.right_margin = _MARGIN
+    section.top_margin = section.bottom_margin = _MARGIN
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run(_docx_text(footer_text) + "    ")
+    # "Sida 3 av 12", with the words translated and the numbers Word's own fields.
+    before, _page, rest = _("Sida %(page)s av %(pages)s").partition("%(page)s")
+    between, _pages, after = rest.partition("%(pages)s")
+    footer.add_run(before)
+    _add_field(footer, "PAGE", "1")
+    footer.add_run(between)
+    _add_field(footer, "NUMPAGES", "1")
+    footer.add_run(after)
+    for run in footer.runs:
+        run.font.size = Pt(8)
+
+
+def _set_metadata(document, report: Report, language: str, now: datetime) -> None:
+    properties = document.core_properties
+    properties.title = _docx_text(document_title(report))
+    properties.author = _docx_text(document_author(report))
+    properties.last_modified_by = _docx_text(document_author(report))
+    properties.subject = _docx_text(report.plan_title)
+    properties.comments = ""
+    properties.keywords = ""
+    properties.language = language
+    properties.revision = 1
+    # python-docx's template says 2013; Word shows these as the file's dates.
+    properties.created = properties.modified = now.replace(microsecond=0, tzinfo=None)
+    # The template's preview picture shows python-docx's sample page, not this report.
+    package_rels = document.part.package.rels
+    for rel_id in [r for r, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        package_rels.pop(rel_id)
+
+
+def _table(document, columns: list[_Column]):
+    """A bordered table of fixed column widths whose header row repeats on every page."""
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    widths = [int(_TEXT_WIDTH * column.share) for column in columns]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    header = table.rows[0]
+    header_properties = header._tr.get_or_add_trPr()
+    header_properties.append(OxmlElement("w:tblHeader"))
+    for cell, column in zip(header.cells, columns, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(_docx_text(column.heading)).bold = True
+    _fix_widths(header, widths)
+    return table
+
+
+def _fix_widths(row, widths) -> None:
+    # Word reads the cells' widths, LibreOffice the grid's: both are set.
+    for cell, width in zip(row.cells, widths, strict=True):
+        cell.width = width
+
+
+def _add_row(table, values: list[str], bold_first: bool = True) -> None:
+    row = table.add_row()
+    # A row is short; breaking one across pages only makes it hard to read.
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    _fix_widths(row, [column.width for column in table.columns])
+    for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+        run = cell.paragraphs[0].add_run(_docx_text(value))
+        run.bold = bold_first and index == 0
+
+
+def _follow_up_lines(follow_up) -> list[tuple[str, str]]:
+    lines = []
+    if follow_up.outcome:
+        lines.append((_("Redovisning"), follow_up.outcome))
+    if follow_up.is_deviation:
+        reason = follow_up.deviation_label + "."
+        if follow_up.deviation_text:
+            reason += " " + follow_up.deviation_text
+        lines.append((_("Avvikelse"), reason))
+    if follow_up.next_steps:
+        lines.append((_("Nästa steg"), follow_up.next_steps))
+    return lines
+
+
+def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> bytes:
+    """The report as an A4 Word document in the UI language, with Word's heading styles
+    (Title for the report, Heading 1 for its sections, 2 for focus areas, 3 for sub-goals),
+    so that Word's navigation pane and table of contents work."""
+    language = DOCUMENT_LANGUAGES.get(str(get_locale()), DOCUMENT_LANGUAGES["sv"])
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
+    _set_language(document, language)
+    _page_setup(document, document_title(report))
+    _set_metadata(document, report, language, now)
+
     document.add_heading(_docx_text(report_title(report)), level=0)
-    document.add_paragraph(_docx_text(report_subtitle(report)))
+    document.add_paragraph(_docx_text(report_subtitle(report, to_user_timezone(now).date())))
 
     document.add_heading(_("Ansvar per fokusområde"), level=1)
     for area in report.focus_areas:
         document.add_paragraph(
-            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title))
-        )
-        table = document.add_table(rows=1, cols=2)
-        table.style = "Table Grid"
-        table.rows[0].cells[0].text = _("Delmål")
-        table.rows[0].cells[1].text = _("Ansvarig nämnd")
+            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)),
+            style="Caption",
+        ).paragraph_format.keep_with_next = True
+        table = _table(document, [_Column(_("Delmål"), 0.62), _Column(_("Ansvarig nämnd"), 0.38)])
         for sub_goal in area.sub_goals:
-            cells = table.add_row().cells
-            cells[0].text = _docx_text(f"{sub_goal.code} {sub_goal.title}")
-            cells[1].text = _docx_text(", ".join(sub_goal.boards))
+            _add_row(table, [f"{sub_goal.code} {sub_goal.title}", ", ".join(sub_goal.boards)])
 
     document.add_heading(_("Redovisning per fokusområde och delmål"), level=1)
     for area in report.focus_areas:
@@ -77,6 +333,7 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
                 document.add_paragraph(_("Ingen uppföljning för perioden."))
             for follow_up in sub_goal.follow_ups:
                 paragraph = document.add_paragraph()
+                paragraph.paragraph_format.keep_with_next = True
                 paragraph.add_run(
                     _docx_text(f"{follow_up.year}: {follow_up.status_label}")
                 ).bold = True
@@ -87,21 +344,28 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
 
     document.add_heading(_("Avvikelser"), level=1)
     if report.deviations:
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        for cell, heading in zip(
-            table.rows[0].cells,
-            (_("Delmål"), _("År"), _("Status"), _("Orsak"), _("Beskrivning")),
-            strict=True,
-        ):
-            cell.text = _docx_text(heading)
+        # Year and status are a word each; the sub-goal and the description need the room.
+        table = _table(
+            document,
+            [
+                _Column(_("Delmål"), 0.27),
+                _Column(_("År"), 0.08),
+                _Column(_("Status"), 0.15),
+                _Column(_("Orsak"), 0.18),
+                _Column(_("Beskrivning"), 0.32),
+            ],
+        )
         for deviation in report.deviations:
-            cells = table.add_row().cells
-            cells[0].text = _docx_text(f"{deviation.sub_goal.code} {deviation.sub_goal.title}")
-            cells[1].text = str(deviation.follow_up.year)
-            cells[2].text = _docx_text(deviation.follow_up.status_label)
-            cells[3].text = _docx_text(deviation.follow_up.deviation_label)
-            cells[4].text = _docx_text(deviation.follow_up.deviation_text or "")
+            _add_row(
+                table,
+                [
+                    f"{deviation.sub_goal.code} {deviation.sub_goal.title}",
+                    str(deviation.follow_up.year),
+                    deviation.follow_up.status_label,
+                    deviation.follow_up.deviation_label,
+                    deviation.follow_up.deviation_text or "",
+                ],
+            )
     else:
         document.add_paragraph(_("Inga avvikelser under perioden."))
 
@@ -119,136 +383,15 @@ def report_docx(report: Report, charts: list[StackedChart]) -> bytes:
 
 
 def _chart_table_docx(document, chart: StackedChart) -> None:
-    document.add_paragraph(_docx_text(chart.title)).runs[0].bold = True
-    table = document.add_table(rows=1, cols=len(chart.series) + 2)
-    table.style = "Table Grid"
-    headings = [chart.category_heading, *(s.label for s in chart.series), _("Totalt")]
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = _docx_text(heading)
+    caption = document.add_paragraph(_docx_text(chart.title), style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    first = 0.25
+    rest = (1 - first) / (len(chart.series) + 1)
+    columns = [
+        _Column(chart.category_heading, first),
+        *(_Column(series.label, rest) for series in chart.series),
+        _Column(_("Totalt"), rest),
+    ]
+    table = _table(document, columns)
     for index, category in enumerate(chart.categories):
-        values = [category, *map(str, chart.values[index]), str(chart.totals[index])]
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = _docx_text(value)
-
-
-# The PDF uses the built-in Helvetica (no font files to ship), which covers Latin-1:
-# Swedish letters are fine, typographic dashes and quotes are mapped to plain ones.
-_PDF_REPLACEMENTS = str.maketrans(
-    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
-)
-
-
-def _pdf_text(text) -> str:
-    text = printable(str(text or "")).translate(_PDF_REPLACEMENTS)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
-class _ReportPDF(FPDF):
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 8, _pdf_text(_("Sida %(n)s", n=self.page_no())), align="C")
-
-
-def report_pdf(report: Report, charts: list[StackedChart]) -> bytes:
-    pdf = _ReportPDF(format="A4")
-    pdf.set_title(_pdf_text(report_title(report)))
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
-
-    def heading(text, size):
-        pdf.set_font("Helvetica", "B", size)
-        pdf.multi_cell(0, size * 0.55, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-    def paragraph(text, style=""):
-        pdf.set_font("Helvetica", style, 10)
-        pdf.multi_cell(0, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-
-    heading(report_title(report), 16)
-    paragraph(report_subtitle(report))
-
-    heading(_("Ansvar per fokusområde"), 13)
-    for area in report.focus_areas:
-        paragraph(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title), "B")
-        for sub_goal in area.sub_goals:
-            paragraph(f"{sub_goal.code} {sub_goal.title} - {', '.join(sub_goal.boards)}")
-
-    heading(_("Redovisning per fokusområde och delmål"), 13)
-    for area in report.focus_areas:
-        heading(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title), 12)
-        for sub_goal in area.sub_goals:
-            paragraph(f"{sub_goal.code} {sub_goal.title}", "B")
-            if not sub_goal.follow_ups:
-                paragraph(_("Ingen uppföljning för perioden."))
-            for follow_up in sub_goal.follow_ups:
-                paragraph(f"{follow_up.year}: {follow_up.status_label}", "I")
-                for label, text in _follow_up_lines(follow_up):
-                    paragraph(f"{label}: {text}")
-
-    heading(_("Avvikelser"), 13)
-    for deviation in report.deviations or []:
-        paragraph(
-            f"{deviation.sub_goal.code} ({deviation.follow_up.year}, "
-            f"{deviation.follow_up.status_label}): {deviation.follow_up.deviation_label}. "
-            f"{deviation.follow_up.deviation_text or ''}"
-        )
-    if not report.deviations:
-        paragraph(_("Inga avvikelser under perioden."))
-
-    heading(_("Status i siffror"), 13)
-    for chart in charts:
-        _chart_pdf(pdf, chart)
-
-    heading(_("Avslutande kommentarer"), 13)
-    paragraph(report.closing_comments or _("Inga kommentarer."))
-    return bytes(pdf.output())
-
-
-def _hex(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
-
-
-def _chart_pdf(pdf: FPDF, chart: StackedChart) -> None:
-    """The same stacked bars, with counts written on them and a legend in words."""
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.multi_cell(0, 5, _pdf_text(chart.title), new_x="LMARGIN", new_y="NEXT")
-    label_width, bar_width, row = 50.0, 110.0, 7.0
-    if pdf.get_y() + row * len(chart.categories) + 20 > pdf.page_break_trigger:
-        pdf.add_page()
-    pdf.set_draw_color(27, 31, 36)
-    for index, category in enumerate(chart.categories):
-        y = pdf.get_y()
-        pdf.set_font("Helvetica", size=8)
-        pdf.set_text_color(27, 31, 36)
-        pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(label_width - 2, row, _pdf_text(category)[:32], align="R")
-        for series, count, x, w in chart.segments(index, bar_width):
-            pdf.set_fill_color(*_hex(series.colour))
-            pdf.rect(pdf.l_margin + label_width + x, y + 1, w, row - 2, style="DF")
-            if w >= 5:
-                pdf.set_text_color(*_hex(series.text_colour))
-                pdf.set_xy(pdf.l_margin + label_width + x, y)
-                pdf.cell(w, row, str(count), align="C")
-        pdf.set_text_color(84, 93, 104)
-        pdf.set_xy(pdf.l_margin + label_width + bar_width + 2, y)
-        pdf.cell(10, row, str(chart.totals[index]))
-        pdf.set_xy(pdf.l_margin, y + row)
-    pdf.set_text_color(27, 31, 36)
-    pdf.set_font("Helvetica", size=8)
-    x = pdf.l_margin
-    for series in chart.series:
-        width = pdf.get_string_width(_pdf_text(series.label)) + 9
-        if x + width > pdf.w - pdf.r_margin:
-            x = pdf.l_margin
-            pdf.ln(5)
-        y = pdf.get_y()
-        pdf.set_fill_color(*_hex(series.colour))
-        pdf.rect(x, y + 1, 3, 3, style="DF")
-        pdf.set_xy(x + 4, y)
-        pdf.cell(width - 4, 5, _pdf_text(series.label))
-        x += width
-    pdf.ln(6)
-    pdf.ln(3)
+        _add_row(table, [category, *map(str, chart.values[index]), str(chart.totals[index])])

@@ -2,7 +2,7 @@
 import."""
 
 import base64
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -152,13 +152,14 @@ def report_file(plan_id: int, file_format: str):
         return page_or_block(
             "reports/report.html", "content", 422, plan=plan, form=form, report=None
         )
-    filename = f"redovisning-{plan.id}-{report.period.replace('–', '-')}.{file_format}"
+    filename = documents.report_filename(report, file_format)
+    now = datetime.now(UTC)
     if file_format == "docx":
         return attachment(
-            documents.report_docx(report, _charts_for(report)), DOCX_MIMETYPE, filename
+            documents.report_docx(report, _charts_for(report), now), DOCX_MIMETYPE, filename
         )
     return attachment(
-        documents.report_pdf(report, _charts_for(report)), "application/pdf", filename
+        documents.report_pdf(report, _charts_for(report), plan, now), "application/pdf", filename
     )
 
 
