@@ -1,6 +1,7 @@
-"""Every view, now and as of a date, shows the same records under the one archived rule
-(intranet.snapshot): archiving a board, a sub-goal or an activity hides it from every view of
-today, and every view of a date before the archiving still shows it."""
+"""Every view, now and as of a date (and the plan export, now), shows the same records
+under the one archived rule (intranet.snapshot): archiving a board, a sub-goal or an activity
+hides it from every view of today, and every view of a date before the archiving still shows
+it."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -71,19 +72,25 @@ def _views(plan: Plan, as_of: str | None) -> dict[str, str]:
     kept = db.session.scalar(db.select(SubGoal).where(SubGoal.title == KEPT_SUB_GOAL))
     suffix = f"&as_of={as_of}" if as_of else ""
     query = f"?as_of={as_of}" if as_of else ""
-    return {
+    views = {
         "plan page": f"/plans/{plan.id}{query}",
         "sub-goal page": f"/sub-goals/{kept.id}{query}",
         "matrix": f"/matrix?plan={plan.id}&from_year=2018&to_year=2021{suffix}",
         "matrix csv": f"/matrix.csv?plan={plan.id}&from_year=2018&to_year=2021{suffix}",
         "report": f"/plans/{plan.id}/report{query}",
     }
+    if as_of is None:
+        views["plan csv"] = f"/plans/{plan.id}/export.csv"
+    return views
 
 
 # What each archiving hides, and which views show that kind of record at all.
 CASES = {
-    "board": (GONE_BOARD, ("plan page", "sub-goal page", "matrix", "matrix csv", "report")),
-    "sub_goal": (GONE_SUB_GOAL, ("plan page", "matrix", "matrix csv", "report")),
+    "board": (
+        GONE_BOARD,
+        ("plan page", "sub-goal page", "matrix", "matrix csv", "report", "plan csv"),
+    ),
+    "sub_goal": (GONE_SUB_GOAL, ("plan page", "matrix", "matrix csv", "report", "plan csv")),
     "activity": (GONE_ACTIVITY, ("sub-goal page",)),
 }
 KEPT = {
@@ -92,6 +99,7 @@ KEPT = {
     "matrix": (KEPT_SUB_GOAL, KEPT_BOARD),
     "matrix csv": (KEPT_SUB_GOAL, KEPT_BOARD),
     "report": (KEPT_SUB_GOAL, KEPT_BOARD),
+    "plan csv": (KEPT_SUB_GOAL, KEPT_BOARD),
 }
 
 
