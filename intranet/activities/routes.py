@@ -9,6 +9,8 @@ from intranet.extensions import db
 from intranet.models import TAG_KINDS, Activity
 from intranet.permissions import can_edit_sub_goal, require
 from intranet.plans.queries import sub_goal_detail
+from intranet.plans.tree import load_sub_goal
+from intranet.snapshot import Snapshot
 from intranet.versioning import set_change_note
 from intranet.web import add_form_error, page_or_block, wants_fragment
 
@@ -57,7 +59,7 @@ def _edit(sub_goal, activity: Activity | None):
         return page_or_block(
             "plans/sub_goal.html",
             "activities",
-            sub_goal=sub_goal_detail(sub_goal.id),
+            sub_goal=load_sub_goal(Snapshot.current(), sub_goal.id),
             tag_kinds=TAG_KINDS,
             message=message,
         )

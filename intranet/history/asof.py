@@ -1,60 +1,29 @@
-"""Reading the data as they stood at a past moment, straight from the version tables.
+"""Which moment a request asks for with `as_of`, and the snapshot that reads it.
 
-A moment maps to the last history transaction issued at or before it; a version row is
-valid at transaction T when it was written at or before T and not yet superseded at T
-(the validity strategy's end_transaction_id), which indexed queries answer directly.
+A moment maps to the last history transaction issued at or before it; what was in force
+and visible at that transaction is intranet.snapshot's to decide.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy_continuum import version_class
+from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import (
-    ACTIVITY_STATUSES,
-    PLAN_STATUSES,
-    Activity,
-    Board,
-    FocusArea,
-    FollowUp,
-    Plan,
-    SubGoal,
-    SubGoalBoard,
-    SubGoalTag,
-    Tag,
-    Transaction,
-)
-from intranet.models.followups import FollowUpLabels
-from intranet.naturalsort import natural_key
+from intranet.models import Transaction
 from intranet.permissions import can_read_past, require
-
-DELETE = 2  # Continuum's operation_type for a deleted row
+from intranet.snapshot import Snapshot
 
 
 def transaction_at(moment: datetime) -> int | None:
     """The id of the last transaction issued at or before `moment` (naive UTC), or None."""
     return db.session.scalar(
         select(func.max(Transaction.id)).where(Transaction.issued_at <= moment)
-    )
-
-
-def valid_at(version_class, transaction_id: int) -> ColumnElement[bool]:
-    """Filter for the versions of `version_class` that were current at `transaction_id`."""
-    return and_(
-        version_class.transaction_id <= transaction_id,
-        or_(
-            version_class.end_transaction_id > transaction_id,
-            version_class.end_transaction_id.is_(None),
-        ),
-        version_class.operation_type != DELETE,
     )
 
 
@@ -149,228 +118,37 @@ def as_of_from_request() -> AsOf:
         return AsOf(value, error=str(bad.args[0]))
 
 
-# --- the plan and sub-goal pages as they stood -------------------------------------------
+# --- what a page reads: now, or the moment asked for --------------------------------------
 
 
-@dataclass
-class FollowUpAsOf(FollowUpLabels):
-    id: int
-    year: int
-    status: str
-    outcome: str | None
-    deviation_reason: str | None
-    deviation_text: str | None
-    next_steps: str | None
+@dataclass(frozen=True)
+class Reading:
+    """The snapshot a page reads (None when the moment cannot be read), the `as_of` asked
+    for, the transaction it maps to, and an error message for the banner."""
 
-
-@dataclass
-class ActivityAsOf:
-    id: int
-    title: str
-    description: str | None
-    planned_from_year: int
-    planned_to_year: int
-    responsible_unit: str | None
-    status: str
+    as_of: AsOf
+    snapshot: Snapshot | None
+    transaction: Transaction | None = None
+    error: str | None = None
 
     @property
-    def status_label(self) -> str:
-        return str(ACTIVITY_STATUSES.get(self.status, self.status))
-
-
-@dataclass
-class SubGoalAsOf:
-    id: int
-    code: str
-    title: str
-    description: str | None
-    cross_references: str | None
-    focus_area_id: int
-    boards: list[str] = field(default_factory=list)
-    tags: dict[str, list[str]] = field(default_factory=dict)
-    follow_ups: list[FollowUpAsOf] = field(default_factory=list)
-    activities: list[ActivityAsOf] = field(default_factory=list)
+    def past(self) -> bool:
+        return self.as_of.asked
 
     @property
-    def latest_follow_up(self) -> FollowUpAsOf | None:
-        return self.follow_ups[-1] if self.follow_ups else None
+    def moment(self) -> Moment | None:
+        return self.as_of.moment
 
 
-@dataclass
-class FocusAreaAsOf:
-    id: int
-    number: str
-    title: str
-    sub_goals: list[SubGoalAsOf] = field(default_factory=list)
-
-
-@dataclass
-class PlanAsOf:
-    id: int
-    title: str
-    start_year: int
-    end_year: int
-    status: str
-    description: str | None
-    focus_areas: list[FocusAreaAsOf] = field(default_factory=list)
-
-    @property
-    def status_label(self) -> str:
-        return str(PLAN_STATUSES.get(self.status, self.status))
-
-
-def _current(model, transaction_id: int, *conditions):
-    """Versions of `model` valid at the transaction and not archived at that time."""
-    Version = version_class(model)
-    query = select(Version).where(valid_at(Version, transaction_id), *conditions)
-    if hasattr(Version, "archived_at"):
-        query = query.where(Version.archived_at.is_(None))
-    return list(db.session.scalars(query))
-
-
-def _fill_sub_goals(sub_goals: list[SubGoalAsOf], transaction_id: int, details: bool) -> None:
-    """Boards, follow-ups (and with `details` tags and activities), a fixed number of
-    queries whatever the number of sub-goals."""
-    ids = [sub_goal.id for sub_goal in sub_goals]
-    by_id = {sub_goal.id: sub_goal for sub_goal in sub_goals}
-    BoardLink, BoardVersion = version_class(SubGoalBoard), version_class(Board)
-    board_rows = db.session.execute(
-        select(BoardLink.sub_goal_id, BoardVersion.name)
-        .join(BoardVersion, BoardVersion.id == BoardLink.board_id)
-        .where(
-            BoardLink.sub_goal_id.in_(ids),
-            valid_at(BoardLink, transaction_id),
-            valid_at(BoardVersion, transaction_id),
-        )
-        .order_by(BoardVersion.name)
-    )
-    for sub_goal_id, name in board_rows:
-        by_id[sub_goal_id].boards.append(name)
-    FollowUpVersion = version_class(FollowUp)
-    for row in sorted(
-        _current(FollowUp, transaction_id, FollowUpVersion.sub_goal_id.in_(ids)),
-        key=lambda row: row.year,
-    ):
-        by_id[row.sub_goal_id].follow_ups.append(
-            FollowUpAsOf(
-                row.id,
-                row.year,
-                row.status,
-                row.outcome,
-                row.deviation_reason,
-                row.deviation_text,
-                row.next_steps,
-            )
-        )
-    if not details:
-        return
-    TagLink, TagVersion = version_class(SubGoalTag), version_class(Tag)
-    tag_rows = db.session.execute(
-        select(TagLink.sub_goal_id, TagVersion.kind, TagVersion.name)
-        .join(TagVersion, TagVersion.id == TagLink.tag_id)
-        .where(
-            TagLink.sub_goal_id.in_(ids),
-            valid_at(TagLink, transaction_id),
-            valid_at(TagVersion, transaction_id),
-        )
-        .order_by(TagVersion.name)
-    )
-    for sub_goal_id, kind, name in tag_rows:
-        by_id[sub_goal_id].tags.setdefault(kind, []).append(name)
-    ActivityVersion = version_class(Activity)
-    for row in sorted(
-        _current(Activity, transaction_id, ActivityVersion.sub_goal_id.in_(ids)),
-        key=lambda row: (row.planned_from_year, row.id),
-    ):
-        by_id[row.sub_goal_id].activities.append(
-            ActivityAsOf(
-                row.id,
-                row.title,
-                row.description,
-                row.planned_from_year,
-                row.planned_to_year,
-                row.responsible_unit,
-                row.status,
-            )
-        )
-
-
-def _sub_goal(row) -> SubGoalAsOf:
-    return SubGoalAsOf(
-        row.id, row.code, row.title, row.description, row.cross_references, row.focus_area_id
-    )
-
-
-def plan_as_of(plan_id: int, transaction_id: int) -> PlanAsOf | None:
-    """The plan with its focus areas, sub-goals, responsible boards and follow-ups as they
-    stood at the transaction; None if the plan did not exist (or was archived) then."""
-    PlanVersion = version_class(Plan)
-    rows = _current(Plan, transaction_id, PlanVersion.id == plan_id)
-    if not rows:
-        return None
-    row = rows[0]
-    plan = PlanAsOf(row.id, row.title, row.start_year, row.end_year, row.status, row.description)
-    FocusAreaVersion, SubGoalVersion = version_class(FocusArea), version_class(SubGoal)
-    areas = {
-        area.id: FocusAreaAsOf(area.id, area.number, area.title)
-        for area in sorted(
-            _current(FocusArea, transaction_id, FocusAreaVersion.plan_id == plan_id),
-            key=lambda area: natural_key(area.number),
-        )
-    }
-    sub_goals = [
-        _sub_goal(row)
-        for row in sorted(
-            _current(SubGoal, transaction_id, SubGoalVersion.focus_area_id.in_(list(areas))),
-            key=lambda row: natural_key(row.code),
-        )
-    ]
-    _fill_sub_goals(sub_goals, transaction_id, details=False)
-    for sub_goal in sub_goals:
-        areas[sub_goal.focus_area_id].sub_goals.append(sub_goal)
-    plan.focus_areas = list(areas.values())
-    return plan
-
-
-@dataclass
-class SubGoalPageAsOf:
-    sub_goal: SubGoalAsOf
-    focus_area: FocusAreaAsOf
-    plan: PlanAsOf
-
-
-def sub_goal_as_of(sub_goal_id: int, transaction_id: int) -> SubGoalPageAsOf | None:
-    """The sub-goal with its links, follow-ups and activities as they stood at the
-    transaction; None if it did not exist (or was archived) then."""
-    SubGoalVersion = version_class(SubGoal)
-    rows = _current(SubGoal, transaction_id, SubGoalVersion.id == sub_goal_id)
-    if not rows:
-        return None
-    sub_goal = _sub_goal(rows[0])
-    _fill_sub_goals([sub_goal], transaction_id, details=True)
-    FocusAreaVersion, PlanVersion = version_class(FocusArea), version_class(Plan)
-    area_row = db.session.scalar(
-        select(FocusAreaVersion).where(
-            FocusAreaVersion.id == sub_goal.focus_area_id,
-            valid_at(FocusAreaVersion, transaction_id),
-        )
-    )
-    if area_row is None:
-        return None
-    plan_row = db.session.scalar(
-        select(PlanVersion).where(
-            PlanVersion.id == area_row.plan_id, valid_at(PlanVersion, transaction_id)
-        )
-    )
-    if plan_row is None:
-        return None
-    plan = PlanAsOf(
-        plan_row.id,
-        plan_row.title,
-        plan_row.start_year,
-        plan_row.end_year,
-        plan_row.status,
-        plan_row.description,
-    )
-    area = FocusAreaAsOf(area_row.id, area_row.number, area_row.title)
-    return SubGoalPageAsOf(sub_goal, area, plan)
+def reading_from_request() -> Reading:
+    """The snapshot for the request's `as_of` (see as_of_from_request): now when none is
+    asked for, else the last transaction at or before the moment."""
+    as_of = as_of_from_request()
+    if not as_of.asked:
+        return Reading(as_of, Snapshot.current())
+    if as_of.error:
+        return Reading(as_of, None, error=as_of.error)
+    transaction_id = transaction_at(as_of.moment.utc)
+    if transaction_id is None:
+        return Reading(as_of, None, error=str(_l("Det finns ingen historik så långt tillbaka.")))
+    return Reading(as_of, Snapshot.at(transaction_id), db.session.get(Transaction, transaction_id))

@@ -10,7 +10,7 @@ from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
 from intranet.extensions import db
-from intranet.history.asof import EARLIEST_DAY, TOO_EARLY, valid_at
+from intranet.history.asof import EARLIEST_DAY, TOO_EARLY
 from intranet.history.records import KINDS, record_label
 from intranet.models import (
     Activity,
@@ -28,6 +28,7 @@ from intranet.models import (
     Transaction,
     User,
 )
+from intranet.snapshot import in_force_at
 
 PER_PAGE = 50
 OTHER_KINDS = {
@@ -238,7 +239,7 @@ def authors(transactions) -> dict[int, Author]:
         .join(User, User.id == Transaction.user_id)
         .outerjoin(
             UserVersion,
-            and_(UserVersion.id == Transaction.user_id, valid_at(UserVersion, Transaction.id)),
+            and_(UserVersion.id == Transaction.user_id, in_force_at(UserVersion, Transaction.id)),
         )
         .where(Transaction.id.in_(ids))
     )

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
-from intranet.history.asof import DELETE
 from intranet.models import (
     ACTIVITY_STATUSES,
     DEVIATION_REASONS,
@@ -36,6 +35,7 @@ from intranet.models import (
     Transaction,
     User,
 )
+from intranet.snapshot import rows_in_force
 
 LONG_TEXT = 80  # characters; longer values get a word-level diff
 
@@ -177,17 +177,6 @@ def record_label(kind: str, record) -> str:
 # --- states -----------------------------------------------------------------------------
 
 
-def _valid(rows, transaction_id: int):
-    """The rows (ordered by transaction) valid at `transaction_id`, deletes excluded."""
-    return [
-        row
-        for row in rows
-        if row.transaction_id <= transaction_id
-        and (row.end_transaction_id is None or row.end_transaction_id > transaction_id)
-        and row.operation_type != DELETE
-    ]
-
-
 @dataclass
 class RecordVersions:
     """All version rows of one record and of its links: enough to rebuild any state."""
@@ -207,14 +196,14 @@ class RecordVersions:
     def state_at(self, transaction_id: int) -> dict | None:
         """Field name -> raw value, link name -> sorted names; None if the record did not
         exist at that transaction."""
-        rows = _valid(self.rows, transaction_id)
+        rows = rows_in_force(self.rows, transaction_id)
         if not rows:
             return None
         row = rows[-1]
         state = {spec.name: getattr(row, spec.name) for spec in KINDS[self.kind].fields}
         state["_row"] = row
         for link, pairs in self.links.items():
-            valid = {id(row) for row in _valid([row for row, _ in pairs], transaction_id)}
+            valid = {id(row) for row in rows_in_force([row for row, _ in pairs], transaction_id)}
             state[link] = sorted(name for row, name in pairs if id(row) in valid)
         return state
 

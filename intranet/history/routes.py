@@ -11,9 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
-from intranet.history import asof, queries, records, services
+from intranet.history import queries, records, services
 from intranet.history.forms import ArchiveForm
-from intranet.models import TAG_KINDS, Plan, SubGoal, Transaction
+from intranet.models import Transaction
 from intranet.permissions import (
     can_archive,
     can_read_audit_log,
@@ -330,57 +330,3 @@ def _audit_rows(filters):
             )
         if before is None:
             return
-
-
-def _moment_context(as_of: asof.AsOf):
-    """The moment and its transaction, or an error message for the banner."""
-    if as_of.error:
-        return None, None, as_of.error
-    transaction_id = asof.transaction_at(as_of.moment.utc)
-    if transaction_id is None:
-        return as_of.moment, None, str(_l("Det finns ingen historik så långt tillbaka."))
-    return as_of.moment, db.session.get(Transaction, transaction_id), None
-
-
-def plan_as_of_page(plan_id: int, as_of: asof.AsOf):
-    """The plan page as it stood at the moment asked for (read, and allowed, by
-    asof.as_of_from_request), read-only."""
-    moment, transaction, error = _moment_context(as_of)
-    plan = asof.plan_as_of(plan_id, transaction.id) if transaction else None
-    status = 400 if error else 200
-    if plan is None and error is None:
-        error, status = str(_l("Planen fanns inte vid den tidpunkten.")), 404
-    return page_or_block(
-        "history/plan_as_of.html",
-        "content",
-        status=status,
-        plan=plan,
-        plan_id=plan_id,
-        record=db.session.get(Plan, plan_id),
-        moment=moment,
-        as_of_value=as_of.value,
-        transaction=transaction,
-        error=error,
-    )
-
-
-def sub_goal_as_of_page(sub_goal_id: int, as_of: asof.AsOf):
-    """The sub-goal page as it stood at the moment asked for, read-only."""
-    moment, transaction, error = _moment_context(as_of)
-    page = asof.sub_goal_as_of(sub_goal_id, transaction.id) if transaction else None
-    status = 400 if error else 200
-    if page is None and error is None:
-        error, status = str(_l("Delmålet fanns inte vid den tidpunkten.")), 404
-    return page_or_block(
-        "history/sub_goal_as_of.html",
-        "content",
-        status=status,
-        page=page,
-        sub_goal_id=sub_goal_id,
-        record=db.session.get(SubGoal, sub_goal_id),
-        moment=moment,
-        as_of_value=as_of.value,
-        transaction=transaction,
-        tag_kinds=TAG_KINDS,
-        error=error,
-    )

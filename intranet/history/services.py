@@ -7,13 +7,12 @@ archiving is one history transaction naming the signed-in user.
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy_continuum import version_class
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
-from intranet.history.asof import valid_at
 from intranet.history.records import diff_states, load_versions
 from intranet.models import Board, SubGoalBoard, SubGoalTag, Tag, Transaction
+from intranet.snapshot import Snapshot
 
 # Never copied back: identity, the optimistic lock counter (it must move forward) and the
 # archive state (archiving has its own action, so a restore never silently hides a record).
@@ -63,26 +62,27 @@ def restore_version(kind: str, record, transaction_id: int) -> bool:
 
 
 def _restore_sub_goal_links(sub_goal, transaction_id: int) -> None:
-    BoardLink = version_class(SubGoalBoard)
+    past = Snapshot.at(transaction_id)
+    BoardLink = past.table(SubGoalBoard)
     boards = db.session.scalars(
         select(Board)
         .where(
             Board.id.in_(
                 select(BoardLink.board_id).where(
-                    BoardLink.sub_goal_id == sub_goal.id, valid_at(BoardLink, transaction_id)
+                    BoardLink.sub_goal_id == sub_goal.id, past.existing(BoardLink)
                 )
             )
         )
         .order_by(Board.id)
     ).all()
     sub_goal.set_boards(list(boards))
-    TagLink = version_class(SubGoalTag)
+    TagLink = past.table(SubGoalTag)
     tags = db.session.scalars(
         select(Tag)
         .where(
             Tag.id.in_(
                 select(TagLink.tag_id).where(
-                    TagLink.sub_goal_id == sub_goal.id, valid_at(TagLink, transaction_id)
+                    TagLink.sub_goal_id == sub_goal.id, past.existing(TagLink)
                 )
             )
         )

@@ -2,7 +2,8 @@
 
 Built in a fixed number of queries however many rows it has: the filter options, the rows,
 their boards, and their follow-ups. Rows are plain values, not ORM objects, so the same
-code renders the live matrix and the matrix as of any past moment.
+code renders the live matrix and the matrix as of any past moment (intranet.snapshot decides
+what existed and what is visible).
 """
 
 from collections import Counter, defaultdict
@@ -13,17 +14,21 @@ from sqlalchemy import exists, or_, select
 
 from intranet.extensions import db
 from intranet.matrix.filters import MatrixFilters
-from intranet.matrix.sources import Source
 from intranet.models import (
     DEVIATION_STATUSES,
     STATUSES,
     Board,
     FocusArea,
+    FollowUp,
     Plan,
     Strategy,
+    SubGoal,
+    SubGoalBoard,
+    SubGoalTag,
     Tag,
 )
 from intranet.models.followups import FollowUpLabels
+from intranet.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class FilterOptions:
 
 
 def filter_options() -> FilterOptions:
+    visible = Snapshot.current().visible
     plans = db.session.execute(
         select(
             Plan.id,
@@ -81,20 +87,20 @@ def filter_options() -> FilterOptions:
             Strategy.end_year.label("strategy_end"),
         )
         .outerjoin(Strategy, Strategy.id == Plan.strategy_id)
-        .where(Plan.archived_at.is_(None))
+        .where(visible(Plan))
         .order_by(Plan.start_year, Plan.id)
     ).all()
     boards = db.session.execute(
-        select(Board.id, Board.name).where(Board.archived_at.is_(None)).order_by(Board.name)
+        select(Board.id, Board.name).where(visible(Board)).order_by(Board.name)
     ).all()
     areas = db.session.execute(
         select(FocusArea.id, FocusArea.number, FocusArea.title, FocusArea.plan_id)
-        .where(FocusArea.archived_at.is_(None))
+        .where(visible(FocusArea))
         .order_by(FocusArea.plan_id, FocusArea.sort_key)
     ).all()
     tags = db.session.execute(
         select(Tag.id, Tag.kind, Tag.name)
-        .where(Tag.archived_at.is_(None), Tag.kind.in_(("district", "target_group")))
+        .where(visible(Tag), Tag.kind.in_(("district", "target_group")))
         .order_by(Tag.name)
     ).all()
     starts = [row.strategy_start or row.start_year for row in plans]
@@ -192,106 +198,119 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _row_query(src: Source, filters: MatrixFilters):
-    SG, FA, P, SGB, SGT, FU = (
-        src.SubGoal,
-        src.FocusArea,
-        src.Plan,
-        src.SubGoalBoard,
-        src.SubGoalTag,
-        src.FollowUp,
-    )
+def _row_query(snapshot: Snapshot, filters: MatrixFilters):
+    sub_goals = snapshot.table(SubGoal)
+    focus_areas = snapshot.table(FocusArea)
+    plans = snapshot.table(Plan)
+    board_links = snapshot.table(SubGoalBoard)
+    tag_links = snapshot.table(SubGoalTag)
+    follow_ups = snapshot.table(FollowUp)
+    visible = snapshot.visible
     query = (
         select(
-            SG.id,
-            SG.code,
-            SG.title,
-            FA.id.label("area_id"),
-            FA.number,
-            FA.title.label("area_title"),
-            P.id.label("plan_id"),
-            P.title.label("plan_title"),
-            P.start_year,
-            P.end_year,
+            sub_goals.id,
+            sub_goals.code,
+            sub_goals.title,
+            focus_areas.id.label("area_id"),
+            focus_areas.number,
+            focus_areas.title.label("area_title"),
+            plans.id.label("plan_id"),
+            plans.title.label("plan_title"),
+            plans.start_year,
+            plans.end_year,
         )
-        .join(FA, FA.id == SG.focus_area_id)
-        .join(P, P.id == FA.plan_id)
-        .where(src.live(SG), src.live(FA), src.live(P))
-        .order_by(P.start_year, P.id, FA.sort_key, SG.sort_key)
+        .join(focus_areas, focus_areas.id == sub_goals.focus_area_id)
+        .join(plans, plans.id == focus_areas.plan_id)
+        .where(visible(sub_goals), visible(focus_areas), visible(plans))
+        .order_by(plans.start_year, plans.id, focus_areas.sort_key, sub_goals.sort_key)
     )
     if filters.plan_id is not None:
-        query = query.where(P.id == filters.plan_id)
+        query = query.where(plans.id == filters.plan_id)
     if filters.focus_area_id is not None:
-        query = query.where(FA.id == filters.focus_area_id)
+        query = query.where(focus_areas.id == filters.focus_area_id)
     if filters.board_id is not None:
         query = query.where(
             exists().where(
-                SGB.sub_goal_id == SG.id, SGB.board_id == filters.board_id, src.live(SGB)
+                board_links.sub_goal_id == sub_goals.id,
+                board_links.board_id == filters.board_id,
+                visible(board_links),
             )
         )
     for tag_id in (filters.district_id, filters.target_group_id):
         if tag_id is not None:
             query = query.where(
-                exists().where(SGT.sub_goal_id == SG.id, SGT.tag_id == tag_id, src.live(SGT))
+                exists().where(
+                    tag_links.sub_goal_id == sub_goals.id,
+                    tag_links.tag_id == tag_id,
+                    visible(tag_links),
+                )
             )
     in_span = (
-        FU.sub_goal_id == SG.id,
-        FU.year.between(filters.from_year, filters.to_year),
-        src.live(FU),
+        follow_ups.sub_goal_id == sub_goals.id,
+        follow_ups.year.between(filters.from_year, filters.to_year),
+        visible(follow_ups),
     )
     if filters.status:
-        query = query.where(exists().where(*in_span, FU.status == filters.status))
+        query = query.where(exists().where(*in_span, follow_ups.status == filters.status))
     if filters.deviation:
         query = query.where(
             exists().where(
                 *in_span,
-                FU.deviation_reason == filters.deviation,
-                FU.status.in_(DEVIATION_STATUSES),
+                follow_ups.deviation_reason == filters.deviation,
+                follow_ups.status.in_(DEVIATION_STATUSES),
             )
         )
     if filters.text:
         pattern = _like(filters.text)
         query = query.where(
             or_(
-                SG.code.ilike(pattern, escape="\\"),
-                SG.title.ilike(pattern, escape="\\"),
-                exists().where(*in_span, FU.outcome.ilike(pattern, escape="\\")),
+                sub_goals.code.ilike(pattern, escape="\\"),
+                sub_goals.title.ilike(pattern, escape="\\"),
+                exists().where(*in_span, follow_ups.outcome.ilike(pattern, escape="\\")),
             )
         )
     return query
 
 
-def build_matrix(filters: MatrixFilters, src: Source, today: date | None = None) -> Matrix:
-    """The filtered matrix with its summary, in three queries."""
+def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None = None) -> Matrix:
+    """The filtered matrix with its summary, in three queries, now or as of the snapshot."""
     today = today or date.today()
     years = list(filters.years)
-    row_query = _row_query(src, filters)
+    row_query = _row_query(snapshot, filters)
     records = db.session.execute(row_query).all()
-    sub_goal_ids = row_query.with_only_columns(src.SubGoal.id).order_by(None)
+    sub_goal_ids = row_query.with_only_columns(snapshot.table(SubGoal).id).order_by(None)
 
-    SGB, B, FU = src.SubGoalBoard, src.Board, src.FollowUp
+    board_links, boards = snapshot.table(SubGoalBoard), snapshot.table(Board)
+    follow_ups = snapshot.table(FollowUp)
     boards_of = defaultdict(list)
     for sub_goal_id, board_id, name in db.session.execute(
-        select(SGB.sub_goal_id, B.id, B.name)
-        .join(B, B.id == SGB.board_id)
+        select(board_links.sub_goal_id, boards.id, boards.name)
+        .join(boards, boards.id == board_links.board_id)
         .where(
-            SGB.sub_goal_id.in_(sub_goal_ids),
-            src.live(SGB),
-            *([src.live(B)] if src.is_past else []),
+            board_links.sub_goal_id.in_(sub_goal_ids),
+            snapshot.visible(board_links),
+            snapshot.visible(boards),
         )
-        .order_by(B.name)
+        .order_by(boards.name)
     ):
         boards_of[sub_goal_id].append((board_id, name))
 
-    follow_ups = {}
+    follow_up_of = {}
     for record in db.session.execute(
         select(
-            FU.id, FU.sub_goal_id, FU.year, FU.status, FU.deviation_reason, FU.lock_version
+            follow_ups.id,
+            follow_ups.sub_goal_id,
+            follow_ups.year,
+            follow_ups.status,
+            follow_ups.deviation_reason,
+            follow_ups.lock_version,
         ).where(
-            FU.sub_goal_id.in_(sub_goal_ids), FU.year.between(years[0], years[-1]), src.live(FU)
+            follow_ups.sub_goal_id.in_(sub_goal_ids),
+            follow_ups.year.between(years[0], years[-1]),
+            snapshot.visible(follow_ups),
         )
     ):
-        follow_ups[(record.sub_goal_id, record.year)] = record
+        follow_up_of[(record.sub_goal_id, record.year)] = record
 
     plans: dict[int, PlanGroup] = {}
     areas: dict[int, AreaGroup] = {}
@@ -314,7 +333,7 @@ def build_matrix(filters: MatrixFilters, src: Source, today: date | None = None)
         )
         for year in years:
             cell = Cell(record.id, year, record.start_year <= year <= record.end_year)
-            found = follow_ups.get((record.id, year))
+            found = follow_up_of.get((record.id, year))
             if found is not None:
                 cell.follow_up_id = found.id
                 cell.status = found.status

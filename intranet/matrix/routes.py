@@ -8,7 +8,6 @@ from intranet.history.asof import as_of_from_request, transaction_at
 from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
-from intranet.matrix.sources import source
 from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
 from intranet.reports.spreadsheets import (
     CSV_MIMETYPE,
@@ -17,6 +16,7 @@ from intranet.reports.spreadsheets import (
     write_csv,
     write_xlsx,
 )
+from intranet.snapshot import Snapshot
 from intranet.web import attachment, page_or_block
 
 bp = Blueprint("matrix", __name__)
@@ -41,11 +41,11 @@ def _matrix_from_request():
     as_of = as_of_from_request()
     options = filter_options()
     filters = parse_filters(request.args, options, as_of)
-    transaction_id = None
+    snapshot = Snapshot.current()
     if filters.as_of is not None:
-        # Before the first transaction nothing existed: an id no version can be valid at.
-        transaction_id = transaction_at(filters.as_of) or 0
-    return options, filters, build_matrix(filters, source(transaction_id))
+        # Before the first transaction nothing existed: an id no version is in force at.
+        snapshot = Snapshot.at(transaction_at(filters.as_of) or 0)
+    return options, filters, build_matrix(filters, snapshot)
 
 
 @bp.get("/matrix.<any(xlsx, csv):file_format>")

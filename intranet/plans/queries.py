@@ -1,10 +1,12 @@
-"""Reads for plans, focus areas and sub-goals, with their links loaded up front."""
+"""ORM reads: strategies with their plans for the plan list, and a sub-goal with its links
+loaded up front for the pages that edit it. The plan tree the pages show is read by
+intranet.plans.tree."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intranet.extensions import db
-from intranet.models import FocusArea, Plan, Strategy, SubGoal, SubGoalBoard, SubGoalTag
+from intranet.models import Strategy, SubGoal, SubGoalBoard, SubGoalTag
 
 
 def strategies_with_plans() -> list[Strategy]:
@@ -14,23 +16,6 @@ def strategies_with_plans() -> list[Strategy]:
             .where(Strategy.archived_at.is_(None))
             .order_by(Strategy.start_year)
             .options(selectinload(Strategy.plans))
-        )
-    )
-
-
-def plan_with_sub_goals(plan_id: int) -> Plan | None:
-    """The plan with focus areas, sub-goals, boards and follow-ups loaded in a fixed number
-    of queries (never one per sub-goal)."""
-    return db.session.scalar(
-        select(Plan)
-        .where(Plan.id == plan_id)
-        .options(
-            selectinload(Plan.focus_areas)
-            .selectinload(FocusArea.sub_goals)
-            .options(
-                selectinload(SubGoal.board_links).joinedload(SubGoalBoard.board),
-                selectinload(SubGoal.follow_ups),
-            )
         )
     )
 

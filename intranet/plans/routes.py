@@ -1,9 +1,12 @@
 from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from intranet.history.asof import as_of_from_request
-from intranet.models import TAG_KINDS
-from intranet.plans import queries
+from intranet.extensions import db
+from intranet.history.asof import reading_from_request
+from intranet.models import TAG_KINDS, Plan, SubGoal
+from intranet.plans import queries, tree
+from intranet.web import page_or_block
 
 bp = Blueprint("plans", __name__)
 
@@ -22,29 +25,53 @@ def index():
     return render_template("plans/index.html", strategies=queries.strategies_with_plans())
 
 
+def _status(reading, found, missing) -> tuple[int, str | None]:
+    """The page's status and banner error: now, a missing record is a 404; as of a moment,
+    the banner says it did not exist then (or why the moment cannot be read)."""
+    if reading.error:
+        return 400, reading.error
+    if found is None:
+        if not reading.past:
+            abort(404)
+        return 404, str(missing)
+    return 200, None
+
+
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    as_of = as_of_from_request()
-    if as_of.asked:
-        from intranet.history.routes import plan_as_of_page
-
-        return plan_as_of_page(plan_id, as_of)
-    plan = queries.plan_with_sub_goals(plan_id)
-    if plan is None or plan.is_archived:
-        abort(404)
-    return render_template("plans/plan.html", plan=plan)
+    """The plan page, now or (read-only, with a banner) as of the moment asked for."""
+    reading = reading_from_request()
+    plan = tree.load_plan(reading.snapshot, plan_id) if reading.snapshot else None
+    status, error = _status(reading, plan, _l("Planen fanns inte vid den tidpunkten."))
+    return page_or_block(
+        "plans/plan.html",
+        "content",
+        status=status,
+        plan=plan,
+        plan_id=plan_id,
+        record=db.session.get(Plan, plan_id),
+        reading=reading,
+        error=error,
+    )
 
 
 @bp.get("/sub-goals/<int:sub_goal_id>")
 @login_required
 def sub_goal(sub_goal_id: int):
-    as_of = as_of_from_request()
-    if as_of.asked:
-        from intranet.history.routes import sub_goal_as_of_page
-
-        return sub_goal_as_of_page(sub_goal_id, as_of)
-    sub_goal = queries.sub_goal_detail(sub_goal_id)
-    if sub_goal is None or sub_goal.is_archived:
-        abort(404)
-    return render_template("plans/sub_goal.html", sub_goal=sub_goal, tag_kinds=TAG_KINDS)
+    """The sub-goal page, now or (read-only, with a banner) as of the moment asked for."""
+    reading = reading_from_request()
+    node = tree.load_sub_goal(reading.snapshot, sub_goal_id) if reading.snapshot else None
+    status, error = _status(reading, node, _l("Delmålet fanns inte vid den tidpunkten."))
+    return page_or_block(
+        "plans/sub_goal.html",
+        "content",
+        status=status,
+        sub_goal=node,
+        sub_goal_id=sub_goal_id,
+        record=db.session.get(SubGoal, sub_goal_id),
+        reading=reading,
+        read_only=reading.past,
+        tag_kinds=TAG_KINDS,
+        error=error,
+    )

@@ -1,49 +1,28 @@
 """A plan's full content and a reporting round's follow-ups, as spreadsheets."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from intranet.extensions import db
 from intranet.models import (
     DEVIATION_REASONS,
     STATUSES,
     TAG_KINDS,
-    FocusArea,
-    Plan,
     ReportingRound,
     SubGoal,
-    SubGoalBoard,
-    SubGoalTag,
     User,
 )
+from intranet.plans.tree import PlanNode, load_plan
 from intranet.reports.spreadsheets import Sheet, write_csv, write_xlsx
 from intranet.rounds.services import plan_sub_goals
+from intranet.snapshot import Snapshot
 
 
-def _plan_loaded(plan_id: int) -> Plan:
-    return db.session.scalar(
-        select(Plan)
-        .where(Plan.id == plan_id)
-        .options(
-            selectinload(Plan.focus_areas)
-            .selectinload(FocusArea.sub_goals)
-            .options(
-                selectinload(SubGoal.board_links).joinedload(SubGoalBoard.board),
-                selectinload(SubGoal.tag_links).joinedload(SubGoalTag.tag),
-                selectinload(SubGoal.activities),
-                selectinload(SubGoal.follow_ups),
-            )
-        )
-    )
-
-
-def _live(items):
-    return [item for item in items if not item.is_archived]
+def _plan_loaded(plan_id: int) -> PlanNode:
+    """The plan as its page shows it (intranet.plans.tree): visible records only."""
+    return load_plan(Snapshot.current(), plan_id, details=True)
 
 
 def _boards(sub_goal) -> str:
-    return ", ".join(board.name for board in sub_goal.boards)
+    return ", ".join(sub_goal.board_names)
 
 
 def _reason(follow_up) -> str:
@@ -56,8 +35,8 @@ def _reason(follow_up) -> str:
 
 def plan_xlsx(plan_id: int) -> bytes:
     plan = _plan_loaded(plan_id)
-    areas = _live(plan.focus_areas)
-    sub_goals = [(area, sub_goal) for area in areas for sub_goal in _live(area.sub_goals)]
+    areas = plan.focus_areas
+    sub_goals = [(area, sub_goal) for area in areas for sub_goal in area.sub_goals]
     return write_xlsx(
         [
             Sheet(
@@ -90,7 +69,7 @@ def plan_xlsx(plan_id: int) -> bytes:
                         sub_goal.title,
                         sub_goal.description,
                         _boards(sub_goal),
-                        *(", ".join(tag.name for tag in sub_goal.tags(kind)) for kind in TAG_KINDS),
+                        *(", ".join(sub_goal.tags(kind)) for kind in TAG_KINDS),
                         sub_goal.cross_references,
                     ]
                     for area, sub_goal in sub_goals
@@ -119,7 +98,7 @@ def plan_xlsx(plan_id: int) -> bytes:
                         activity.status_label,
                     ]
                     for _area, sub_goal in sub_goals
-                    for activity in _live(sub_goal.activities)
+                    for activity in sub_goal.activities
                 ],
                 widths=[10, 40, 50, 10, 10, 25, 12],
             ),
@@ -129,7 +108,7 @@ def plan_xlsx(plan_id: int) -> bytes:
                 [
                     _follow_up_row(area, sub_goal, follow_up)
                     for area, sub_goal in sub_goals
-                    for follow_up in _live(sub_goal.follow_ups)
+                    for follow_up in sub_goal.follow_ups
                 ],
                 widths=[12, 10, 40, 30, 8, 20, 60, 30, 50, 50],
             ),
@@ -171,9 +150,9 @@ def plan_csv(plan_id: int) -> bytes:
     """One row per sub-goal and reported year; sub-goals without follow-ups get one row."""
     plan = _plan_loaded(plan_id)
     rows = []
-    for area in _live(plan.focus_areas):
-        for sub_goal in _live(area.sub_goals):
-            follow_ups = _live(sub_goal.follow_ups)
+    for area in plan.focus_areas:
+        for sub_goal in area.sub_goals:
+            follow_ups = sub_goal.follow_ups
             if not follow_ups:
                 rows.append([area.number, sub_goal.code, sub_goal.title, _boards(sub_goal)])
             rows.extend(_follow_up_row(area, sub_goal, follow_up) for follow_up in follow_ups)
@@ -238,7 +217,7 @@ def round_xlsx(user: User, reporting_round: ReportingRound) -> bytes:
             [
                 sub_goal.code,
                 sub_goal.title,
-                _boards(sub_goal),
+                ", ".join(board.name for board in sub_goal.boards),
                 reporting_round.year,
                 follow_up.status_label if follow_up else str(STATUSES["not_started"]),
                 follow_up.outcome if follow_up else None,

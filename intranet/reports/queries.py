@@ -3,26 +3,16 @@ any past moment.
 
 Everything is read into plain objects, so the HTML, DOCX and PDF writers never touch the
 database and render the same content whether it comes from the live tables or from the
-version tables (history/asof.valid_at).
+version tables (intranet.snapshot).
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy_continuum import version_class
-
-from intranet.extensions import db
-from intranet.history.asof import Moment, transaction_at, valid_at
-from intranet.models import (
-    Board,
-    FocusArea,
-    FollowUp,
-    Plan,
-    ReportComment,
-    SubGoal,
-    SubGoalBoard,
-)
+from intranet.history.asof import Moment, transaction_at
+from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
+from intranet.plans.tree import load_plan
+from intranet.snapshot import Snapshot
 
 
 @dataclass
@@ -92,24 +82,6 @@ class Report:
         ]
 
 
-class _Reader:
-    """Reads a model's rows, either live or as versions valid at one history transaction."""
-
-    def __init__(self, transaction_id: int | None):
-        self.transaction_id = transaction_id
-
-    def rows(self, model, *criteria_of):
-        cls = model if self.transaction_id is None else version_class(model)
-        statement = select(cls)
-        if self.transaction_id is not None:
-            statement = statement.where(valid_at(cls, self.transaction_id))
-        if hasattr(cls, "archived_at"):
-            statement = statement.where(cls.archived_at.is_(None))
-        for criterion in criteria_of:
-            statement = statement.where(criterion(cls))
-        return list(db.session.scalars(statement))
-
-
 def build_report(
     plan_id: int,
     board_id: int | None = None,
@@ -117,74 +89,44 @@ def build_report(
     as_of: Moment | None = None,
 ) -> Report | None:
     """The report for a plan, optionally one responsible board and one year, as it is now or
-    as it stood at `as_of`. None when the plan did not exist (or is archived)."""
-    transaction_id = None
+    as it stood at `as_of`. None when the plan did not exist (or is archived). Read from the
+    plan tree (intranet.plans.tree), so it shows what the plan page shows."""
+    snapshot = Snapshot.current()
     if as_of is not None:
         transaction_id = transaction_at(as_of.utc)
         if transaction_id is None:
             return None
-    reader = _Reader(transaction_id)
-    plans = reader.rows(Plan, lambda c: c.id == plan_id)
-    if not plans:
+        snapshot = Snapshot.at(transaction_id)
+    plan = load_plan(snapshot, plan_id)
+    if plan is None:
         return None
-    plan = plans[0]
     if year is not None and not plan.start_year <= year <= plan.end_year:
         year = None
 
-    areas = sorted(
-        reader.rows(FocusArea, lambda c: c.plan_id == plan_id), key=lambda area: area.sort_key
-    )
-    area_ids = [area.id for area in areas]
-    sub_goals = sorted(
-        reader.rows(SubGoal, lambda c: c.focus_area_id.in_(area_ids)),
-        key=lambda sub_goal: sub_goal.sort_key,
-    )
-    sub_goal_ids = [sub_goal.id for sub_goal in sub_goals]
-    links = reader.rows(SubGoalBoard, lambda c: c.sub_goal_id.in_(sub_goal_ids))
-    board_names = {
-        board.id: board.name
-        for board in reader.rows(
-            Board, lambda c: c.id.in_(sorted({link.board_id for link in links}))
-        )
-    }
-    boards_of: dict[int, list[int]] = {}
-    for link in links:
-        if link.board_id in board_names:
-            boards_of.setdefault(link.sub_goal_id, []).append(link.board_id)
-    follow_ups = reader.rows(
-        FollowUp,
-        lambda c: c.sub_goal_id.in_(sub_goal_ids),
-        lambda c: c.year == year if year is not None else c.year.isnot(None),
-    )
-    follow_ups_of: dict[int, list[ReportFollowUp]] = {}
-    for follow_up in sorted(follow_ups, key=lambda f: f.year):
-        follow_ups_of.setdefault(follow_up.sub_goal_id, []).append(
-            ReportFollowUp(
-                follow_up.year,
-                follow_up.status,
-                follow_up.outcome,
-                follow_up.deviation_reason,
-                follow_up.deviation_text,
-                follow_up.next_steps,
-            )
-        )
-
     report_areas = []
-    for area in areas:
+    for area in plan.focus_areas:
         report_area = ReportFocusArea(area.number, area.title)
-        for sub_goal in sub_goals:
-            if sub_goal.focus_area_id != area.id:
-                continue
-            responsible = boards_of.get(sub_goal.id, [])
-            if board_id is not None and board_id not in responsible:
+        for sub_goal in area.sub_goals:
+            if board_id is not None and board_id not in {b.id for b in sub_goal.boards}:
                 continue
             report_area.sub_goals.append(
                 ReportSubGoal(
                     sub_goal.id,
                     sub_goal.code,
                     sub_goal.title,
-                    sorted(board_names[b] for b in responsible),
-                    follow_ups_of.get(sub_goal.id, []),
+                    sub_goal.board_names,
+                    [
+                        ReportFollowUp(
+                            follow_up.year,
+                            follow_up.status,
+                            follow_up.outcome,
+                            follow_up.deviation_reason,
+                            follow_up.deviation_text,
+                            follow_up.next_steps,
+                        )
+                        for follow_up in sub_goal.follow_ups
+                        if year is None or follow_up.year == year
+                    ],
                 )
             )
         if report_area.sub_goals:
@@ -193,13 +135,13 @@ def build_report(
     comment_text = ""
     board_name = None
     if board_id is not None:
-        board_rows = reader.rows(Board, lambda c: c.id == board_id)
+        board_rows = snapshot.rows(Board, lambda t: t.id == board_id)
         board_name = board_rows[0].name if board_rows else None
-        comments = reader.rows(
+        comments = snapshot.rows(
             ReportComment,
-            lambda c: c.plan_id == plan_id,
-            lambda c: c.board_id == board_id,
-            lambda c: c.year == year if year is not None else c.year.is_(None),
+            lambda t: t.plan_id == plan_id,
+            lambda t: t.board_id == board_id,
+            lambda t: t.year == year if year is not None else t.year.is_(None),
         )
         comment_text = comments[0].text if comments else ""
     return Report(

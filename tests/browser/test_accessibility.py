@@ -23,6 +23,13 @@ def _plans(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Strategier och handlingsplaner")
 
 
+def _sub_goal_as_of(page: Page) -> None:
+    """The sub-goal page as it stood: the same template, read-only, with its banner."""
+    _sub_goal(page)
+    page.goto(page.url + "?as_of=2020-12-31")
+    expect(page.locator(".as-of-banner")).to_contain_text("Visar läget per 2020-12-31")
+
+
 def _not_found(page: Page) -> None:
     response = page.goto("/plans/987654")
     assert response.status == 404
@@ -58,6 +65,7 @@ SIGNED_IN_PAGES = {
     "plans": _plans,
     "plan": _plan,
     "sub-goal": _sub_goal,
+    "sub-goal-as-of": _sub_goal_as_of,
     "not-found": _not_found,
     "matrix": _matrix,
     "matrix-meeting": _matrix_meeting,
