@@ -102,10 +102,12 @@ def matrix_context(visitor: Visitor, url: str) -> dict:
         return original(template, block, status=status, **context)
 
     matrix_routes.page_or_block = capture
+    visitor.app.extensions["matrix_cache"].clear()  # render, so the context has the Matrix
     try:
         visitor.get(url)
     finally:
         matrix_routes.page_or_block = original
+    captured.pop("region_html", None)  # the floor renders the whole template
     return captured
 
 

@@ -3,8 +3,12 @@ from datetime import date
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 
 from intranet.history.asof import as_of_from_request, transaction_at
+from intranet.matrix import conditional
+from intranet.matrix.conditional import MatrixValidator, rendered_cache
 from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
@@ -17,9 +21,10 @@ from intranet.reports.spreadsheets import (
     write_xlsx,
 )
 from intranet.snapshot import Snapshot
-from intranet.web import attachment, page_or_block
+from intranet.web import attachment, page_or_block, wants_fragment
 
 bp = Blueprint("matrix", __name__)
+bp.record_once(lambda state: conditional.init_app(state.app))
 
 
 def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[tuple]]:
@@ -37,7 +42,7 @@ def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[t
     }
 
 
-def _matrix_from_request():
+def _filters_from_request():
     as_of = as_of_from_request()
     options = filter_options()
     filters = parse_filters(request.args, options, as_of)
@@ -45,7 +50,7 @@ def _matrix_from_request():
     if filters.as_of is not None:
         # Before the first transaction nothing existed: an id no version is in force at.
         snapshot = Snapshot.at(transaction_at(filters.as_of) or 0)
-    return options, filters, build_matrix(filters, snapshot)
+    return options, filters, snapshot
 
 
 @bp.get("/matrix.<any(xlsx, csv):file_format>")
@@ -53,30 +58,38 @@ def _matrix_from_request():
 def export(file_format: str):
     """The matrix with the same filters as on screen (an invalid filter is ignored there too,
     but for an unusable date: today's data are no answer to a question about the past)."""
-    options, filters, matrix = _matrix_from_request()
+    validator = MatrixValidator(f"export-{file_format}")
+    if validator.matches():
+        return validator.not_modified()
+    options, filters, snapshot = _filters_from_request()
     if "as_of" in filters.errors:
-        return _matrix_page(options, filters, matrix)
-    headers, rows = matrix_table(matrix)
+        return validator.stamp(_matrix_page(validator, options, filters, snapshot))
+    headers, rows = matrix_table(build_matrix(filters, snapshot))
     stamp = filters.as_of_text or date.today().isoformat()
     filename = f"malmatris-{stamp}.{file_format}"
     if file_format == "csv":
-        return attachment(write_csv(headers, rows), CSV_MIMETYPE, filename)
-    sheet = Sheet(_("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26])
-    return attachment(write_xlsx([sheet]), XLSX_MIMETYPE, filename)
+        response = attachment(write_csv(headers, rows), CSV_MIMETYPE, filename)
+    else:
+        sheet = Sheet(_("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26])
+        response = attachment(write_xlsx([sheet]), XLSX_MIMETYPE, filename)
+    return validator.stamp(response)
 
 
 @bp.get("/matrix")
 @login_required
 def show():
-    return _matrix_page(*_matrix_from_request())
+    validator = MatrixValidator("fragment" if wants_fragment() else "page")
+    if validator.matches():
+        return validator.not_modified()
+    return validator.stamp(_matrix_page(validator, *_filters_from_request()))
 
 
-def _matrix_page(options: FilterOptions, filters: MatrixFilters, matrix):
-    return page_or_block(
-        "matrix/matrix.html",
-        "matrix_page",
-        status=422 if filters.errors else 200,
-        matrix=matrix,
+def _matrix_page(
+    validator: MatrixValidator, options: FilterOptions, filters: MatrixFilters, snapshot
+):
+    """The page (or its htmx block); the matrix region comes from the cache when the same
+    state was rendered for the same scope before."""
+    context = dict(
         filters=filters,
         options=options,
         statuses=STATUSES,
@@ -84,6 +97,22 @@ def _matrix_page(options: FilterOptions, filters: MatrixFilters, matrix):
         refresh_choices=REFRESH_CHOICES,
         choices=_choices(options, filters),
         here=url_for("matrix.show", **filters.query_args()),
-        locked_years=ReportingRound.closed_years(),
         read_only=filters.meeting or filters.as_of is not None,
+    )
+    cache = rendered_cache()
+    region = cache.get(validator.region_key) if validator.reusable else None
+    if region is None:
+        context.update(
+            matrix=build_matrix(filters, snapshot),
+            locked_years=ReportingRound.closed_years(),
+        )
+        region = render_block("matrix/matrix.html", "matrix_region", **context)
+        if validator.reusable and not filters.errors:
+            cache.put(validator.region_key, region)
+    return page_or_block(
+        "matrix/matrix.html",
+        "matrix_page",
+        status=422 if filters.errors else 200,
+        region_html=Markup(region),
+        **context,
     )

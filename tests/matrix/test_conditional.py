@@ -1,0 +1,148 @@
+"""Conditional requests on the matrix: a validator, 304 without rendering, no shared leaks."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from intranet.extensions import db
+from intranet.matrix.conditional import RenderedCache
+from intranet.models import Board, FollowUp, ReportingRound
+from intranet.versioning import acting_as
+from tests.conftest import DEMO_PASSWORD
+from tests.followups.test_routes import FIELDS
+from tests.matrix.test_routes import _plan_2018, _sub_goal, count_queries
+
+URLS = [
+    "/matrix",
+    "/matrix?plan=all&from_year=2012&to_year=2032",
+    "/matrix?meeting=1&refresh=30",
+    "/matrix.csv",
+    "/matrix.xlsx",
+]
+
+
+@pytest.fixture
+def officer_client(client, demo):
+    client.login("officer", DEMO_PASSWORD)
+    return client
+
+
+def _etag(response) -> str:
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and len(etag) > 10
+    return etag
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_unchanged_matrix_answers_304_in_a_constant_few_queries(officer_client, url):
+    etag = _etag(officer_client.get(url))
+    with count_queries() as statements:
+        response = officer_client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.get_data() == b""
+    assert response.headers["ETag"] == etag
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    # The signed-in user, their memberships, the head transaction: nothing is loaded.
+    assert len(statements) <= 3, statements
+
+
+def test_htmx_fragment_and_page_have_their_own_validators(officer_client):
+    page = _etag(officer_client.get("/matrix"))
+    fragment = officer_client.htmx_get("/matrix")
+    assert _etag(fragment) != page
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    again = officer_client.get("/matrix", headers={"HX-Request": "true", "If-None-Match": page})
+    assert again.status_code == 200
+
+
+def _save_follow_up():
+    follow_up = db.session.scalar(
+        select(FollowUp).where(FollowUp.sub_goal_id == _sub_goal("4.1").id, FollowUp.year == 2019)
+    )
+    follow_up.next_steps = "Ett nytt steg"
+
+
+def _archive_a_board():
+    board = db.session.scalar(select(Board).order_by(Board.id.desc()).limit(1))
+    board.archived_at = db.func.now()
+
+
+def _lock_a_round():
+    db.session.add(
+        ReportingRound(plan=_plan_2018(), year=2021, deadline=date(2022, 2, 28), is_open=False)
+    )
+
+
+@pytest.mark.parametrize("change", [_save_follow_up, _archive_a_board, _lock_a_round])
+def test_every_save_changes_the_validator(officer_client, change):
+    before = _etag(officer_client.get("/matrix"))
+    with acting_as(None, "test"):
+        change()
+        db.session.commit()
+    response = officer_client.get("/matrix", headers={"If-None-Match": before})
+    assert _etag(response) != before
+
+
+def test_a_save_through_the_form_changes_the_validator_and_the_cell(officer_client):
+    five_one = _sub_goal("5.1")
+    before = officer_client.get("/matrix")
+    follow_up = db.session.scalar(
+        select(FollowUp).where(FollowUp.sub_goal_id == five_one.id, FollowUp.year == 2018)
+    )
+    response = officer_client.post_form(
+        f"/sub-goals/{five_one.id}/follow-ups/2018/edit",
+        FIELDS | {"status": "ongoing", "lock_version": str(follow_up.lock_version)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    flashed = officer_client.get("/matrix")  # shows the "saved" message once: not reusable
+    assert "ETag" not in flashed.headers
+    after = officer_client.get("/matrix", headers={"If-None-Match": _etag(before)})
+    assert _etag(after) != before.headers["ETag"]
+    assert after.get_data() != before.get_data()
+
+
+def test_another_scope_or_language_never_gets_a_cached_matrix(client, demo, make):
+    other = make.user("officer", boards=[make.board(name="Kultur- och fritidsnämnden")])
+    client.login("officer", DEMO_PASSWORD)
+    own = client.get("/matrix")
+    assert "Redigera" in own.get_data(as_text=True)
+    client.post_form("/logout")
+
+    client.login(other.username)
+    theirs = client.get("/matrix", headers={"If-None-Match": own.headers["ETag"]})
+    assert _etag(theirs) != own.headers["ETag"]
+    assert "Redigera" not in theirs.get_data(as_text=True)
+
+    english = client.get("/matrix", headers={"Accept-Language": "en"})
+    assert _etag(english) != theirs.headers["ETag"]
+    text = english.get_data(as_text=True)
+    assert "Goal matrix" in text or 'lang="en"' in text
+    assert "Ej rapporterad" not in text
+
+
+def test_same_scope_shares_the_rendered_region_but_not_the_page(client, demo, make, app):
+    social = db.session.scalar(select(Board).where(Board.name == "Social- och omsorgsnämnden"))
+    colleague = make.user("officer", boards=[social], display_name="Kollega Kollegasson")
+    client.login("officer", DEMO_PASSWORD)
+    first = client.get("/matrix")
+    client.post_form("/logout")
+    client.login(colleague.username)
+    second = client.get("/matrix", headers={"If-None-Match": first.headers["ETag"]})
+    assert _etag(second) != first.headers["ETag"]
+    assert "Kollega Kollegasson" in second.get_data(as_text=True)
+
+
+def test_the_cache_is_bounded_in_bytes():
+    cache = RenderedCache(max_bytes=10)
+    cache.put("a", "1234")
+    cache.put("b", "5678")
+    assert cache.get("a") == "1234"  # now the most recently used
+    cache.put("c", "90ab")
+    assert cache.get("b") is None and cache.get("a") == "1234" and cache.get("c") == "90ab"
+    assert cache.used <= 10
+    cache.put("huge", "x" * 11)
+    assert cache.get("huge") is None and len(cache) == 2
