@@ -144,8 +144,8 @@ class Client:
             raise RuntimeError("no CSRF token on the page")
         return (match.group(1) or match.group(2)).decode()
 
-    def get(self, path):
-        return request(self.port, "GET", path, cookies=self.cookies)[:2]
+    def get(self, path, headers=None):
+        return request(self.port, "GET", path, cookies=self.cookies, headers=headers)[:2]
 
     def post(self, path, data):
         return request(self.port, "POST", path, dict(data, csrf_token=self.token), self.cookies)[:2]
@@ -185,7 +185,7 @@ def _phase(port, sessions, duration, choose, seed=0):
             start = time.perf_counter()
             try:
                 if method == "GET":
-                    status, body = client.get(path)
+                    status, body = client.get(path, data)  # data: request headers, if any
                 else:
                     status, body = client.post(path, data)
             except Exception as error:  # counted, never fatal to the run
@@ -297,6 +297,26 @@ def run_load(url: str, duration: float, clients: int = 16, workers: int | None =
                 lambda rng, i: ("matrix", "GET", MATRIX_URL, None, 200, None),
             )
         )
+        # Each session's own validator (the page's validator names the user and the session).
+        validators = [
+            request(server.port, "GET", MATRIX_URL, cookies=client.cookies)[2].getheader("ETag")
+            for client in sessions
+        ]
+        revalidated = _summary(
+            *_phase(
+                server.port,
+                sessions,
+                half,
+                lambda rng, i: (
+                    "revalidated",
+                    "GET",
+                    MATRIX_URL,
+                    {"If-None-Match": validators[i]},
+                    304,
+                    None,
+                ),
+            )
+        )
         static_only = _summary(
             *_phase(
                 server.port,
@@ -315,11 +335,20 @@ def run_load(url: str, duration: float, clients: int = 16, workers: int | None =
         "matrix_bytes": len(body),
         "mixed": mixed_result,
         "matrix_only": matrix_only,
+        "revalidated": revalidated,
         "static_only": static_only,
         "matrix_vs_static_throughput": round(
             matrix_only["requests_per_s"] / static_only["requests_per_s"], 4
         )
         if static_only["requests_per_s"]
+        else None,
+        "revalidated_vs_static_throughput": round(
+            revalidated["requests_per_s"] / static_only["requests_per_s"], 4
+        )
+        if static_only["requests_per_s"]
+        else None,
+        "mixed_p99_vs_p50": round(mixed_result["p99_ms"] / mixed_result["p50_ms"], 2)
+        if mixed_result["p50_ms"]
         else None,
         "database_locked": log.count("database is locked"),
         "server_tracebacks": log.count("Traceback"),

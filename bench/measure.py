@@ -5,6 +5,7 @@ import statistics
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask, render_template
 from flask_login import login_user
@@ -124,12 +125,33 @@ def render_floor(app: Flask, username: str, url: str, context: dict) -> Callable
     return render
 
 
+def baseline_bytes(app: Flask, username: str, url: str, context: dict) -> int:
+    """The size of the same matrix in the markup before the lean cells (bench/baseline/, a
+    copy of the template of November 2026): the baseline of the HTML size target."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    from intranet.models import ReportingRound
+
+    environment = app.jinja_env.overlay(
+        loader=ChoiceLoader([FileSystemLoader(Path(__file__).parent), app.jinja_loader])
+    )
+    with app.test_request_context(url):
+        app.preprocess_request()
+        login_user(db.session.scalar(select(User).where(User.username == username)))
+        values = dict(context, locked_years=ReportingRound.closed_years())
+        app.update_template_context(values)
+        html = environment.get_template("baseline/matrix.html").render(values)
+        db.session.remove()
+    return len(html.encode())
+
+
 def matrix_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
     """Target 1 and the first half of target 2."""
     as_of_url = f"{MATRIX_URL}&as_of={AS_OF}"
     context = matrix_context(visitor, MATRIX_URL)
     rows = context["matrix"].row_count
     floor = render_floor(app, visitor.username, MATRIX_URL, context)
+    baseline = baseline_bytes(app, visitor.username, MATRIX_URL, context)
     with counting_queries(app) as counter:
         body = visitor.get(MATRIX_URL)
         current_queries = counter["n"]
@@ -146,6 +168,8 @@ def matrix_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
     return {
         "matrix_rows": rows,
         "matrix_bytes": len(body),
+        "matrix_baseline_bytes": baseline,
+        "matrix_bytes_vs_baseline": round(len(body) / baseline, 3),
         "matrix_ms": median_ms(server),
         "matrix_render_floor_ms": median_ms(rendering),
         "matrix_vs_floor": round(statistics.median(server) / statistics.median(rendering), 2),

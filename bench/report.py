@@ -9,6 +9,24 @@ TARGETS = (
     ("audit_deep_vs_first", "4. Audit log, deep page / page 1", 1.3),
 )
 
+# The meeting view's targets: ratios that must be at least (≥) or at most (≤) the limit.
+MEETING_TARGETS = (
+    (
+        "load.matrix_vs_static_throughput",
+        "6a. Matrix, no validator / same-size static file",
+        ">=",
+        0.05,
+    ),
+    ("matrix_bytes_vs_baseline", "6b. Matrix HTML / the same matrix in the old markup", "<=", 0.40),
+    (
+        "load.revalidated_vs_static_throughput",
+        "6c. Matrix revalidated (304) / static file",
+        ">=",
+        0.5,
+    ),
+    ("load.mixed_p99_vs_p50", "6d. Mixed load, 16 clients: p99 / p50", "<=", 4.0),
+)
+
 CURVE = (
     ("version_rows", "version rows"),
     ("transactions", "transactions"),
@@ -31,6 +49,8 @@ CURVE = (
     ("load.mixed.p99_ms", "mixed load p99 (ms)"),
     ("load.matrix_only.requests_per_s", "matrix alone (req/s)"),
     ("load.static_only.requests_per_s", "same-size static file (req/s)"),
+    ("load.revalidated.requests_per_s", "matrix revalidated, 304 (req/s)"),
+    ("matrix_baseline_bytes", "matrix HTML in the old markup (bytes)"),
 )
 
 
@@ -103,6 +123,20 @@ def render(results: dict) -> str:
                 f"| 5. Matrix throughput / same-size static file ({load['matrix_bytes']} bytes) | "
                 f"{load['matrix_only']['requests_per_s']} / {load['static_only']['requests_per_s']}"
                 f" req/s = {load['matrix_vs_static_throughput']} | – | – |"
+            )
+        for key, label, sense, limit in MEETING_TARGETS:
+            value = _get(top, key)
+            if value is None:
+                lines.append(f"| {label} | not measured | {sense} {limit} | – |")
+                continue
+            ok = value >= limit if sense == ">=" else value <= limit
+            shown = "≥" if sense == ">=" else "≤"
+            lines.append(f"| {label} | {value} | {shown} {limit} | {'PASS' if ok else 'MISS'} |")
+        if load and "revalidated" in load:
+            lines.append(
+                f"| 6c. Revalidated matrix requests/s, errors | "
+                f"{load['revalidated']['requests_per_s']} req/s, {load['revalidated']['errors']}"
+                " | – | – |"
             )
         lines.append("")
         if len(scales) > 1:

@@ -59,4 +59,157 @@
     var back = lastEditLink && document.getElementById(lastEditLink);
     if (back) back.focus();
   });
+
+  // Meeting-mode polling revalidates: the server answers 304 while the matrix is unchanged,
+  // and an unchanged matrix is not swapped (nothing flickers, focus stays).
+  var pollValidators = {};
+  function pollKey(elt) {
+    return elt && elt.hasAttribute && elt.hasAttribute("data-poll") ? elt.getAttribute("data-hx-get") : null;
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var key = pollKey(event.detail.elt);
+    if (key && pollValidators[key]) event.detail.headers["If-None-Match"] = pollValidators[key];
+  });
+  // Before the swap (dispatched on the target): afterwards the polling element is detached.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var key = pollKey(event.detail.requestConfig && event.detail.requestConfig.elt);
+    var validator = event.detail.xhr && event.detail.xhr.getResponseHeader("ETag");
+    if (key && validator) pollValidators[key] = validator;
+    if (event.detail.xhr && event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+  });
+
+  // Matrix cells: one delegated handler shows a cell's details on hover, focus and click.
+  // The cell holds only its status; the row holds the sub-goal and the years its user may
+  // edit, the table the URL patterns and the labels.
+  var details = null;
+  var detailsOwner = null;
+  var pinned = false;
+  var quiet = false;
+
+  function matrixCell(target) {
+    var button = target && target.closest && target.closest("table.matrix td > button");
+    return button || null;
+  }
+
+  function paragraph(parent, text, className) {
+    var p = document.createElement("p");
+    if (className) p.className = className;
+    p.textContent = text;
+    parent.appendChild(p);
+    return p;
+  }
+
+  function link(parent, href, text, context) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + context;
+    a.appendChild(hidden);
+    parent.appendChild(a);
+    return a;
+  }
+
+  function fillDetails(button) {
+    var td = button.parentNode;
+    var tr = td.parentNode;
+    var table = tr.closest("table.matrix");
+    var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
+    var index = Array.prototype.indexOf.call(tr.children, td);
+    var year = table.tHead.rows[0].cells[index].textContent.trim();
+    var subGoal = tr.getAttribute("data-sg");
+    var goal = tr.querySelector(".col-goal").textContent.trim();
+    var boards = tr.querySelector(".col-board").textContent.trim();
+    details.textContent = "";
+    paragraph(details, goal + ", " + year, "cell-details-goal");
+    paragraph(details, button.textContent.trim(), "cell-details-status");
+    var reason = button.getAttribute("data-d");
+    if (reason) paragraph(details, labels.reason + " " + ((labels.deviations || {})[reason] || reason));
+    var change = button.getAttribute("data-changed");
+    if (change) paragraph(details, change, "cell-details-change");
+    paragraph(details, labels.boards + " " + boards);
+    if ((" " + (tr.getAttribute("data-locked") || "") + " ").indexOf(" " + year + " ") >= 0) {
+      paragraph(details, labels.locked, "cell-details-locked");
+    }
+    var actions = paragraph(details, "", "cell-details-links");
+    var pattern = function (url) { return url.replace("111111111", subGoal).replace("9999", year); };
+    var context = tr.querySelector(".col-goal .code").textContent.trim() + " " + year;
+    link(actions, pattern(table.getAttribute("data-show-url")), labels.show, context);
+    var editable = (" " + (tr.getAttribute("data-edit") || "") + " ").indexOf(" " + year + " ") >= 0;
+    if (editable && table.hasAttribute("data-edit-url")) {
+      var url = pattern(table.getAttribute("data-edit-url"));
+      var edit = link(actions, url, labels.edit, context);
+      edit.className = "edit-link";
+      edit.id = "edit-" + subGoal + "-" + year;
+      edit.setAttribute("data-hx-get", url);
+      edit.setAttribute("data-hx-target", "#editor");
+      edit.setAttribute("data-hx-swap", "innerHTML");
+      if (window.htmx) window.htmx.process(edit);
+    }
+  }
+
+  function showDetails(button, pin) {
+    if (!details) {
+      details = document.createElement("div");
+      details.id = "cell-details";
+      details.className = "cell-details";
+    }
+    if (detailsOwner && detailsOwner !== button) detailsOwner.setAttribute("aria-expanded", "false");
+    detailsOwner = button;
+    pinned = pin;
+    fillDetails(button);
+    button.insertAdjacentElement("afterend", details);
+    button.setAttribute("aria-expanded", pin ? "true" : "false");
+    button.setAttribute("aria-controls", "cell-details");
+    button.setAttribute("aria-describedby", "cell-details");
+  }
+
+  function hideDetails(returnFocus) {
+    if (!details || !details.parentNode) return;
+    var owner = detailsOwner;
+    details.parentNode.removeChild(details);
+    pinned = false;
+    detailsOwner = null;
+    if (owner) {
+      owner.setAttribute("aria-expanded", "false");
+      owner.removeAttribute("aria-describedby");
+      if (returnFocus) {
+        quiet = true;  // back on the cell after Escape: no details until it is left
+        owner.focus();
+        quiet = false;
+      }
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = matrixCell(event.target);
+    if (button) {
+      if (pinned && detailsOwner === button) hideDetails(false);
+      else showDetails(button, true);
+      return;
+    }
+    if (pinned && details && !details.contains(event.target)) hideDetails(false);
+  });
+  document.addEventListener("focusin", function (event) {
+    var button = matrixCell(event.target);
+    if (quiet) return;
+    if (button && !(pinned && detailsOwner === button)) showDetails(button, false);
+    else if (!button && details && !details.contains(event.target) && !pinned) hideDetails(false);
+  });
+  document.addEventListener("mouseover", function (event) {
+    var button = matrixCell(event.target);
+    if (button && !pinned && detailsOwner !== button) showDetails(button, false);
+  });
+  document.addEventListener("mouseout", function (event) {
+    if (pinned || !detailsOwner) return;
+    var td = detailsOwner.parentNode;
+    if (td.contains(event.target) && !td.contains(event.relatedTarget) && document.activeElement !== detailsOwner) {
+      hideDetails(false);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !detailsOwner) return;
+    if (detailsOwner.parentNode.contains(document.activeElement)) hideDetails(true);
+  });
 })();

@@ -84,6 +84,13 @@ def show():
     return validator.stamp(_matrix_page(validator, *_filters_from_request()))
 
 
+def _locked_by_plan(closed: set[tuple[int, int]]) -> dict[int, set[int]]:
+    by_plan: dict[int, set[int]] = {}
+    for plan_id, year in closed:
+        by_plan.setdefault(plan_id, set()).add(year)
+    return by_plan
+
+
 def _matrix_page(
     validator: MatrixValidator, options: FilterOptions, filters: MatrixFilters, snapshot
 ):
@@ -104,7 +111,10 @@ def _matrix_page(
     if region is None:
         context.update(
             matrix=build_matrix(filters, snapshot),
-            locked_years=ReportingRound.closed_years(),
+            locked_by_plan=_locked_by_plan(ReportingRound.closed_years()),
+            deviation_reasons_labels={
+                code: str(label) for code, label in DEVIATION_REASONS.items()
+            },
         )
         region = render_block("matrix/matrix.html", "matrix_region", **context)
         if validator.reusable and not filters.errors:

@@ -1,5 +1,7 @@
 """Every page type passes axe-core's WCAG 2.1 A and AA rules, in Swedish and in English."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -47,15 +49,31 @@ def _matrix_meeting(page: Page) -> None:
     expect(page.get_by_role("link", name="Lämna mötesläget")).to_be_visible()
 
 
+def _open_cell(page: Page, code: str, year: int) -> None:
+    """A matrix cell's details, where its links are."""
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader").filter(has_text=re.compile(rf"^{re.escape(code)} "))
+    )
+    row.locator(f'td[id$="-{year}"] > button').click()
+
+
+def _matrix_cell_details(page: Page) -> None:
+    _matrix(page)
+    _open_cell(page, "5.6", 2020)
+    expect(page.locator("#cell-details")).to_contain_text("Orsak:")
+
+
 def _follow_up(page: Page) -> None:
     _matrix(page)
-    page.get_by_role("link", name="Visa 4.2 2020").click()
+    _open_cell(page, "4.2", 2020)
+    page.get_by_role("link", name="Visa uppföljningen 4.2 2020").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning 2020 för delmål 4.2")
 
 
 def _follow_up_edit(page: Page) -> None:
     """The edit form as a page of its own (no JavaScript needed)."""
     _matrix(page)
+    _open_cell(page, "4.2", 2018)
     href = page.get_by_role("link", name="Redigera 4.2 2018").get_attribute("href")
     page.goto(href)
     expect(page.get_by_role("button", name="Spara")).to_be_visible()
@@ -69,6 +87,7 @@ SIGNED_IN_PAGES = {
     "not-found": _not_found,
     "matrix": _matrix,
     "matrix-meeting": _matrix_meeting,
+    "matrix-cell-details": _matrix_cell_details,
     "follow-up": _follow_up,
     "follow-up-edit": _follow_up_edit,
 }

@@ -79,8 +79,7 @@ def test_htmx_save_returns_the_updated_cell_out_of_band(client, world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert f' data-hx-swap-oob="innerHTML:#cell-{sub_goal.id}-2019"' in page
-    assert "status-cancelled" in page and "Avbruten" in page
-    assert "Yttre omständigheter" in page
+    assert '<button class="s-cancelled d" data-d="external"' in page and "Avbruten" in page
     assert "data-announce" in page and "sparades" in page
     assert "<html" not in page
 

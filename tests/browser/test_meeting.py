@@ -1,0 +1,75 @@
+"""The meeting overview on a projector: the whole plan on one screen, cell details on demand,
+and a poll that costs a 304 while nothing changed."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.support import axe_violations, screenshot
+
+
+def test_overview_of_plan_2018_2021_fits_on_one_1440_by_900_screen(page_as, axe):
+    page = page_as("viewer", viewport={"width": 1440, "height": 900})
+    page.goto("/matrix?meeting=1")
+    expect(page.get_by_role("link", name="Lämna mötesläget")).to_be_visible()
+    rows = page.locator("table.matrix tbody tr[data-sg]")
+    expect(rows).to_have_count(16)
+    assert page.evaluate("window.scrollY") == 0
+    bottom = rows.last.evaluate("row => row.getBoundingClientRect().bottom")
+    assert bottom <= 900, bottom
+    # Each year's cell shows a glyph (shape) besides its colour; the status is its name.
+    first = rows.first.locator("td > button").first
+    glyph = first.evaluate("b => getComputedStyle(b, '::before').content")
+    assert glyph not in ("none", "normal", '""')
+    expect(first).to_have_accessible_name(re.compile(r"\w"))
+    screenshot(page, "matrix-overview-1440x900")
+    assert axe_violations(axe, page) == []
+
+
+def test_cell_details_on_focus_and_click(page_as, axe):
+    page = page_as("officer", viewport={"width": 1440, "height": 900})
+    page.goto("/matrix?meeting=1")
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader").filter(has_text=re.compile(r"^5\.6 "))
+    )
+    button = row.locator('td[id$="-2020"] > button')
+    button.focus()
+    details = page.locator("#cell-details")
+    expect(details).to_be_visible()
+    expect(details).to_contain_text("2020")
+    expect(details).to_contain_text("Avbruten")
+    expect(details).to_contain_text("Orsak:")
+    expect(button).to_have_accessible_description(re.compile("Avbruten"))
+    button.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    link = details.get_by_role("link", name="Visa uppföljningen 5.6 2020")
+    expect(link).to_be_visible()
+    assert axe_violations(axe, page) == []
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(details).to_have_count(0)
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+
+def _poll(page) -> int:
+    """Let the 30 s of the meeting poll pass; the status of the request it made."""
+    with page.expect_response(
+        lambda response: "/matrix" in response.url and response.request.headers.get("hx-request")
+    ) as answer:
+        page.clock.run_for(31_000)
+    return answer.value.status
+
+
+def test_meeting_poll_is_answered_304_and_not_swapped(page_as):
+    page = page_as("viewer")
+    page.clock.install()
+    page.goto("/matrix?meeting=1&refresh=30")
+    expect(page.locator("#matrix-region[data-poll]")).to_have_count(1)
+    assert _poll(page) == 200  # the first poll: the fragment and its validator
+    page.evaluate("document.getElementById('matrix-region').dataset.marker = 'kept'")
+    assert _poll(page) == 304  # unchanged: not modified, and not swapped
+    assert _poll(page) == 304
+    expect(page.locator("#matrix-region")).to_have_attribute("data-marker", "kept")
+    expect(page.locator("table.matrix tbody tr[data-sg]")).to_have_count(16)
