@@ -30,6 +30,7 @@ class MatrixFilters:
     refresh: int = 0
     as_of: datetime | None = None  # naive UTC
     as_of_text: str = ""
+    since: str = ""  # "changes since" (checked by the view: intranet.matrix.changes)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -53,6 +54,7 @@ class MatrixFilters:
             "meeting": 1 if values.meeting else None,
             "refresh": values.refresh or None,
             "as_of": values.as_of_text or None,
+            "since": values.since or None,
         }
         return {key: value for key, value in args.items() if value not in (None, "")}
 
@@ -128,6 +130,7 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
         errors["q"] = str(_l("Söktexten får vara högst %(n)s tecken.", n=MAX_SEARCH_LENGTH))
         text = text[:MAX_SEARCH_LENGTH]
     filters.text = text
+    filters.since = (args.get("since") or "").strip()[:40]
     filters.meeting = args.get("meeting") in ("1", "on", "true")
     refresh = (args.get("refresh") or "0").strip()
     filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0

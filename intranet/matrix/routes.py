@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -6,8 +6,9 @@ from flask_login import login_required
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from intranet.history.asof import as_of_from_request, transaction_at
+from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
+from intranet.matrix.changes import changes_since, parse_since
 from intranet.matrix.conditional import MatrixValidator, rendered_cache
 from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
@@ -84,6 +85,19 @@ def show():
     return validator.stamp(_matrix_page(validator, *_filters_from_request()))
 
 
+def _since(filters: MatrixFilters):
+    """The moment the "changes since" marks count from (`since`), or None; a bad one is
+    explained next to its field like every filter."""
+    raw = (request.args.get("since") or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_since(raw)
+    except BadMoment as error:
+        filters.errors["since"] = str(error)
+        return None
+
+
 def _locked_by_plan(closed: set[tuple[int, int]]) -> dict[int, set[int]]:
     by_plan: dict[int, set[int]] = {}
     for plan_id, year in closed:
@@ -106,11 +120,30 @@ def _matrix_page(
         here=url_for("matrix.show", **filters.query_args()),
         read_only=filters.meeting or filters.as_of is not None,
     )
+    since = _since(filters)
+    context["since"] = since
     cache = rendered_cache()
     region = cache.get(validator.region_key) if validator.reusable else None
     if region is None:
+        matrix = build_matrix(filters, snapshot)
+        changes = {}
+        if since is not None and not snapshot.is_past:
+            changes = changes_since(
+                since.transaction_id, [row.sub_goal_id for row in matrix.rows], filters.years
+            )
         context.update(
-            matrix=build_matrix(filters, snapshot),
+            matrix=matrix,
+            changes=changes,
+            change_list=sorted(
+                changes.values(), key=lambda c: c.changed_at or datetime.min, reverse=True
+            ),
+            field_labels={
+                "status": _("Status"),
+                "outcome": _("Redovisning"),
+                "deviation_reason": _("Avvikelseorsak"),
+                "deviation_text": _("Beskrivning av avvikelsen"),
+            },
+            codes={row.sub_goal_id: row.code for row in matrix.rows},
             locked_by_plan=_locked_by_plan(ReportingRound.closed_years()),
             deviation_reasons_labels={
                 code: str(label) for code, label in DEVIATION_REASONS.items()

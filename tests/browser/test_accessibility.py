@@ -63,6 +63,13 @@ def _matrix_cell_details(page: Page) -> None:
     expect(page.locator("#cell-details")).to_contain_text("Orsak:")
 
 
+def _matrix_changes_since(page: Page) -> None:
+    page.goto("/matrix?meeting=1&since=2020-06-01")
+    expect(page.get_by_role("heading", name="Ändringar sedan 2020-06-01")).to_be_visible()
+    page.locator("table.matrix td > button.c").first.focus()
+    expect(page.locator("#cell-details")).to_contain_text("Ändrad av")
+
+
 def _follow_up(page: Page) -> None:
     _matrix(page)
     _open_cell(page, "4.2", 2020)
@@ -88,6 +95,7 @@ SIGNED_IN_PAGES = {
     "matrix": _matrix,
     "matrix-meeting": _matrix_meeting,
     "matrix-cell-details": _matrix_cell_details,
+    "matrix-changes-since": _matrix_changes_since,
     "follow-up": _follow_up,
     "follow-up-edit": _follow_up_edit,
 }

@@ -2,6 +2,8 @@
 and a poll that costs a 304 while nothing changed."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -73,3 +75,46 @@ def test_meeting_poll_is_answered_304_and_not_swapped(page_as):
     assert _poll(page) == 304
     expect(page.locator("#matrix-region")).to_have_attribute("data-marker", "kept")
     expect(page.locator("table.matrix tbody tr[data-sg]")).to_have_count(16)
+
+
+def _sub_goal_id(page, code: str) -> str:
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader").filter(has_text=re.compile(rf"^{re.escape(code)} "))
+    )
+    return row.get_attribute("data-sg")
+
+
+def _save_outcome(page, sub_goal_id: str, year: int, outcome: str) -> None:
+    """The edit form as a page of its own (no JavaScript needed)."""
+    page.goto(f"/sub-goals/{sub_goal_id}/follow-ups/{year}/edit")
+    page.get_by_label("Redovisning").fill(outcome)
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("sparades")).to_be_visible()
+
+
+def _stockholm_minute() -> str:
+    return datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_changes_since_mark_exactly_the_cells_changed_after_the_moment(page_as, axe):
+    page = page_as("officer", viewport={"width": 1440, "height": 900})
+    page.goto("/matrix")
+    first, second = _sub_goal_id(page, "4.3"), _sub_goal_id(page, "4.4")
+    _save_outcome(page, first, 2018, "Före ögonblicket.")  # at the chosen moment: not after it
+    moment = _stockholm_minute()
+    while _stockholm_minute() == moment:  # "since" counts from the end of that minute
+        page.wait_for_timeout(1000)
+    _save_outcome(page, second, 2019, "Efter ögonblicket.")
+    page.goto(f"/matrix?meeting=1&since={moment}")
+    marked = page.locator("table.matrix td > button.c")
+    expect(marked).to_have_count(1)
+    expect(page.locator(f"#cell-{second}-2019 > button.c")).to_have_count(1)
+    expect(page.locator(f"#cell-{first}-2018 > button.c")).to_have_count(0)
+    marked.focus()
+    expect(page.locator("#cell-details")).to_contain_text("Ändrad av Demo Tjänsteperson")
+    changes = page.locator("table.changes-list tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes).to_contain_text("4.4")
+    expect(changes).to_contain_text("Redovisning")
+    screenshot(page, "matrix-changes-since")
+    assert axe_violations(axe, page) == []

@@ -1,0 +1,123 @@
+"""What changed since a moment: the follow-ups whose status, outcome or deviation differ
+between the snapshot then and now, with who changed them last and when.
+
+Built on the snapshot reader (what stood then is `Snapshot.at(then)`, what stands now
+`Snapshot.current()`), in three queries however many rows: the follow-ups then, the
+follow-ups now, and the last transaction after `then` that wrote each changed follow-up.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy_continuum import version_class
+
+from intranet.extensions import db
+from intranet.history.asof import parse_as_of, transaction_at
+from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, Transaction, User
+from intranet.snapshot import Snapshot
+
+COMPARED = ("status", "outcome", "deviation_reason", "deviation_text")
+
+
+@dataclass(frozen=True)
+class Change:
+    sub_goal_id: int
+    year: int
+    before_status: str | None
+    status: str | None
+    fields: tuple[str, ...]  # which of COMPARED differ
+    changed_by: str | None
+    changed_at: datetime | None  # naive UTC
+
+    @property
+    def before_label(self) -> str:
+        return str(STATUSES.get(self.before_status, "")) if self.before_status else ""
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES.get(self.status, "")) if self.status else ""
+
+
+@dataclass(frozen=True)
+class Since:
+    text: str
+    transaction_id: int  # the state "then": changes are those after it
+
+
+def parse_since(value: str) -> Since:
+    """`YYYY-MM-DD` means since the start of that day (Stockholm), `YYYY-MM-DDTHH:MM` since
+    that minute; raises BadMoment (with a message for the user) like `as_of`."""
+    text = (value or "").strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        moment = parse_as_of(text)
+    else:
+        parse_as_of(text)  # refuses a day that has not come yet
+        moment = parse_as_of((day - timedelta(days=1)).isoformat())
+    return Since(text, transaction_at(moment.utc) or 0)
+
+
+def _key(row) -> tuple[int, int]:
+    return (row.sub_goal_id, row.year)
+
+
+def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple, Change]:
+    """Changes after `transaction_id` of the visible follow-ups of `sub_goal_ids` (a list or
+    a select of ids) in `years`, keyed by (sub_goal_id, year)."""
+
+    where = (
+        lambda table: table.sub_goal_id.in_(sub_goal_ids),
+        lambda table: table.year.between(years[0], years[-1]),
+    )
+    then = {_key(row): row for row in Snapshot.at(transaction_id).rows(FollowUp, *where)}
+    now = {_key(row): row for row in Snapshot.current().rows(FollowUp, *where)}
+    differing = {}
+    for key in then.keys() | now.keys():
+        before, after = then.get(key), now.get(key)
+        fields = tuple(
+            name
+            for name in COMPARED
+            if (getattr(before, name) if before else None)
+            != (getattr(after, name) if after else None)
+        )
+        if fields:
+            differing[key] = (before, after, fields)
+    if not differing:
+        return {}
+
+    ids = {row.id for before, after, _ in differing.values() for row in (before, after) if row}
+    versions = version_class(FollowUp)
+    last = (
+        select(versions.id, func.max(versions.transaction_id).label("transaction_id"))
+        .where(versions.id.in_(ids), versions.transaction_id > transaction_id)
+        .group_by(versions.id)
+        .subquery()
+    )
+    who = {
+        record.id: (record.display_name, record.issued_at)
+        for record in db.session.execute(
+            select(last.c.id, User.display_name, Transaction.issued_at)
+            .join(Transaction, Transaction.id == last.c.transaction_id)
+            .outerjoin(User, User.id == Transaction.user_id)
+        )
+    }
+    changes = {}
+    for key, (before, after, fields) in differing.items():
+        record = after or before
+        name, when = who.get(record.id, (None, None))
+        changes[key] = Change(
+            key[0],
+            key[1],
+            before.status if before else None,
+            after.status if after else None,
+            fields,
+            name,
+            when,
+        )
+    return changes
+
+
+def deviation_label(code: str | None) -> str:
+    return str(DEVIATION_REASONS.get(code, code or ""))
