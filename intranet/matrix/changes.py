@@ -28,6 +28,7 @@ class Change:
     status: str | None
     fields: tuple[str, ...]  # which of COMPARED differ
     changed_by: str | None
+    changed_by_id: int | None
     changed_at: datetime | None  # naive UTC
 
     @property
@@ -96,9 +97,9 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
         .subquery()
     )
     who = {
-        record.id: (record.display_name, record.issued_at)
+        record.id: (record.display_name, record.user_id, record.issued_at)
         for record in db.session.execute(
-            select(last.c.id, User.display_name, Transaction.issued_at)
+            select(last.c.id, User.display_name, Transaction.user_id, Transaction.issued_at)
             .join(Transaction, Transaction.id == last.c.transaction_id)
             .outerjoin(User, User.id == Transaction.user_id)
         )
@@ -106,7 +107,7 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
     changes = {}
     for key, (before, after, fields) in differing.items():
         record = after or before
-        name, when = who.get(record.id, (None, None))
+        name, user_id, when = who.get(record.id, (None, None, None))
         changes[key] = Change(
             key[0],
             key[1],
@@ -114,6 +115,7 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
             after.status if after else None,
             fields,
             name,
+            user_id,
             when,
         )
     return changes

@@ -29,6 +29,7 @@ from intranet.models.plans import (  # noqa: E402
     Tag,
 )
 from intranet.models.reports import ReportComment  # noqa: E402
+from intranet.models.visits import StartPageVisit  # noqa: E402
 
 # Continuum builds the version classes when mappers are configured; without this the
 # version tables are missing from the metadata (and Alembic would propose dropping them).
@@ -41,6 +42,7 @@ __all__ = [
     "PLAN_STATUSES",
     "ROLES",
     "STATUSES",
+    "StartPageVisit",
     "TAG_KINDS",
     "Activity",
     "Board",

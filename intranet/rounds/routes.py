@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
+from intranet.matrix.start import board_overview, record_visit
 from intranet.models import Plan, ReportingRound
 from intranet.permissions import is_admin, require
 from intranet.rounds import services
@@ -19,12 +20,18 @@ bp = Blueprint("rounds", __name__)
 
 
 def start_page():
-    """What the signed-in user's boards still have to report, and the open rounds."""
+    """What the signed-in user's boards still have to report, the open rounds, and their
+    boards' sub-goals with what others changed on them since the last visit."""
+    overview = board_overview(current_user)
+    if current_user.board_ids:
+        record_visit(current_user)
+        db.session.commit()
     return page_or_block(
         "rounds/start.html",
         "content",
         pending=services.pending_for(current_user),
         open_rounds=services.open_rounds(),
+        overview=overview,
         today=date.today(),
     )
 

@@ -89,7 +89,7 @@ def _save_outcome(page, sub_goal_id: str, year: int, outcome: str) -> None:
     page.goto(f"/sub-goals/{sub_goal_id}/follow-ups/{year}/edit")
     page.get_by_label("Redovisning").fill(outcome)
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_text("sparades")).to_be_visible()
+    expect(page.get_by_text("sparades").first).to_be_visible()
 
 
 def _stockholm_minute() -> str:
