@@ -65,6 +65,7 @@ def _urls(make) -> tuple[list[str], list[str]]:
     error_pages = [
         "/plans/987654",
         "/matrix?as_of=not-a-date",
+        "/matrix?since=not-a-date",
         f"/history/follow_up/{follow_up.id}/compare",  # no versions chosen
     ]
     return [
@@ -79,7 +80,6 @@ def _urls(make) -> tuple[list[str], list[str]]:
         "/matrix?meeting=1&refresh=60",
         "/matrix?since=2020-01-01",
         "/matrix?meeting=1&since=2019-06-01",
-        "/matrix?since=not-a-date",
         "/matrix?as_of=2020-12-31",
         f"/matrix?plan={plan.id}&q=skola",
         f"/sub-goals/{sub_goal.id}/follow-ups/2020",
