@@ -86,7 +86,13 @@ def _follow_up_edit(page: Page) -> None:
     expect(page.get_by_role("button", name="Spara")).to_be_visible()
 
 
+def _start(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Dina nämnders delmål")).to_be_visible()
+
+
 SIGNED_IN_PAGES = {
+    "start": _start,
     "plans": _plans,
     "plan": _plan,
     "sub-goal": _sub_goal,

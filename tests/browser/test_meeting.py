@@ -118,3 +118,16 @@ def test_changes_since_mark_exactly_the_cells_changed_after_the_moment(page_as, 
     expect(changes).to_contain_text("Redovisning")
     screenshot(page, "matrix-changes-since")
     assert axe_violations(axe, page) == []
+
+
+def test_officer_start_page_shows_their_16_sub_goals_with_status(page_as, axe):
+    page = page_as("officer")
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Dina nämnders delmål")).to_be_visible()
+    table = page.get_by_role("table", name=re.compile("Delmål som dina nämnder ansvarar för"))
+    expect(table.locator("tbody tr")).to_have_count(16)
+    expect(table.locator("tbody tr .status")).to_have_count(16)
+    expect(table).to_contain_text("Avbruten")
+    expect(page.get_by_role("heading", name=re.compile("^Ändrat av andra"))).to_be_visible()
+    screenshot(page, "start-page-officer")
+    assert axe_violations(axe, page) == []
