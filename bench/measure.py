@@ -145,6 +145,19 @@ def baseline_bytes(app: Flask, username: str, url: str, context: dict) -> int:
     return len(html.encode())
 
 
+SINCE = "2026-10-01"  # the last month of the generated history: many cells changed since
+
+
+def _uncached(visitor: Visitor, url: str) -> Callable[[], None]:
+    """The request with the rendered-matrix cache emptied first: loading and rendering."""
+
+    def get():
+        visitor.app.extensions["matrix_cache"].clear()
+        visitor.get(url)
+
+    return get
+
+
 def matrix_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
     """Target 1 and the first half of target 2."""
     as_of_url = f"{MATRIX_URL}&as_of={AS_OF}"
@@ -165,7 +178,15 @@ def matrix_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
         lambda: visitor.get(as_of_url),
         lambda: visitor.get(f"{MATRIX_URL}&as_of={AS_OF_MIDDLE}"),
     )
+    since_cold, current_cold = alternate(
+        repeats, _uncached(visitor, f"{MATRIX_URL}&since={SINCE}"), _uncached(visitor, MATRIX_URL)
+    )
     return {
+        "matrix_uncached_ms": median_ms(current_cold),
+        "changes_since_ms": median_ms(since_cold),
+        "changes_since_vs_current": round(
+            statistics.median(since_cold) / statistics.median(current_cold), 2
+        ),
         "matrix_rows": rows,
         "matrix_bytes": len(body),
         "matrix_baseline_bytes": baseline,

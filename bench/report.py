@@ -25,6 +25,12 @@ MEETING_TARGETS = (
         0.5,
     ),
     ("load.mixed_p99_vs_p50", "6d. Mixed load, 16 clients: p99 / p50", "<=", 4.0),
+    (
+        "changes_since_vs_current",
+        "6e. Changes since 2026-10-01 / current matrix, uncached",
+        "<=",
+        2.0,
+    ),
 )
 
 CURVE = (
@@ -51,6 +57,8 @@ CURVE = (
     ("load.static_only.requests_per_s", "same-size static file (req/s)"),
     ("load.revalidated.requests_per_s", "matrix revalidated, 304 (req/s)"),
     ("matrix_baseline_bytes", "matrix HTML in the old markup (bytes)"),
+    ("matrix_uncached_ms", "matrix, cache emptied (ms)"),
+    ("changes_since_ms", "changes since 2026-10-01, cache emptied (ms)"),
 )
 
 
