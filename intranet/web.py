@@ -10,7 +10,7 @@ from jinja2_fragments.flask import render_block
 
 from intranet.errors import RuleViolation
 from intranet.filenames import content_disposition
-from intranet.permissions import can_read_audit_log, is_admin, template_helpers
+from intranet.permissions import can_manage_users, can_read_audit_log, template_helpers
 
 
 def safe_next(target: str | None) -> str | None:
@@ -104,7 +104,7 @@ def main_menu() -> list[tuple[str, str]]:
 
 def _menu_allows(endpoint: str) -> bool:
     if endpoint.startswith("admin."):
-        return is_admin(current_user)
+        return can_manage_users(current_user)
     if endpoint == "history.audit":
         return can_read_audit_log(current_user)
     return current_user.is_authenticated

@@ -8,7 +8,7 @@ from intranet.admin.forms import ConfirmForm, NewUserForm, PasswordForm, UserFor
 from intranet.errors import RuleViolation
 from intranet.extensions import db, login_manager
 from intranet.models import User
-from intranet.permissions import is_admin, require
+from intranet.permissions import can_manage_users, require
 from intranet.versioning import set_change_note
 from intranet.web import page_or_block, wants_fragment
 
@@ -19,7 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _only_administrators():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    require(is_admin(current_user))
+    require(can_manage_users(current_user))
     return None
 
 

@@ -10,6 +10,7 @@ from intranet.models import (
     SubGoal,
     User,
 )
+from intranet.permissions import sees_own_boards_only
 from intranet.plans.tree import PlanNode, load_plan
 from intranet.reports.spreadsheets import Sheet, write_csv, write_xlsx
 from intranet.rounds.services import plan_sub_goals
@@ -197,7 +198,7 @@ def round_headers() -> list[str]:
 def round_sub_goals(user: User, reporting_round: ReportingRound) -> list[SubGoal]:
     """Officers get their boards' sub-goals; everyone else the whole plan."""
     sub_goals = plan_sub_goals(reporting_round.plan_id)
-    if user.role == "officer":
+    if sees_own_boards_only(user):
         sub_goals = [s for s in sub_goals if s.board_ids & user.board_ids]
     return sub_goals
 

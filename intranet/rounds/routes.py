@@ -10,7 +10,7 @@ from sqlalchemy import select
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import Plan, ReportingRound
-from intranet.permissions import is_admin, require
+from intranet.permissions import can_manage_rounds, require
 from intranet.rounds import services
 from intranet.rounds.forms import OpenRoundForm, RoundStateForm
 from intranet.web import page_or_block, redirect_after_post
@@ -56,7 +56,7 @@ def index():
 @bp.post("/rounds")
 @login_required
 def create():
-    require(is_admin(current_user))
+    require(can_manage_rounds(current_user))
     form = OpenRoundForm()
     form.plan_id.choices = _plan_choices()
     if form.validate_on_submit():
@@ -104,7 +104,7 @@ def reopen(round_id: int):
 
 def _set_open(round_id: int, is_open: bool):
     reporting_round = _round_or_404(round_id)
-    require(is_admin(current_user))
+    require(can_manage_rounds(current_user))
     form = RoundStateForm()
     if form.validate_on_submit():
         try:
