@@ -7,6 +7,8 @@ import uuid
 from flask import Flask, abort, g, has_request_context, request
 from werkzeug.routing import IntegerConverter
 
+from intranet.numbers import MAX_INTEGER
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -45,7 +47,7 @@ class DatabaseInteger(IntegerConverter):
     number is a 404 like any id that does not exist, not a database error."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 

@@ -4,14 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not among the choices, so the field reports an error
+from intranet.numbers import coerce_id
 
 
 class ReportFilterForm(FlaskForm):
@@ -21,9 +14,9 @@ class ReportFilterForm(FlaskForm):
         csrf = False
 
     # The report's own address names the plan; the field only serves the choosing page.
-    plan_id = SelectField(_l("Plan"), coerce=_optional_int, validate_choice=False)
-    board_id = SelectField(_l("Nämnd"), coerce=_optional_int, validate_choice=True)
-    year = SelectField(_l("År"), coerce=_optional_int, validate_choice=True)
+    plan_id = SelectField(_l("Plan"), coerce=coerce_id, validate_choice=False)
+    board_id = SelectField(_l("Nämnd"), coerce=coerce_id, validate_choice=True)
+    year = SelectField(_l("År"), coerce=coerce_id, validate_choice=True)
     # Read, checked and allowed by history.asof.as_of_from_request, like on every page
     # that shows the past; the field only shows the value and its message.
     as_of = StringField(
@@ -54,4 +47,4 @@ class ConfirmImportForm(FlaskForm):
 
 
 class PlanImportForm(UploadForm):
-    strategy_id = SelectField(_l("Strategi"), coerce=_optional_int, validate_choice=True)
+    strategy_id = SelectField(_l("Strategi"), coerce=coerce_id, validate_choice=True)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRound, SubGoal, User
+from intranet.numbers import spreadsheet_whole
 from intranet.permissions import can_edit_follow_up_year
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
 
@@ -104,12 +105,8 @@ def _lookup(labels: dict) -> dict[str, str]:
 
 
 def cell_int(value) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(float(str(value).strip()))
-    except ValueError:
-        return None
+    """A whole number the database can hold, or None (inf, nan, 1e20, 2.5, text)."""
+    return spreadsheet_whole(value)
 
 
 def preview_round_import(

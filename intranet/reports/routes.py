@@ -14,6 +14,7 @@ from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
+from intranet.numbers import parse_id, parse_whole
 from intranet.permissions import can_edit_sub_goal, is_admin, require
 from intranet.reports import charts, documents, exports, imports, plan_import, services
 from intranet.reports.forms import (
@@ -82,7 +83,7 @@ def _filter_form(plan: Plan | None) -> ReportFilterForm:
 @login_required
 def index():
     as_of_from_request()  # passes the as_of on to the report: the same permission here
-    plan_id = request.args.get("plan_id", type=int)
+    plan_id = parse_id(request.args.get("plan_id"))
     plan = db.session.get(Plan, plan_id) if plan_id else None
     # The form's second step (board, year and date shown) goes on to the report.
     chosen = {"board_id", "year", "as_of"} & request.args.keys()
@@ -139,7 +140,8 @@ def report(plan_id: int):
         report=report,
         charts=_charts_for(report),
         comment_form=comment_form,
-        query=request.args.to_dict(),
+        # The plan is in the path: a plan_id in the query string must not name it twice.
+        query={k: v for k, v in request.args.to_dict().items() if k != "plan_id"},
     )
 
 
@@ -168,11 +170,12 @@ def save_comment(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CommentForm()
     board_id = form.board_id.data
-    board = db.session.get(Board, int(board_id)) if (board_id or "").isdigit() else None
+    board = db.session.get(Board, parse_id(board_id)) if parse_id(board_id) else None
     if board is None:
         abort(404)
-    year = int(form.year.data) if (form.year.data or "").isdigit() else None
-    if year is not None and year not in plan.years:
+    # No year is the whole plan period; anything else must be one of the plan's years.
+    year = parse_whole(form.year.data) if (form.year.data or "").strip() else None
+    if (form.year.data or "").strip() and year not in plan.years:
         abort(404)
     require(services.can_write_comment(current_user, board.id))
     if form.validate_on_submit():

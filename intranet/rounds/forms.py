@@ -4,6 +4,7 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from intranet.forms import change_note_field
+from intranet.numbers import coerce_id
 
 
 class IsoDateField(DateField):
@@ -17,7 +18,9 @@ class IsoDateField(DateField):
 
 
 class OpenRoundForm(FlaskForm):
-    plan_id = SelectField(_l("Plan"), coerce=int, validators=[InputRequired(_l("Välj en plan."))])
+    plan_id = SelectField(
+        _l("Plan"), coerce=coerce_id, validators=[InputRequired(_l("Välj en plan."))]
+    )
     year = IntegerField(
         _l("År som ska följas upp"),
         validators=[
