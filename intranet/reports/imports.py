@@ -2,14 +2,10 @@
 its row and column, before anything is written.
 """
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from intranet.errors import RuleViolation
@@ -18,16 +14,9 @@ from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRoun
 from intranet.numbers import spreadsheet_whole
 from intranet.permissions import can_edit_follow_up_year
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
+from intranet.reports.uploads import read_workbook
 
-# The confirmation form carries the file back base64-encoded in a form field, and Flask
-# refuses form fields over MAX_FORM_MEMORY_SIZE (500 kB by default): 350 kB stays below.
-# A round's workbook is typically 10-50 kB.
-MAX_UPLOAD_BYTES = 350_000
 MAX_ROWS = 2000
-
-
-class UnreadableFile(Exception):
-    """Not an XLSX workbook we can read; the message says what to do."""
 
 
 @dataclass
@@ -70,21 +59,6 @@ class ImportPreview:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def read_workbook(content: bytes):
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise UnreadableFile(
-            _("Filen är för stor (högst 350 kB). Ta bort bilder och tomma blad och försök igen.")
-        )
-    if not content.startswith(b"PK"):
-        raise UnreadableFile(
-            _("Filen är inte en Excelfil (.xlsx). Spara den som .xlsx och försök igen.")
-        )
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(_("Filen kunde inte läsas som en Excelfil (.xlsx).")) from error
 
 
 def cell_text(value) -> str | None:

@@ -16,7 +16,7 @@ from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
 from intranet.numbers import parse_id, parse_whole
 from intranet.permissions import can_edit_sub_goal, is_admin, require
-from intranet.reports import charts, documents, exports, imports, plan_import, services
+from intranet.reports import charts, documents, exports, imports, plan_import, services, uploads
 from intranet.reports.forms import (
     CommentForm,
     ConfirmImportForm,
@@ -286,10 +286,10 @@ def round_import_preview(round_id: int):
     form = UploadForm()
     if not form.validate_on_submit():
         return _render_import(reporting_round, form, status=422)
-    content = form.file.data.read(imports.MAX_UPLOAD_BYTES + 1)
+    content = form.file.data.read(uploads.MAX_UPLOAD_BYTES + 1)
     try:
         preview = imports.preview_round_import(current_user, reporting_round, content)
-    except imports.UnreadableFile as error:
+    except uploads.UnreadableFile as error:
         form.file.errors.append(str(error))
         return _render_import(reporting_round, form, status=422)
     payload = None
@@ -373,10 +373,10 @@ def plan_import_preview():
     form = _plan_import_form()
     if not form.validate_on_submit():
         return _render_plan_import(form, status=422)
-    content = form.file.data.read(imports.MAX_UPLOAD_BYTES + 1)
+    content = form.file.data.read(uploads.MAX_UPLOAD_BYTES + 1)
     try:
         preview = plan_import.preview_plan_import(current_user, content, form.strategy_id.data)
-    except imports.UnreadableFile as error:
+    except uploads.UnreadableFile as error:
         form.file.errors.append(str(error))
         return _render_plan_import(form, status=422)
     payload = None
