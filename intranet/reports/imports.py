@@ -14,6 +14,7 @@ from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRoun
 from intranet.numbers import spreadsheet_whole
 from intranet.permissions import can_edit_follow_up_year
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
+from intranet.reports.spreadsheets import unescape_cell
 from intranet.reports.uploads import read_workbook
 
 MAX_ROWS = 2000
@@ -62,12 +63,20 @@ class ImportPreview:
 
 
 def cell_text(value) -> str | None:
+    """A name, code or choice from a cell: trimmed, None when empty."""
     if value is None:
         return None
-    text = str(value).strip()
-    if text.startswith("'"):
-        text = text[1:]
+    text = unescape_cell(str(value).strip()).strip()
     return text or None
+
+
+def cell_data(value) -> str | None:
+    """Free text from a cell exactly as it was exported (see spreadsheets.safe_cell), so an
+    unchanged row reads back unchanged; None when the cell is empty or blank."""
+    if value is None:
+        return None
+    text = unescape_cell(str(value))
+    return text if text.strip() else None
 
 
 def _lookup(labels: dict) -> dict[str, str]:
@@ -162,10 +171,10 @@ def preview_round_import(
 
         values = {
             "status": statuses.get((cell_text(cells["status"]) or "").casefold()),
-            "outcome": cell_text(cells["outcome"]),
+            "outcome": cell_data(cells["outcome"]),
             "deviation_reason": None,
-            "deviation_text": cell_text(cells["deviation_text"]),
-            "next_steps": cell_text(cells["next_steps"]),
+            "deviation_text": cell_data(cells["deviation_text"]),
+            "next_steps": cell_data(cells["next_steps"]),
         }
         if values["status"] is None:
             error("status", _("Välj en status i listan."))

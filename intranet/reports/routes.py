@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
@@ -402,12 +403,23 @@ def plan_import_confirm():
         abort(400)
     if not form.validate_on_submit() or data.get("user") != current_user.id:
         abort(400)
-    preview = plan_import.import_plan(
-        current_user, base64.b64decode(data["content"]), data.get("strategy")
-    )
+    content, strategy_id = base64.b64decode(data["content"]), data.get("strategy")
+    try:
+        preview = plan_import.import_plan(current_user, content, strategy_id)
+        if preview.ok and not preview.already_imported:
+            db.session.commit()
+    except IntegrityError:
+        # The same file confirmed at the same moment elsewhere: that one made the plan.
+        db.session.rollback()
+        existing = plan_import.imported_plan(plan_import.import_digest(content, strategy_id))
+        if existing is None:
+            raise
+        preview = plan_import.PlanPreview(plan=existing, already_imported=True)
     if not preview.ok:
         db.session.rollback()
         return _render_plan_import(_plan_import_form(), preview, status=422)
-    db.session.commit()
-    flash(_("Planen är inläst."), "success")
+    if preview.already_imported:
+        flash(_("Filen är redan inläst; ingenting nytt har skapats. Här är planen."), "info")
+    else:
+        flash(_("Planen är inläst."), "success")
     return redirect(url_for("plans.show", plan_id=preview.plan.id))
