@@ -2,8 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Regexp
 
+from intranet.followups.forms import CHOOSE_FROM_LIST
 from intranet.numbers import coerce_id
 
 
@@ -30,6 +31,8 @@ class ReportFilterForm(FlaskForm):
 class CommentForm(FlaskForm):
     board_id = HiddenField()
     year = HiddenField()
+    # The comment's version when the form was opened (0: none yet), for the optimistic lock.
+    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
     text = TextAreaField(
         _l("Avslutande kommentarer"),
         validators=[Length(max=20_000, message=_l("Texten får vara högst 20 000 tecken."))],

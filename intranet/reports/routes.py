@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.errors import EditConflict, NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
@@ -131,7 +131,10 @@ def report(plan_id: int):
     comment_form = None
     if report.as_of is None and services.can_write_comment(current_user, report.board_id):
         comment_form = CommentForm(
-            board_id=report.board_id, year=report.year or "", text=report.closing_comments
+            board_id=report.board_id,
+            year=report.year or "",
+            text=report.closing_comments,
+            lock_version=str(report.closing_comments_lock_version),
         )
     return page_or_block(
         "reports/report.html",
@@ -179,14 +182,22 @@ def save_comment(plan_id: int):
     if (form.year.data or "").strip() and year not in plan.years:
         abort(404)
     require(services.can_write_comment(current_user, board.id))
+    status, conflict = 422, None
     if form.validate_on_submit():
+        expected = int(form.lock_version.data)
         try:
-            services.save_comment(current_user, plan, board, year, form.text.data)
+            services.save_comment(current_user, plan, board, year, form.text.data, expected)
         except NotAllowed:
             abort(403)
         except RuleViolation as error:
             db.session.rollback()
             form.text.errors.append(error.message)
+        except EditConflict as error:
+            db.session.rollback()
+            # The user's text stays in the form; saving again deliberately replaces the other.
+            conflict = services.comment_changed_by(error.current, expected)
+            form.lock_version.data = str(error.current.lock_version if error.current else 0)
+            status = 409
         else:
             db.session.commit()
             flash(_("De avslutande kommentarerna är sparade."), "success")
@@ -198,12 +209,13 @@ def save_comment(plan_id: int):
     return page_or_block(
         "reports/report.html",
         "comment_form",
-        422,
+        status,
         plan=plan,
         form=_filter_form(plan),
         report=report,
         charts=_charts_for(report),
         comment_form=form,
+        comment_conflict=conflict,
         query={"board_id": board.id, "year": year or ""},
     )
 
