@@ -5,6 +5,7 @@ import re
 import uuid
 
 from flask import Flask, abort, g, has_request_context, request
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from intranet.numbers import MAX_INTEGER
@@ -69,6 +70,10 @@ def _secure_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # Everything a signed-in user gets may hold personal or audit data (pages, exports,
+        # history, the audit log): no browser or proxy cache may keep a copy.
+        headers["Cache-Control"] = "no-store"
     request_id = current_request_id()
     if request_id:
         headers["X-Request-ID"] = request_id
