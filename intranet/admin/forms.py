@@ -87,6 +87,12 @@ class NewUserForm(UserForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No role is preselected: a new account's rights are a deliberate choice, never a
+        # default (which used to be the first role, Administratör).
+        self.role.choices = [_choice("", str(_l("Välj en roll"))), *_role_choices()]
+
 
 class PasswordForm(FlaskForm):
     password = PasswordField(
