@@ -16,7 +16,12 @@ from intranet.extensions import db
 from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
 from intranet.numbers import parse_id, parse_whole
-from intranet.permissions import can_edit_sub_goal, is_admin, require
+from intranet.permissions import (
+    can_edit_sub_goal,
+    can_write_closing_comments,
+    is_admin,
+    require,
+)
 from intranet.reports import charts, documents, exports, imports, plan_import, services, uploads
 from intranet.reports.forms import (
     CommentForm,
@@ -129,7 +134,9 @@ def report(plan_id: int):
             "reports/report.html", "content", 422, plan=plan, form=form, report=None
         )
     comment_form = None
-    if report.as_of is None and services.can_write_comment(current_user, report.board_id):
+    if report.as_of is None and can_write_closing_comments(
+        current_user, plan.id, report.board_id, report.year
+    ):
         comment_form = CommentForm(
             board_id=report.board_id,
             year=report.year or "",
@@ -181,7 +188,7 @@ def save_comment(plan_id: int):
     year = parse_whole(form.year.data) if (form.year.data or "").strip() else None
     if (form.year.data or "").strip() and year not in plan.years:
         abort(404)
-    require(services.can_write_comment(current_user, board.id))
+    require(can_write_closing_comments(current_user, plan.id, board.id, year))
     status, conflict = 422, None
     if form.validate_on_submit():
         expected = int(form.lock_version.data)

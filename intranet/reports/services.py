@@ -17,15 +17,9 @@ from intranet.models import (
     Transaction,
     User,
 )
+from intranet.permissions import can_write_closing_comments
 from intranet.reports.imports import ImportPreview, preview_round_import
 from intranet.versioning import set_change_note
-
-
-def can_write_comment(user: User, board_id: int | None) -> bool:
-    """Officers of the board and admins write a board's closing comments."""
-    if board_id is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.role == "admin" or (user.role == "officer" and board_id in user.board_ids)
 
 
 def find_comment(plan_id: int, board_id: int, year: int | None) -> ReportComment | None:
@@ -50,8 +44,9 @@ def save_comment(
 
     `expected_lock_version` is the version the user started from (0 for none yet); if
     someone saved in between, EditConflict is raised instead of overwriting their text.
-    Raises NotAllowed; RuleViolation("text") from the model's rules."""
-    if not can_write_comment(user, board.id):
+    Raises NotAllowed (also for officers once the year's round is closed);
+    RuleViolation("text") from the model's rules."""
+    if not can_write_closing_comments(user, plan.id, board.id, year):
         raise NotAllowed()
     comment = find_comment(plan.id, board.id, year)
     values = {"text": (text or "").strip()}
