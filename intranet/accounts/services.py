@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -137,9 +138,9 @@ def create_user(
     """
     username = (username or "").strip()
     if role not in ROLES:
-        raise RuleViolation("role", "Okänd roll.")
+        raise RuleViolation("role", _l("Okänd roll."))
     if find_user(username) is not None:
-        raise RuleViolation("username", "Användarnamnet är upptaget.")
+        raise RuleViolation("username", _l("Användarnamnet är upptaget."))
     user = User(username=username, display_name=display_name or username, role=role)
     if password is not None:
         user.set_password(password)
