@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from intranet.extensions import db
 from intranet.models import Plan
 from intranet.reports.spreadsheets import safe_cell, unescape_cell
+from tests.followups.test_concurrent_first_save import Interleave
 from tests.reports.helpers import transactions
 from tests.rounds.test_services import _round
 
@@ -108,4 +109,28 @@ def test_confirming_the_same_plan_import_twice_creates_one_plan(client, make):
     assert second.location == first.location
     assert (transactions(), _plans()) == (before + 1, plans + 1)
     page = client.get(second.location).get_data(as_text=True)
+    assert "Filen är redan inläst; ingenting nytt har skapats." in page
+
+
+def test_two_confirmations_at_the_same_moment_create_one_plan(app, client, make):
+    """The second request runs to its commit while the first's flush is paused: the first
+    then meets the unique digest and answers as for a repeated confirmation."""
+    board = make.board()
+    admin = make.user("admin")
+    client.login(admin.username)
+    other = app.test_client()
+    other.login(admin.username)
+    page = _upload(client, "/plans/import", _plan_workbook(client, board.name))
+    payload = page.get_data(as_text=True).split('name="payload" type="hidden" value="')[1]
+    payload = payload.split('"')[0]
+    plans = _plans()
+
+    confirm = lambda: other.post_form("/plans/import/confirm", {"payload": payload})  # noqa: E731
+    with Interleave(Plan, confirm) as race:
+        response = client.post_form("/plans/import/confirm", {"payload": payload})
+    assert race.done and race.result.status_code == 302
+    assert response.status_code == 302
+    assert response.location == race.result.location
+    assert _plans() == plans + 1
+    page = client.get(response.location).get_data(as_text=True)
     assert "Filen är redan inläst; ingenting nytt har skapats." in page
