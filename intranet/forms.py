@@ -36,16 +36,6 @@ def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline:
     )
 
 
-def optional_int(value):
-    """A select's value as an int; None for its empty placeholder option."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not among the choices, so the field reports an error
-
-
 def id_prefix_meta(prefix: str) -> type:
     """A form `Meta` that starts every field's id with `prefix` and leaves its name alone:
     for a form that shares a page with another form whose fields have the same names. Ids
