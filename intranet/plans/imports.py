@@ -12,9 +12,9 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, Plan, Strategy, SubGoal, User
-from intranet.reports.imports import ImportProblem, cell_int, cell_text
-from intranet.reports.spreadsheets import Sheet, write_xlsx
-from intranet.reports.uploads import read_workbook
+from intranet.permissions import can_create_plans
+from intranet.spreadsheets import Sheet, write_xlsx
+from intranet.uploads import ImportProblem, cell_int, cell_text, read_workbook
 from intranet.versioning import set_change_note
 
 # sheet key -> (title, [(field, header)])
@@ -114,7 +114,7 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     """Build the plan in memory (nothing is added to the session) and check every rule.
 
     Raises NotAllowed for non-admins and uploads.UnreadableFile for files we cannot read."""
-    if user.role != "admin":
+    if not can_create_plans(user):
         raise NotAllowed()
     preview = PlanPreview()
     workbook = read_workbook(content)
