@@ -8,7 +8,7 @@ from sqlalchemy_continuum import versioning_manager
 from bench import generate, measure
 from bench.databases import make_app, migrate
 from intranet.extensions import db
-from intranet.history import chain
+from intranet.history.verify import verify_history
 from intranet.models import FollowUp
 
 SCALE = 0.01  # 4 sub-goals
@@ -22,7 +22,7 @@ def _build(url: str, writer) -> dict:
         town = generate.build_structure(SCALE)
         steps = generate.plan_history(town, SCALE, edits=EDITS)
         writer(steps)
-        verified = chain.verify_chain(db.session.connection())
+        verified = verify_history(db.session.connection())
         tables = {"hash chain verifies": verified.ok}
         for table in db.metadata.sorted_tables:
             columns = [c.name for c in table.columns if c.name not in _VOLATILE]
