@@ -3,6 +3,7 @@ what the integrity page shows (the last verification, the latest checkpoint)."""
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -81,7 +82,18 @@ class CheckpointStatus:
     path: Path
     checkpoint: checkpoints.Checkpoint | None
     signature_valid: bool
-    problem: str | None  # why there is none, or why its signature fails
+    problem: str | None  # why there is none ("missing", "empty", "no key"), or why its
+    # signature fails
+
+    @property
+    def written_at(self) -> datetime | None:
+        """When it was written (naive UTC, like every time the pages show)."""
+        if self.checkpoint is None:
+            return None
+        try:
+            return datetime.strptime(self.checkpoint.time, "%Y-%m-%dT%H:%M:%S.%fZ")
+        except ValueError:
+            return None
 
 
 def latest_checkpoint_status() -> CheckpointStatus:
