@@ -21,8 +21,9 @@ def run_verification(extra_logs=(), public_key=None, now=None) -> tuple[Report, 
     """Verify the history against the app's checkpoint log (and `extra_logs`), with the
     app's public key unless an auditor's is given. Returns the report and its seconds.
 
-    Reads on a connection of its own; on PostgreSQL in one REPEATABLE READ snapshot, so
-    that saves committed meanwhile cannot make the passes disagree."""
+    Reads on a connection of its own, in one snapshot (REPEATABLE READ on PostgreSQL, one
+    read transaction on SQLite), so that saves committed meanwhile cannot make the passes
+    disagree."""
     app = current_app._get_current_object()
     logs = [checkpoints.log_path(app), *(Path(path) for path in extra_logs)]
     key = public_key if public_key is not None else checkpoints.app_public_key(app)
@@ -30,6 +31,9 @@ def run_verification(extra_logs=(), public_key=None, now=None) -> tuple[Report, 
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        elif connection.dialect.name == "sqlite":
+            # pysqlite runs SELECTs outside a transaction: each would see the latest commit.
+            connection.exec_driver_sql("BEGIN")
         try:
             report = verify_history(connection, logs, key, checkpoints.interval(app), now)
         finally:
