@@ -36,18 +36,26 @@ def version_tables():
     )
 
 
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
 def _canonical(value):
-    if value is None or isinstance(value, bool | int | str):
+    # type() first: verification calls this for every value of every version row.
+    if type(value) in _PLAIN or isinstance(value, bool | int | str):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+_hashed_columns: dict = {}
+
+
 def _row_content(table, row) -> dict:
-    return {
-        column.name: _canonical(row[column.name])
-        for column in table.columns
-        if column.name not in UNHASHED_COLUMNS
-    }
+    names = _hashed_columns.get(table)
+    if names is None:
+        names = _hashed_columns[table] = tuple(
+            column.name for column in table.columns if column.name not in UNHASHED_COLUMNS
+        )
+    return {name: _canonical(row[name]) for name in names}
 
 
 def transaction_content(connection, transaction_row, tables=None) -> str:
@@ -73,7 +81,8 @@ def version_item(table, row) -> dict:
 def canonical_content(transaction_row, items: list[dict]) -> str:
     """The one definition of a transaction's hashed content, given its `version_item`s in
     any order: the commit, the verifier and the benchmark's bulk writer all build it here."""
-    items = sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    if len(items) > 1:
+        items = sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     content = {
         "transaction": {field: _canonical(transaction_row[field]) for field in TRANSACTION_FIELDS},
         "versions": items,
