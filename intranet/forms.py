@@ -1,10 +1,14 @@
-"""Form pieces every domain shares: the change note that goes into the history."""
+"""Form pieces every domain shares: the change note that goes into the history, choice
+and length helpers, ISO dates, and the upload and confirmation forms of both imports."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from intranet.errors import RuleViolation
+from intranet.fields import too_long_text
 from intranet.stored_text import refuse_identity_numbers, too_long_message
 
 NOTE_MAX_LENGTH = 500
@@ -36,16 +40,6 @@ def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline:
     )
 
 
-def optional_int(value):
-    """A select's value as an int; None for its empty placeholder option."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not among the choices, so the field reports an error
-
-
 def id_prefix_meta(prefix: str) -> type:
     """A form `Meta` that starts every field's id with `prefix` and leaves its name alone:
     for a form that shares a page with another form whose fields have the same names. Ids
@@ -62,3 +56,33 @@ def id_prefix_meta(prefix: str) -> type:
 
 class ChangeNoteMixin:
     note = change_note_field()
+
+
+def choices(mapping: dict, empty_label=None) -> list[SelectChoice]:
+    """Select options from a code -> label mapping, optionally led by an empty choice."""
+    options = [SelectChoice(code, label) for code, label in mapping.items()]
+    return [SelectChoice("", empty_label), *options] if empty_label else options
+
+
+def too_long(limit: int):
+    return Length(max=limit, message=too_long_text(limit))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Ifylld Excelfil (.xlsx)"), validators=[FileRequired(_l("Välj en fil att läsa in."))]
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField(validators=[InputRequired()])
+
+
+class IsoDateField(DateField):
+    """A date field whose parse error is in the UI language, whatever WTForms ships."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-15.")) from error

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
@@ -10,8 +11,7 @@ from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import FollowUp, SubGoal, Transaction, User
-
-EDITABLE_FIELDS = ("status", "outcome", "deviation_reason", "deviation_text", "next_steps")
+from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
 
 
 def find_follow_up(sub_goal: SubGoal, year: int) -> FollowUp | None:
@@ -31,7 +31,7 @@ def record_follow_up(
     """
     plan = sub_goal.plan
     if not plan.start_year <= year <= plan.end_year:
-        raise RuleViolation("year", "Året ligger utanför planens period.")
+        raise RuleViolation("year", _l("Året ligger utanför planens period."))
     follow_up = find_follow_up(sub_goal, year)
     if follow_up is None:
         if expected_lock_version != 0:
@@ -40,7 +40,7 @@ def record_follow_up(
         db.session.add(follow_up)
     else:
         if follow_up.is_archived:
-            raise RuleViolation("status", "Uppföljningen är arkiverad och kan inte ändras.")
+            raise RuleViolation("status", _l("Uppföljningen är arkiverad och kan inte ändras."))
         update_locked(follow_up, values, expected_lock_version)
     flush_or_conflict(lambda: find_follow_up(sub_goal, year), expected_lock_version)
     return follow_up
@@ -73,7 +73,7 @@ def changes_since(follow_up: FollowUp | None, lock_version: int) -> ConflictRepo
         ChangedMeanwhile(
             field, getattr(base, field, None) if base else None, getattr(follow_up, field)
         )
-        for field in EDITABLE_FIELDS
+        for field in FOLLOW_UP_FIELD_NAMES
         if base is None or getattr(base, field) != getattr(follow_up, field)
     ]
     since = base.transaction_id if base is not None else 0

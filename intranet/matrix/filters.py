@@ -8,6 +8,8 @@ from werkzeug.datastructures import MultiDict
 
 from intranet.history.asof import AsOf
 from intranet.models import DEVIATION_REASONS, STATUSES
+from intranet.numbers import parse_whole
+from intranet.query_args import QueryArgs
 
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21
@@ -60,33 +62,15 @@ class MatrixFilters:
 
 
 def _parse_id(args: MultiDict, name: str, allowed: set[int], errors: dict) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw or raw == "all":
-        return None
-    if raw.isdigit() and int(raw) in allowed:
-        return int(raw)
-    errors[name] = str(_l("Välj ett värde i listan."))
-    return None
+    return QueryArgs(args, errors).id(name, allowed, empty=("", "all"))
 
 
 def _parse_code(args: MultiDict, name: str, allowed, errors: dict) -> str | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    if raw in allowed:
-        return raw
-    errors[name] = str(_l("Välj ett värde i listan."))
-    return None
+    return QueryArgs(args, errors).code(name, allowed)
 
 
 def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dict) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    if raw.isdigit() and bounds[0] <= int(raw) <= bounds[1]:
-        return int(raw)
-    errors[name] = str(_l("Ange ett år mellan %(a)s och %(b)s.", a=bounds[0], b=bounds[1]))
-    return None
+    return QueryArgs(args, errors).year(name, bounds)
 
 
 def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> MatrixFilters:
@@ -133,7 +117,7 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
     filters.since = (args.get("since") or "").strip()[:40]
     filters.meeting = args.get("meeting") in ("1", "on", "true")
     refresh = (args.get("refresh") or "0").strip()
-    filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0
+    filters.refresh = parse_whole(refresh) if parse_whole(refresh) in REFRESH_CHOICES else 0
 
     if as_of is not None and as_of.error:
         errors["as_of"] = as_of.error

@@ -14,15 +14,15 @@ from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
-from intranet.reports.spreadsheets import (
+from intranet.snapshot import Snapshot
+from intranet.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Sheet,
     write_csv,
     write_xlsx,
 )
-from intranet.snapshot import Snapshot
-from intranet.web import attachment, page_or_block, wants_fragment
+from intranet.views import attachment, page_or_block, wants_fragment
 
 bp = Blueprint("matrix", __name__)
 bp.record_once(lambda state: conditional.init_app(state.app))

@@ -6,15 +6,16 @@ setup_versioning()
 
 import sqlalchemy as sa  # noqa: E402
 
-from intranet.models.accounts import ROLES, Board, LoginAttempt, Membership, User  # noqa: E402
+from intranet.models.accounts import ROLES, Board, LoginFailures, Membership, User  # noqa: E402
 from intranet.models.followups import (  # noqa: E402
     DEVIATION_REASONS,
     DEVIATION_STATUSES,
+    FOLLOW_UP_FIELDS,
     STATUSES,
     FollowUp,
     ReportingRound,
 )
-from intranet.models.history import Transaction  # noqa: E402
+from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
@@ -37,6 +38,7 @@ sa.orm.configure_mappers()
 
 __all__ = [
     "ACTIVITY_STATUSES",
+    "FOLLOW_UP_FIELDS",
     "DEVIATION_REASONS",
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",
@@ -48,7 +50,8 @@ __all__ = [
     "Board",
     "FocusArea",
     "FollowUp",
-    "LoginAttempt",
+    "IntegrityCheck",
+    "LoginFailures",
     "Membership",
     "Plan",
     "ReportComment",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from intranet.history.asof import Moment, transaction_at
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
-from intranet.plans.tree import load_plan
+from intranet.plan_tree import load_plan
 from intranet.snapshot import Snapshot
 
 
@@ -59,6 +59,8 @@ class Report:
     as_of: Moment | None
     focus_areas: list[ReportFocusArea]
     closing_comments: str
+    # The comment's lock version (0: none yet), which the comment form starts from.
+    closing_comments_lock_version: int = 0
 
     @property
     def years(self) -> list[int]:
@@ -90,7 +92,7 @@ def build_report(
 ) -> Report | None:
     """The report for a plan, optionally one responsible board and one year, as it is now or
     as it stood at `as_of`. None when the plan did not exist (or is archived). Read from the
-    plan tree (intranet.plans.tree), so it shows what the plan page shows."""
+    plan tree (intranet.plan_tree), so it shows what the plan page shows."""
     snapshot = Snapshot.current()
     if as_of is not None:
         transaction_id = transaction_at(as_of.utc)
@@ -132,7 +134,7 @@ def build_report(
         if report_area.sub_goals:
             report_areas.append(report_area)
 
-    comment_text = ""
+    comment_text, comment_lock_version = "", 0
     board_name = None
     if board_id is not None:
         board_rows = snapshot.rows(Board, lambda t: t.id == board_id)
@@ -143,7 +145,8 @@ def build_report(
             lambda t: t.board_id == board_id,
             lambda t: t.year == year if year is not None else t.year.is_(None),
         )
-        comment_text = comments[0].text if comments else ""
+        if comments:
+            comment_text, comment_lock_version = comments[0].text, comments[0].lock_version or 0
     return Report(
         plan_id=plan.id,
         plan_title=plan.title,
@@ -155,4 +158,5 @@ def build_report(
         as_of=as_of,
         focus_areas=report_areas,
         closing_comments=comment_text or "",
+        closing_comments_lock_version=comment_lock_version,
     )

@@ -1,25 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.forms import change_note_field, optional_int
-
-
-class IsoDateField(DateField):
-    """A date field whose parse error is in the UI language, whatever WTForms ships."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-15.")) from error
+from intranet.forms import IsoDateField, change_note_field
+from intranet.numbers import coerce_id
 
 
 class OpenRoundForm(FlaskForm):
     # Its choices start with an empty "Välj plan": no plan is opened by default.
     plan_id = SelectField(
-        _l("Plan"), coerce=optional_int, validators=[InputRequired(_l("Välj en plan."))]
+        _l("Plan"), coerce=coerce_id, validators=[InputRequired(_l("Välj en plan."))]
     )
     year = IntegerField(
         _l("År som ska följas upp"),

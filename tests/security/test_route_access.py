@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Transaction
+from intranet.models import ReportComment, Transaction
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "viewer", "auditor", "officer_a", "officer_b", "admin")
@@ -62,7 +62,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("accounts.login", "POST"): signed_in(302, anonymous=422),
     ("accounts.logout", "POST"): signed_in(302),
     ("accounts.set_language", "POST"): every(302),
-    ("plans.home", "GET"): signed_in(200),
+    ("rounds.start", "GET"): signed_in(200),
     ("plans.index", "GET"): signed_in(200),
     ("plans.show", "GET"): signed_in(200),
     ("plans.sub_goal", "GET"): signed_in(200),
@@ -85,23 +85,25 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("reports.report", "GET"): signed_in(200),
     ("reports.report_file", "GET"): signed_in(200),
     ("reports.save_comment", "POST"): board_a_and_admin(302),
-    ("reports.plan_export", "GET"): signed_in(200),
-    ("reports.round_export", "GET"): signed_in(200),
-    ("reports.round_import", "GET"): board_a_and_admin(200),
-    ("reports.round_import_preview", "POST"): board_a_and_admin(422),
+    ("plans.export", "GET"): signed_in(200),
+    ("rounds.export", "GET"): signed_in(200),
+    ("rounds.import_form", "GET"): board_a_and_admin(200),
+    ("rounds.import_preview", "POST"): board_a_and_admin(422),
     # Without the signed preview there is nothing to confirm: a bad request.
-    ("reports.round_import_confirm", "POST"): board_a_and_admin(400),
-    ("reports.plan_import_form", "GET"): admin_only(200),
+    ("rounds.import_confirm", "POST"): board_a_and_admin(400),
+    ("plans.import_form", "GET"): admin_only(200),
     # The blank template holds no data.
-    ("reports.plan_import_template", "GET"): signed_in(200),
-    ("reports.plan_import_preview", "POST"): admin_only(422),
-    ("reports.plan_import_confirm", "POST"): admin_only(400),
+    ("plans.import_template", "GET"): signed_in(200),
+    ("plans.import_preview", "POST"): admin_only(422),
+    ("plans.import_confirm", "POST"): admin_only(400),
     # The world's record is a follow-up of board A (see RECORD_HISTORY for every kind).
     ("history.record", "GET"): board_a_readers(200),
     # Without the two versions to compare: a bad request, explained.
     ("history.compare", "GET"): board_a_readers(400),
     ("history.audit", "GET"): auditors(200),
     ("history.audit_csv", "GET"): auditors(200),
+    ("history.integrity_page", "GET"): auditors(200),
+    ("history.verify_now", "POST"): auditors(302),
     ("history.restore", "POST"): board_a_and_admin(302),
     ("history.archive", "POST"): board_a_and_admin(302),
     ("history.unarchive", "POST"): board_a_and_admin(302),
@@ -124,8 +126,25 @@ URL_ARGS = {
 # POST bodies; a callable gets the world's URL arguments.
 FORM_DATA = {
     ("accounts.set_language", "POST"): {"language": "sv", "next": "/plans"},
-    ("reports.save_comment", "POST"): lambda args: {"board_id": str(args["board_id"])},
+    ("reports.save_comment", "POST"): lambda args: {
+        "board_id": str(args["board_id"]),
+        "lock_version": str(_comment_lock_version(args["plan_id"], args["board_id"])),
+    },
 }
+
+
+def _comment_lock_version(plan_id: int, board_id: int) -> int:
+    """The whole period's closing comments as they stand: each role saves from there, as
+    someone who just opened the report would."""
+    db.session.expire_all()
+    comment = db.session.scalar(
+        select(ReportComment).where(
+            ReportComment.plan_id == plan_id,
+            ReportComment.board_id == board_id,
+            ReportComment.year.is_(None),
+        )
+    )
+    return comment.lock_version if comment else 0
 
 
 def _form_data(key, args) -> dict:

@@ -1,14 +1,14 @@
 """start page visits: when each user last opened the start page (not history)
 
-Revision ID: 0005_start_page_visits
-Revises: 0004_security
+Revision ID: 0009_start_page_visits
+Revises: 0008_integrity
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_start_page_visits"
-down_revision = "0004_security"
+revision = "0009_start_page_visits"
+down_revision = "0008_integrity"
 branch_labels = None
 depends_on = None
 
