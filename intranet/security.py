@@ -60,6 +60,15 @@ def _refuse_nul_characters() -> None:
         abort(400)
 
 
+def revalidate_privately(response):
+    """Let the browser keep this response, never a shared cache, and revalidate it on every
+    use (`private, no-cache`): for responses without personal or audit data that carry a
+    validator, such as the goal matrix (see intranet.matrix.conditional)."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.revalidated_privately = True
+    return response
+
+
 def _secure_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -70,7 +79,8 @@ def _secure_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static" and current_user.is_authenticated:
+    exempt = getattr(response, "revalidated_privately", False)
+    if request.endpoint != "static" and current_user.is_authenticated and not exempt:
         # Everything a signed-in user gets may hold personal or audit data (pages, exports,
         # history, the audit log): no browser or proxy cache may keep a copy.
         headers["Cache-Control"] = "no-store"

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import Transaction
+from intranet.security import revalidate_privately
 
 # The query parameters the matrix reads; anything else does not change the response.
 VIEW_PARAMETERS = (
@@ -47,7 +48,6 @@ VIEW_PARAMETERS = (
     "since",
     "view",
 )
-CACHE_CONTROL = "private, no-cache"
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 
 
@@ -121,7 +121,7 @@ class MatrixValidator:
 
     def stamp(self, response):
         """Mark a 200 response with the validator; every matrix response is revalidated."""
-        response.headers["Cache-Control"] = CACHE_CONTROL
+        revalidate_privately(response)  # the matrix holds no personal data
         response.vary.add("HX-Request")
         if self.reusable and response.status_code in (200, 304):
             response.set_etag(self.etag)

@@ -116,9 +116,6 @@ def test_secure_cookie_is_set_over_https(app, make, app_context):
 
 SIGNED_IN_RESPONSES = [
     "/plans",
-    "/matrix",
-    "/matrix.csv",
-    "/matrix.xlsx",
     "/audit",
     "/audit.csv",
     "/admin/users",
@@ -139,6 +136,15 @@ def test_nothing_a_signed_in_user_gets_is_stored_by_caches(client, make, url):
     response = client.get(url.format(user=admin.id, sub_goal=sub_goal.id, plan=sub_goal.plan.id))
     assert response.status_code in (200, 404), response.status_code
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("url", ["/matrix", "/matrix.csv", "/matrix.xlsx"])
+def test_the_matrix_holds_no_personal_data_and_is_revalidated_not_stored_away(client, make, url):
+    client.login(make.user("admin").username)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["ETag"]
 
 
 def test_static_files_and_anonymous_pages_may_be_cached(client, make):
