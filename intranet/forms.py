@@ -46,6 +46,11 @@ def optional_int(value):
         return -1  # not among the choices, so the field reports an error
 
 
+def optional_text(value):
+    """A select's value as text; None for its empty placeholder option."""
+    return None if value in (None, "", "None") else str(value)
+
+
 def id_prefix_meta(prefix: str) -> type:
     """A form `Meta` that starts every field's id with `prefix` and leaves its name alone:
     for a form that shares a page with another form whose fields have the same names. Ids

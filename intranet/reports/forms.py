@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from intranet.forms import id_prefix_meta, optional_int
+from intranet.forms import id_prefix_meta, optional_int, optional_text
 
 
 class ReportFilterForm(FlaskForm):
@@ -17,6 +17,8 @@ class ReportFilterForm(FlaskForm):
     plan_id = SelectField(_l("Plan"), coerce=optional_int, validate_choice=False)
     board_id = SelectField(_l("Nämnd"), coerce=optional_int, validate_choice=True)
     year = SelectField(_l("År"), coerce=optional_int, validate_choice=True)
+    # By number ("4"), as the plan names it, so that the address reads as the report does.
+    focus_area = SelectField(_l("Fokusområde"), coerce=optional_text, validate_choice=True)
     # Read, checked and allowed by history.asof.as_of_from_request, like on every page
     # that shows the past; the field only shows the value and its message.
     as_of = StringField(

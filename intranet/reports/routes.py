@@ -71,10 +71,17 @@ def _filter_form(plan: Plan | None) -> ReportFilterForm:
     form.plan_id.choices = [(p.id, f"{p.title} ({p.start_year}–{p.end_year})") for p in _plans()]
     form.board_id.choices = [(None, _("Alla nämnder"))]
     form.year.choices = [(None, _("Hela planperioden"))]
+    form.focus_area.choices = [(None, _("Alla fokusområden"))]
     if plan is not None:
         form.plan_id.data = plan.id
         form.board_id.choices += [(b.id, b.name) for b in _plan_boards(plan.id)]
         form.year.choices += [(year, str(year)) for year in plan.years]
+        form.focus_area.choices += [
+            (area.number, f"{area.number}. {area.title}")
+            for area in sorted(
+                (a for a in plan.focus_areas if not a.is_archived), key=lambda a: a.sort_key
+            )
+        ]
     return form
 
 
@@ -85,7 +92,7 @@ def index():
     plan_id = request.args.get("plan_id", type=int)
     plan = db.session.get(Plan, plan_id) if plan_id else None
     # The form's second step (board, year and date shown) goes on to the report.
-    chosen = {"board_id", "year", "as_of"} & request.args.keys()
+    chosen = {"board_id", "year", "focus_area", "as_of"} & request.args.keys()
     if plan is not None and not plan.is_archived and chosen:
         return redirect(url_for("reports.report", **request.args.to_dict()))
     form = _filter_form(plan if plan is not None and not plan.is_archived else None)
@@ -101,7 +108,9 @@ def _report_from_request(plan: Plan):
         form.as_of.errors = [*form.as_of.errors, as_of.error]
     if not valid or as_of.error:
         return None, form
-    report = build_report(plan.id, form.board_id.data, form.year.data, as_of.moment)
+    report = build_report(
+        plan.id, form.board_id.data, form.year.data, as_of.moment, form.focus_area.data
+    )
     if report is None:
         form.as_of.errors.append(_("Planen fanns inte vid det datumet."))
         return None, form
