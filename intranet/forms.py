@@ -36,16 +36,6 @@ def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline:
     )
 
 
-def optional_int(value):
-    """A select's value as an int; None for its empty placeholder option."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not among the choices, so the field reports an error
-
-
 def optional_text(value):
     """A select's value as text; None for its empty placeholder option."""
     return None if value in (None, "", "None") else str(value)

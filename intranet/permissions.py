@@ -144,6 +144,16 @@ def can_edit_year_for_boards(user: User, board_ids: set[int], locked: bool) -> b
     return can_edit_for_boards(user, board_ids) and (not locked or user.role == "admin")
 
 
+def can_write_closing_comments(user: User, plan_id: int, board_id: int | None, year) -> bool:
+    """A board's closing comments: its officers and admins; once the year's reporting round
+    is closed, admins only, as for that year's follow-ups. The whole period's comments (no
+    year) are not locked by a round."""
+    if board_id is None:
+        return False
+    locked = year is not None and ReportingRound.locks(plan_id, year)
+    return can_edit_year_for_boards(user, {board_id}, locked)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)

@@ -5,7 +5,10 @@ import re
 import uuid
 
 from flask import Flask, abort, g, has_request_context, request
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+
+from intranet.numbers import MAX_INTEGER
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,7 +48,7 @@ class DatabaseInteger(IntegerConverter):
     number is a 404 like any id that does not exist, not a database error."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 
@@ -67,6 +70,10 @@ def _secure_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # Everything a signed-in user gets may hold personal or audit data (pages, exports,
+        # history, the audit log): no browser or proxy cache may keep a copy.
+        headers["Cache-Control"] = "no-store"
     request_id = current_request_id()
     if request_id:
         headers["X-Request-ID"] = request_id

@@ -1,5 +1,6 @@
 """Rendering helpers shared by all blueprints, and the app-wide error pages."""
 
+from unicodedata import category
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, make_response, redirect, render_template, request
@@ -14,8 +15,12 @@ from intranet.permissions import can_read_audit_log, is_admin, template_helpers
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: never an open redirect."""
-    same_site = target and target.startswith("/") and not target.startswith("//")
+    """`target` if it is a path on this site, else None: never an open redirect, and never
+    a header a line break could split (browsers also drop tabs and spaces, so those go)."""
+    # Control, format, space and separator characters (categories C* and Z*).
+    if not target or len(target) > 2000 or any(category(c)[0] in "CZ" for c in target):
+        return None
+    same_site = target.startswith("/") and not target.startswith("//")
     if same_site and not urlsplit(target).netloc and "\\" not in target:
         return target
     return None

@@ -3,6 +3,7 @@ from flask import Flask
 from intranet.accounts.routes import bp
 from intranet.extensions import db, login_manager
 from intranet.models import User
+from intranet.numbers import parse_id
 
 
 def init_app(app: Flask) -> None:
@@ -13,9 +14,9 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         user_id, _, epoch = session_id.partition(":")
-        if not user_id.isdigit():
+        if parse_id(user_id) is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, parse_id(user_id))
         if user is None or not user.is_active or str(user.session_epoch or 0) != epoch:
             return None
         return user

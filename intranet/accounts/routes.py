@@ -14,9 +14,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from intranet.accounts.forms import LoginForm
 from intranet.accounts.services import (
     authenticate,
+    count_sign_in_attempt,
     forget_failed_sign_ins,
-    is_locked_out,
-    record_failed_sign_in,
 )
 from intranet.extensions import db
 from intranet.web import safe_next
@@ -37,8 +36,11 @@ def login():
     status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         username, address = form.username.data, request.remote_addr
-        if is_locked_out(username, address):
-            # Checked before the password, so guessing stays pointless while locked.
+        allowed = count_sign_in_attempt(username, address)
+        # Committed before the password is checked, so parallel attempts see this one.
+        db.session.commit()
+        if not allowed:
+            # Refused before the password is checked, so guessing stays pointless while locked.
             minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
             error = _(
                 "För många misslyckade inloggningsförsök. Vänta %(minutes)s minuter och "
@@ -49,13 +51,11 @@ def login():
         else:
             user = authenticate(username, form.password.data)
             if user is not None:
-                forget_failed_sign_ins(username)
+                forget_failed_sign_ins(username, address)
                 db.session.commit()
                 session.clear()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
-            record_failed_sign_in(username, address)
-            db.session.commit()
             error = _("Fel användarnamn eller lösenord.")
             status = 401
     return render_template("accounts/login.html", form=form, error=error), status

@@ -1,16 +1,20 @@
 """Accounts: authentication, sign-in rate limit and user creation (changes flush, the
 caller commits)."""
 
+import hashlib
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.accounts.directory import directory_accepts, directory_configured
 from intranet.errors import RuleViolation
 from intranet.extensions import db
-from intranet.models import ROLES, Board, LoginAttempt, User
+from intranet.models import ROLES, Board, LoginFailures, User
 from intranet.models.base import utc_now
 
 _unknown_user_hash: dict[str, str] = {}
@@ -45,52 +49,78 @@ def authenticate(username: str, password: str) -> User | None:
     return None
 
 
-def _attempt_key(username: str) -> str:
-    return (username or "").strip().lower()[:80]
+def _key(kind: str, *parts: str | None) -> str:
+    text = "\x00".join((part or "").strip().lower() for part in parts)
+    return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _pair_key(username: str, remote_addr: str | None) -> str:
+    return _key("account-address", username[:200], remote_addr or "unknown")
+
+
+def _address_key(remote_addr: str | None) -> str:
+    return _key("address", remote_addr or "unknown")
+
+
+def _count(key: str, now, since) -> int:
+    """Add one failure to `key` in one atomic statement and return the new count: an
+    upsert, so parallel attempts can never read the same count (no read-then-write). A
+    window older than `since` starts again at one."""
+    table = LoginFailures.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    expired = table.c.window_start < since
+    statement = (
+        insert(table)
+        .values(key=key, failures=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "failures": case((expired, 1), else_=table.c.failures + 1),
+                "window_start": case((expired, now), else_=table.c.window_start),
+            },
+        )
+        .returning(table.c.failures)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def count_sign_in_attempt(username: str, remote_addr: str | None) -> bool:
+    """Count this attempt as a failure before the password is checked, and say whether it
+    may go on: False once the account has had too many failures from this address, or the
+    address too many on any accounts, within the window.
+
+    Counting first, atomically, is what makes the limit exact under parallel attempts; a
+    successful sign-in takes its count back (forget_failed_sign_ins). Per account *and*
+    address, so that guessing from elsewhere cannot lock a known user out; the per-address
+    limit (higher) stops one address trying many accounts. The caller commits at once, so
+    that parallel attempts see the count."""
+    config = current_app.config
+    now = utc_now()
+    since = _window_start()
+    db.session.execute(delete(LoginFailures).where(LoginFailures.window_start < since))
+    pair = _count(_pair_key(username, remote_addr), now, since)
+    address = _count(_address_key(remote_addr), now, since)
+    return (
+        pair <= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        and address <= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
 
 
 def _window_start():
     return utc_now() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
 
 
-def is_locked_out(username: str, remote_addr: str | None) -> bool:
-    """Too many recent failed sign-ins for this account or from this address."""
-    config = current_app.config
-    since = _window_start()
-    per_account = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.username == _attempt_key(username), LoginAttempt.attempted_at >= since
-        )
-    )
-    if per_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return True
-    per_address = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.remote_addr == (remote_addr or "unknown"),
-            LoginAttempt.attempted_at >= since,
-        )
-    )
-    return per_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-
-
-def record_failed_sign_in(username: str, remote_addr: str | None) -> None:
-    """Count a failed sign-in and prune attempts that no longer count."""
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < _window_start()))
-    db.session.add(
-        LoginAttempt(username=_attempt_key(username), remote_addr=remote_addr or "unknown")
-    )
-    db.session.flush()
-
-
-def forget_failed_sign_ins(username: str) -> None:
-    """A successful sign-in clears the account's failures (not the address's)."""
+def forget_failed_sign_ins(username: str, remote_addr: str | None) -> None:
+    """A successful sign-in clears the account's failures from this address and takes back
+    the count of this attempt from the address (not the address's earlier failures)."""
     db.session.execute(
-        delete(LoginAttempt).where(
-            or_(
-                LoginAttempt.username == _attempt_key(username),
-                LoginAttempt.attempted_at < _window_start(),
-            )
-        )
+        delete(LoginFailures).where(LoginFailures.key == _pair_key(username, remote_addr))
+    )
+    db.session.execute(
+        update(LoginFailures)
+        .where(LoginFailures.key == _address_key(remote_addr), LoginFailures.failures > 0)
+        .values(failures=LoginFailures.failures - 1)
     )
     db.session.flush()
 
@@ -108,9 +138,9 @@ def create_user(
     """
     username = (username or "").strip()
     if role not in ROLES:
-        raise RuleViolation("role", "Okänd roll.")
+        raise RuleViolation("role", _l("Okänd roll."))
     if find_user(username) is not None:
-        raise RuleViolation("username", "Användarnamnet är upptaget.")
+        raise RuleViolation("username", _l("Användarnamnet är upptaget."))
     user = User(username=username, display_name=display_name or username, role=role)
     if password is not None:
         user.set_password(password)

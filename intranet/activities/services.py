@@ -1,5 +1,7 @@
 """Planned activities of a sub-goal."""
 
+from flask_babel import lazy_gettext as _l
+
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
@@ -19,7 +21,7 @@ def save_activity(
         db.session.add(activity)
     else:
         if activity.is_archived:
-            raise RuleViolation("title", "Aktiviteten är arkiverad och kan inte ändras.")
+            raise RuleViolation("title", _l("Aktiviteten är arkiverad och kan inte ändras."))
         update_locked(activity, values, expected_lock_version)
     flush_or_conflict(lambda: db.session.get(Activity, activity.id), expected_lock_version)
     return activity

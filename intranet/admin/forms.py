@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - older WTForms
 
 
 from intranet.forms import change_note_field
+from intranet.numbers import coerce_id
 from intranet.password_policy import MIN_PASSWORD_LENGTH
 
 
@@ -60,7 +61,7 @@ class UserForm(FlaskForm):
         validate_choice=True,
         validators=[InputRequired(_l("Välj en roll."))],
     )
-    boards = CheckboxesField(_l("Nämnder"), coerce=int, validate_choice=True)
+    boards = CheckboxesField(_l("Nämnder"), coerce=coerce_id, validate_choice=True)
     note = change_note_field(_l("Kommentar till ändringen (visas i historiken)"), description=None)
 
     def __init__(self, *args, board_choices=(), **kwargs):
@@ -87,6 +88,12 @@ class NewUserForm(UserForm):
         validators=[Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No role is preselected: a new account's rights are a deliberate choice, never a
+        # default (which used to be the first role, Administratör).
+        self.role.choices = [_choice("", str(_l("Välj en roll"))), *_role_choices()]
 
 
 class PasswordForm(FlaskForm):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
@@ -31,7 +32,7 @@ def record_follow_up(
     """
     plan = sub_goal.plan
     if not plan.start_year <= year <= plan.end_year:
-        raise RuleViolation("year", "Året ligger utanför planens period.")
+        raise RuleViolation("year", _l("Året ligger utanför planens period."))
     follow_up = find_follow_up(sub_goal, year)
     if follow_up is None:
         if expected_lock_version != 0:
@@ -40,7 +41,7 @@ def record_follow_up(
         db.session.add(follow_up)
     else:
         if follow_up.is_archived:
-            raise RuleViolation("status", "Uppföljningen är arkiverad och kan inte ändras.")
+            raise RuleViolation("status", _l("Uppföljningen är arkiverad och kan inte ändras."))
         update_locked(follow_up, values, expected_lock_version)
     flush_or_conflict(lambda: find_follow_up(sub_goal, year), expected_lock_version)
     return follow_up

@@ -29,7 +29,13 @@ TRANSACTION_FIELDS = ("id", "issued_at", "user_id", "remote_addr", "note")
 UNHASHED_COLUMNS = frozenset({"end_transaction_id"})
 # Columns a migration added to a version table after rows were chained: hashed only when
 # they hold a value, so that a row chained before the column existed still verifies.
-LATER_COLUMNS = frozenset({("focus_area_version", "description")})
+LATER_COLUMNS = frozenset(
+    {
+        ("plan_version", "import_digest"),  # 0005
+        ("report_comment_version", "lock_version"),  # 0006
+        ("focus_area_version", "description"),  # 0008
+    }
+)
 
 
 def version_tables():

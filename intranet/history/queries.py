@@ -28,6 +28,7 @@ from intranet.models import (
     Transaction,
     User,
 )
+from intranet.numbers import parse_id
 from intranet.snapshot import in_force_at
 
 PER_PAGE = 50
@@ -76,11 +77,10 @@ def _int(args, name, filters, message) -> int | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    # Ids are 32-bit integers in the database: longer numbers cannot name anything.
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+    number = parse_id(value)
+    if number is None:
         filters.errors[name] = str(message)
-        return None
-    return int(value)
+    return number
 
 
 def _date(args, name, filters) -> date | None:

@@ -14,6 +14,7 @@ from intranet.extensions import db
 from intranet.history import queries, records, services
 from intranet.history.forms import ArchiveForm
 from intranet.models import Transaction
+from intranet.numbers import MAX_BIG_INTEGER, parse_whole
 from intranet.permissions import (
     can_archive,
     can_read_audit_log,
@@ -95,9 +96,7 @@ def record(kind: str, record_id: int):
 
 
 def _transaction_arg(name: str) -> int | None:
-    value = (request.args.get(name) or "").strip()
-    # Beyond 18 digits the value no longer fits the database's bigint.
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    return parse_whole(request.args.get(name), 1, MAX_BIG_INTEGER)
 
 
 @bp.get("/history/<kind>/<int:record_id>/compare")
@@ -157,10 +156,8 @@ def restore(kind: str, record_id: int, transaction_id: int):
     transaction = db.session.get(Transaction, transaction_id)
     if transaction is None:
         abort(404)
-    expected = (request.form.get("lock_version") or "").strip()
-    valid_lock = expected.isascii() and expected.isdigit() and len(expected) <= 9
     try:
-        services.check_lock_version(record, int(expected) if valid_lock else None)
+        services.check_lock_version(record, parse_whole(request.form.get("lock_version")))
         set_change_note(services.restore_note(transaction))
         changed = services.restore_version(kind, record, transaction_id)
         db.session.commit()

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from intranet.history.asof import AsOf
 from intranet.models import DEVIATION_REASONS, STATUSES
+from intranet.numbers import parse_id, parse_whole
 
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21
@@ -61,8 +62,8 @@ def _parse_id(args: MultiDict, name: str, allowed: set[int], errors: dict) -> in
     raw = (args.get(name) or "").strip()
     if not raw or raw == "all":
         return None
-    if raw.isdigit() and int(raw) in allowed:
-        return int(raw)
+    if parse_id(raw) in allowed:
+        return parse_id(raw)
     errors[name] = str(_l("Välj ett värde i listan."))
     return None
 
@@ -81,8 +82,9 @@ def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dic
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if raw.isdigit() and bounds[0] <= int(raw) <= bounds[1]:
-        return int(raw)
+    year = parse_whole(raw, bounds[0], bounds[1])
+    if year is not None:
+        return year
     errors[name] = str(_l("Ange ett år mellan %(a)s och %(b)s.", a=bounds[0], b=bounds[1]))
     return None
 
@@ -130,7 +132,7 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
     filters.text = text
     filters.meeting = args.get("meeting") in ("1", "on", "true")
     refresh = (args.get("refresh") or "0").strip()
-    filters.refresh = int(refresh) if refresh.isdigit() and int(refresh) in REFRESH_CHOICES else 0
+    filters.refresh = parse_whole(refresh) if parse_whole(refresh) in REFRESH_CHOICES else 0
 
     if as_of is not None and as_of.error:
         errors["as_of"] = as_of.error

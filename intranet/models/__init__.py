@@ -6,7 +6,7 @@ setup_versioning()
 
 import sqlalchemy as sa  # noqa: E402
 
-from intranet.models.accounts import ROLES, Board, LoginAttempt, Membership, User  # noqa: E402
+from intranet.models.accounts import ROLES, Board, LoginFailures, Membership, User  # noqa: E402
 from intranet.models.followups import (  # noqa: E402
     DEVIATION_REASONS,
     DEVIATION_STATUSES,
@@ -46,7 +46,7 @@ __all__ = [
     "Board",
     "FocusArea",
     "FollowUp",
-    "LoginAttempt",
+    "LoginFailures",
     "Membership",
     "Plan",
     "ReportComment",

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -129,16 +129,13 @@ class User(UserMixin, RuleChecked, db.Model):
         return f"<User {self.username!r}>"
 
 
-class LoginAttempt(db.Model):
-    """A failed sign-in, kept briefly to rate-limit guessing; not history, pruned."""
+class LoginFailures(db.Model):
+    """Failed sign-ins counted per key (an account from one address, or one address) in a
+    window that starts at the first failure; not history, pruned as windows expire. Keys
+    are digests, so what someone typed as a username is never stored."""
 
-    __tablename__ = "login_attempt"
-    __table_args__ = (
-        Index("ix_login_attempt_username_at", "username", "attempted_at"),
-        Index("ix_login_attempt_address_at", "remote_addr", "attempted_at"),
-    )
+    __tablename__ = "login_failures"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80))
-    remote_addr: Mapped[str] = mapped_column(String(50))
-    attempted_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -1,7 +1,7 @@
 """Strategies, plans, focus areas, sub-goals with their links, and planned activities."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet.errors import RuleViolation
@@ -88,6 +88,11 @@ class Plan(Archivable, RuleChecked, db.Model):
     end_year: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     description: Mapped[str | None] = mapped_column(Text)
+    # The digest of the workbook a plan was imported from: unique, so that confirming the
+    # same import twice (a double click, a resent form, two app servers) creates one plan.
+    import_digest: Mapped[str | None] = mapped_column(String(64), info=NOT_FREE_TEXT)
+
+    __table_args__ = (Index("ix_plan_import_digest", "import_digest", unique=True),)
 
     strategy: Mapped[Strategy | None] = relationship(back_populates="plans")
     focus_areas: Mapped[list["FocusArea"]] = relationship(

@@ -1,7 +1,7 @@
 """What a board writes itself in its yearly report: the closing comments."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet.errors import RuleViolation
@@ -17,13 +17,28 @@ class ReportComment(RuleChecked, db.Model):
 
     __tablename__ = "report_comment"
     __versioned__ = {}
-    __table_args__ = (UniqueConstraint("plan_id", "board_id", "year"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "board_id", "year"),
+        # NULLs are distinct in a unique constraint: the whole period's comment (no year)
+        # needs its own index, or two first saves at once would make two of them.
+        Index(
+            "uq_report_comment_period",
+            "plan_id",
+            "board_id",
+            unique=True,
+            sqlite_where=text("year IS NULL"),
+            postgresql_where=text("year IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
     year: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     def check_rules(self) -> None:
         super().check_rules()

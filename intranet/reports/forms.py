@@ -2,9 +2,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Regexp
 
-from intranet.forms import id_prefix_meta, optional_int, optional_text
+from intranet.followups.forms import CHOOSE_FROM_LIST
+from intranet.forms import id_prefix_meta, optional_text
+from intranet.numbers import coerce_id
 
 
 class ReportFilterForm(FlaskForm):
@@ -14,9 +16,9 @@ class ReportFilterForm(FlaskForm):
         csrf = False
 
     # The report's own address names the plan; the field only serves the choosing page.
-    plan_id = SelectField(_l("Plan"), coerce=optional_int, validate_choice=False)
-    board_id = SelectField(_l("Nämnd"), coerce=optional_int, validate_choice=True)
-    year = SelectField(_l("År"), coerce=optional_int, validate_choice=True)
+    plan_id = SelectField(_l("Plan"), coerce=coerce_id, validate_choice=False)
+    board_id = SelectField(_l("Nämnd"), coerce=coerce_id, validate_choice=True)
+    year = SelectField(_l("År"), coerce=coerce_id, validate_choice=True)
     # By number ("4"), as the plan names it, so that the address reads as the report does.
     focus_area = SelectField(_l("Fokusområde"), coerce=optional_text, validate_choice=True)
     # Read, checked and allowed by history.asof.as_of_from_request, like on every page
@@ -35,6 +37,8 @@ class CommentForm(FlaskForm):
 
     board_id = HiddenField()
     year = HiddenField()
+    # The comment's version when the form was opened (0: none yet), for the optimistic lock.
+    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
     text = TextAreaField(
         _l("Avslutande kommentarer"),
         validators=[Length(max=20_000, message=_l("Texten får vara högst 20 000 tecken."))],
@@ -52,4 +56,4 @@ class ConfirmImportForm(FlaskForm):
 
 
 class PlanImportForm(UploadForm):
-    strategy_id = SelectField(_l("Strategi"), coerce=optional_int, validate_choice=True)
+    strategy_id = SelectField(_l("Strategi"), coerce=coerce_id, validate_choice=True)

@@ -2,31 +2,22 @@
 its row and column, before anything is written.
 """
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, ReportingRound, SubGoal, User
+from intranet.numbers import spreadsheet_whole
 from intranet.permissions import can_edit_follow_up_year
 from intranet.reports.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
+from intranet.reports.spreadsheets import unescape_cell
+from intranet.reports.uploads import read_workbook
 
-# The confirmation form carries the file back base64-encoded in a form field, and Flask
-# refuses form fields over MAX_FORM_MEMORY_SIZE (500 kB by default): 350 kB stays below.
-# A round's workbook is typically 10-50 kB.
-MAX_UPLOAD_BYTES = 350_000
 MAX_ROWS = 2000
-
-
-class UnreadableFile(Exception):
-    """Not an XLSX workbook we can read; the message says what to do."""
 
 
 @dataclass
@@ -71,28 +62,21 @@ class ImportPreview:
         return not self.errors
 
 
-def read_workbook(content: bytes):
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise UnreadableFile(
-            _("Filen är för stor (högst 350 kB). Ta bort bilder och tomma blad och försök igen.")
-        )
-    if not content.startswith(b"PK"):
-        raise UnreadableFile(
-            _("Filen är inte en Excelfil (.xlsx). Spara den som .xlsx och försök igen.")
-        )
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(_("Filen kunde inte läsas som en Excelfil (.xlsx).")) from error
-
-
 def cell_text(value) -> str | None:
+    """A name, code or choice from a cell: trimmed, None when empty."""
     if value is None:
         return None
-    text = str(value).strip()
-    if text.startswith("'"):
-        text = text[1:]
+    text = unescape_cell(str(value).strip()).strip()
     return text or None
+
+
+def cell_data(value) -> str | None:
+    """Free text from a cell exactly as it was exported (see spreadsheets.safe_cell), so an
+    unchanged row reads back unchanged; None when the cell is empty or blank."""
+    if value is None:
+        return None
+    text = unescape_cell(str(value))
+    return text if text.strip() else None
 
 
 def _lookup(labels: dict) -> dict[str, str]:
@@ -104,12 +88,8 @@ def _lookup(labels: dict) -> dict[str, str]:
 
 
 def cell_int(value) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(float(str(value).strip()))
-    except ValueError:
-        return None
+    """A whole number the database can hold, or None (inf, nan, 1e20, 2.5, text)."""
+    return spreadsheet_whole(value)
 
 
 def preview_round_import(
@@ -191,10 +171,10 @@ def preview_round_import(
 
         values = {
             "status": statuses.get((cell_text(cells["status"]) or "").casefold()),
-            "outcome": cell_text(cells["outcome"]),
+            "outcome": cell_data(cells["outcome"]),
             "deviation_reason": None,
-            "deviation_text": cell_text(cells["deviation_text"]),
-            "next_steps": cell_text(cells["next_steps"]),
+            "deviation_text": cell_data(cells["deviation_text"]),
+            "next_steps": cell_data(cells["next_steps"]),
         }
         if values["status"] is None:
             error("status", _("Välj en status i listan."))

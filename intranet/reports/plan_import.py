@@ -2,6 +2,7 @@
 models' own rules, every error with its sheet, row and column, before anything is written.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, Plan, Strategy, SubGoal, User
-from intranet.reports.imports import ImportProblem, cell_int, cell_text, read_workbook
+from intranet.reports.imports import ImportProblem, cell_int, cell_text
 from intranet.reports.spreadsheets import Sheet, write_xlsx
+from intranet.reports.uploads import read_workbook
 from intranet.versioning import set_change_note
 
 # sheet key -> (title, [(field, header)])
@@ -79,6 +81,7 @@ class PlanPreview:
     sub_goals: list[SubGoal] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     errors: list[ImportProblem] = field(default_factory=list)
+    already_imported: bool = False
 
     @property
     def ok(self) -> bool:
@@ -110,7 +113,7 @@ def _rows(workbook, key, preview):
 def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> PlanPreview:
     """Build the plan in memory (nothing is added to the session) and check every rule.
 
-    Raises NotAllowed for non-admins and imports.UnreadableFile for files we cannot read."""
+    Raises NotAllowed for non-admins and uploads.UnreadableFile for files we cannot read."""
     if user.role != "admin":
         raise NotAllowed()
     preview = PlanPreview()
@@ -246,12 +249,32 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     return preview
 
 
+def import_digest(content: bytes, strategy_id: int | None) -> str:
+    """What makes two confirmations the same import: the file and the strategy it goes to."""
+    return hashlib.sha256(f"{strategy_id or ''}\n".encode() + content).hexdigest()
+
+
+def imported_plan(digest: str) -> Plan | None:
+    """The plan already imported from this file for this strategy, if any."""
+    return db.session.scalar(select(Plan).where(Plan.import_digest == digest))
+
+
 def import_plan(user: User, content: bytes, strategy_id: int | None) -> PlanPreview:
-    """Write the previewed plan, or nothing when any row has an error. One transaction."""
+    """Write the previewed plan, or nothing when any row has an error. One transaction.
+
+    The plan carries the file's digest, which is unique: when the same file is confirmed
+    again, nothing is written and `preview.already_imported` is the plan made the first
+    time. Two confirmations at the same moment meet at the unique index: the second flush
+    raises IntegrityError, and the caller rolls back and asks `imported_plan`."""
+    digest = import_digest(content, strategy_id)
+    existing = imported_plan(digest)
+    if existing is not None:
+        return PlanPreview(plan=existing, already_imported=True)
     preview = preview_plan_import(user, content, strategy_id)
     if not preview.ok:
         return preview
     set_change_note(_("Ny plan inläst från Excel"))
+    preview.plan.import_digest = digest
     db.session.add(preview.plan)
     db.session.flush()
     return preview

@@ -149,6 +149,8 @@ class Report:
     administration: str | None = None
     # The focus area the report is limited to (its number), None for all.
     focus_area: str | None = None
+    # The comment's lock version (0: none yet), which the comment form starts from.
+    closing_comments_lock_version: int = 0
 
     @property
     def years(self) -> list[int]:
@@ -215,7 +217,7 @@ def build_report(
         if report_area.sub_goals:
             report_areas.append(report_area)
 
-    comment_text = ""
+    comment_text, comment_lock_version = "", 0
     board_name = administration = None
     if board_id is not None:
         board_rows = snapshot.rows(Board, lambda t: t.id == board_id)
@@ -227,7 +229,8 @@ def build_report(
             lambda t: t.board_id == board_id,
             lambda t: t.year == year if year is not None else t.year.is_(None),
         )
-        comment_text = comments[0].text if comments else ""
+        if comments:
+            comment_text, comment_lock_version = comments[0].text, comments[0].lock_version or 0
     return Report(
         plan_id=plan.id,
         plan_title=plan.title,
@@ -239,6 +242,7 @@ def build_report(
         as_of=as_of,
         focus_areas=report_areas,
         closing_comments=comment_text or "",
+        closing_comments_lock_version=comment_lock_version,
         plan_description=plan.description,
         administration=administration,
         focus_area=focus_area,

@@ -9,13 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.errors import EditConflict, NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
-from intranet.permissions import can_edit_sub_goal, is_admin, require
-from intranet.reports import charts, documents, exports, imports, plan_import, services
+from intranet.numbers import parse_id, parse_whole
+from intranet.permissions import (
+    can_edit_sub_goal,
+    can_write_closing_comments,
+    is_admin,
+    require,
+)
+from intranet.reports import charts, documents, exports, imports, plan_import, services, uploads
 from intranet.reports.forms import (
     CommentForm,
     ConfirmImportForm,
@@ -89,7 +96,7 @@ def _filter_form(plan: Plan | None) -> ReportFilterForm:
 @login_required
 def index():
     as_of_from_request()  # passes the as_of on to the report: the same permission here
-    plan_id = request.args.get("plan_id", type=int)
+    plan_id = parse_id(request.args.get("plan_id"))
     plan = db.session.get(Plan, plan_id) if plan_id else None
     # The form's second step (board, year and date shown) goes on to the report.
     chosen = {"board_id", "year", "focus_area", "as_of"} & request.args.keys()
@@ -136,9 +143,14 @@ def report(plan_id: int):
             "reports/report.html", "content", 422, plan=plan, form=form, report=None
         )
     comment_form = None
-    if report.as_of is None and services.can_write_comment(current_user, report.board_id):
+    if report.as_of is None and can_write_closing_comments(
+        current_user, plan.id, report.board_id, report.year
+    ):
         comment_form = CommentForm(
-            board_id=report.board_id, year=report.year or "", text=report.closing_comments
+            board_id=report.board_id,
+            year=report.year or "",
+            text=report.closing_comments,
+            lock_version=str(report.closing_comments_lock_version),
         )
     return page_or_block(
         "reports/report.html",
@@ -148,7 +160,8 @@ def report(plan_id: int):
         report=report,
         charts=_charts_for(report),
         comment_form=comment_form,
-        query=request.args.to_dict(),
+        # The plan is in the path: a plan_id in the query string must not name it twice.
+        query={k: v for k, v in request.args.to_dict().items() if k != "plan_id"},
     )
 
 
@@ -178,21 +191,30 @@ def save_comment(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = CommentForm()
     board_id = form.board_id.data
-    board = db.session.get(Board, int(board_id)) if (board_id or "").isdigit() else None
+    board = db.session.get(Board, parse_id(board_id)) if parse_id(board_id) else None
     if board is None:
         abort(404)
-    year = int(form.year.data) if (form.year.data or "").isdigit() else None
-    if year is not None and year not in plan.years:
+    # No year is the whole plan period; anything else must be one of the plan's years.
+    year = parse_whole(form.year.data) if (form.year.data or "").strip() else None
+    if (form.year.data or "").strip() and year not in plan.years:
         abort(404)
-    require(services.can_write_comment(current_user, board.id))
+    require(can_write_closing_comments(current_user, plan.id, board.id, year))
+    status, conflict = 422, None
     if form.validate_on_submit():
+        expected = int(form.lock_version.data)
         try:
-            services.save_comment(current_user, plan, board, year, form.text.data)
+            services.save_comment(current_user, plan, board, year, form.text.data, expected)
         except NotAllowed:
             abort(403)
         except RuleViolation as error:
             db.session.rollback()
             form.text.errors.append(error.message)
+        except EditConflict as error:
+            db.session.rollback()
+            # The user's text stays in the form; saving again deliberately replaces the other.
+            conflict = services.comment_changed_by(error.current, expected)
+            form.lock_version.data = str(error.current.lock_version if error.current else 0)
+            status = 409
         else:
             db.session.commit()
             flash(_("De avslutande kommentarerna är sparade."), "success")
@@ -204,12 +226,13 @@ def save_comment(plan_id: int):
     return page_or_block(
         "reports/report.html",
         "comment_form",
-        422,
+        status,
         plan=plan,
         form=_filter_form(plan),
         report=report,
         charts=_charts_for(report),
         comment_form=form,
+        comment_conflict=conflict,
         query={"board_id": board.id, "year": year or ""},
     )
 
@@ -293,10 +316,10 @@ def round_import_preview(round_id: int):
     form = UploadForm()
     if not form.validate_on_submit():
         return _render_import(reporting_round, form, status=422)
-    content = form.file.data.read(imports.MAX_UPLOAD_BYTES + 1)
+    content = form.file.data.read(uploads.MAX_UPLOAD_BYTES + 1)
     try:
         preview = imports.preview_round_import(current_user, reporting_round, content)
-    except imports.UnreadableFile as error:
+    except uploads.UnreadableFile as error:
         form.file.errors.append(str(error))
         return _render_import(reporting_round, form, status=422)
     payload = None
@@ -380,10 +403,10 @@ def plan_import_preview():
     form = _plan_import_form()
     if not form.validate_on_submit():
         return _render_plan_import(form, status=422)
-    content = form.file.data.read(imports.MAX_UPLOAD_BYTES + 1)
+    content = form.file.data.read(uploads.MAX_UPLOAD_BYTES + 1)
     try:
         preview = plan_import.preview_plan_import(current_user, content, form.strategy_id.data)
-    except imports.UnreadableFile as error:
+    except uploads.UnreadableFile as error:
         form.file.errors.append(str(error))
         return _render_plan_import(form, status=422)
     payload = None
@@ -409,12 +432,23 @@ def plan_import_confirm():
         abort(400)
     if not form.validate_on_submit() or data.get("user") != current_user.id:
         abort(400)
-    preview = plan_import.import_plan(
-        current_user, base64.b64decode(data["content"]), data.get("strategy")
-    )
+    content, strategy_id = base64.b64decode(data["content"]), data.get("strategy")
+    try:
+        preview = plan_import.import_plan(current_user, content, strategy_id)
+        if preview.ok and not preview.already_imported:
+            db.session.commit()
+    except IntegrityError:
+        # The same file confirmed at the same moment elsewhere: that one made the plan.
+        db.session.rollback()
+        existing = plan_import.imported_plan(plan_import.import_digest(content, strategy_id))
+        if existing is None:
+            raise
+        preview = plan_import.PlanPreview(plan=existing, already_imported=True)
     if not preview.ok:
         db.session.rollback()
         return _render_plan_import(_plan_import_form(), preview, status=422)
-    db.session.commit()
-    flash(_("Planen är inläst."), "success")
+    if preview.already_imported:
+        flash(_("Filen är redan inläst; ingenting nytt har skapats. Här är planen."), "info")
+    else:
+        flash(_("Planen är inläst."), "success")
     return redirect(url_for("plans.show", plan_id=preview.plan.id))

@@ -20,13 +20,24 @@ from intranet.stored_text import printable
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The guard's own mark is escaped too, so that reading back is unambiguous: a text that
+# itself starts with an apostrophe gets a second one.
+_GUARDED_STARTS = (*_FORMULA_STARTS, "'")
 
 
 def safe_cell(value):
+    """A value to write: text a spreadsheet would run as a formula (or that starts with the
+    guard's apostrophe) gets a leading apostrophe. unescape_cell is the exact inverse."""
     value = printable(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(_GUARDED_STARTS):
         return "'" + value
     return value
+
+
+def unescape_cell(text: str) -> str:
+    """Text read back from a cell written by safe_cell, as it was before writing. (An
+    apostrophe a person types first in Excel is not part of the cell's value.)"""
+    return text[1:] if text.startswith("'") else text
 
 
 @dataclass

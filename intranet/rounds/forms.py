@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.forms import change_note_field, optional_int
+from intranet.forms import change_note_field
+from intranet.numbers import coerce_id
 
 
 class IsoDateField(DateField):
@@ -19,7 +20,7 @@ class IsoDateField(DateField):
 class OpenRoundForm(FlaskForm):
     # Its choices start with an empty "Välj plan": no plan is opened by default.
     plan_id = SelectField(
-        _l("Plan"), coerce=optional_int, validators=[InputRequired(_l("Välj en plan."))]
+        _l("Plan"), coerce=coerce_id, validators=[InputRequired(_l("Välj en plan."))]
     )
     year = IntegerField(
         _l("År som ska följas upp"),

@@ -1,14 +1,14 @@
 """focus area description: the focus area's own text, printed in the report
 
 Revision ID: 0008_focus_area_description
-Revises: 0004_security
+Revises: 0007_login_failures
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_focus_area_description"
-down_revision = "0004_security"
+down_revision = "0007_login_failures"
 branch_labels = None
 depends_on = None
 

@@ -236,3 +236,18 @@ def test_only_admins_see_the_menu_item(client, make):
     viewer = make.user("viewer")
     client.login(viewer.username)
     assert "/admin/users" not in client.get("/plans").get_data(as_text=True)
+
+
+def test_the_new_user_form_preselects_no_role(client, make):
+    client.login(make.user("admin").username)
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    select = page.split('name="role"')[1].split("</select>")[0]
+    assert "selected" not in select
+    first_option = select.split("<option")[1]
+    assert 'value=""' in first_option and "Välj en roll" in first_option
+    response = client.post_form(
+        "/admin/users/new",
+        {"username": "utanroll", "display_name": "Utan roll", "password": "ett-bra-losenord-langt"},
+    )
+    assert response.status_code == 422
+    assert "Välj en roll." in response.get_data(as_text=True)

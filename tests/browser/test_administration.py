@@ -18,7 +18,9 @@ def test_user_administration_pages(page_as, axe):
     assert axe_violations(axe, page) == []
 
     page.get_by_role("link", name="Användare").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Användare")
     page.get_by_role("link", name="Nytt konto").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nytt konto")
     page.get_by_role("button").filter(has_text="Spara").first.click()
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     screenshot(page, "admin-user-new-errors")

@@ -1,6 +1,7 @@
 """Reporting rounds and reports: the administrator opens a round, the officer sees it on the
 start page; every page on the way passes axe-core's WCAG 2.1 AA rules."""
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
@@ -41,6 +42,9 @@ def test_report_pages(page_as, axe):
     expect(page.get_by_role("heading", level=1)).to_have_text("Redovisningar")
     page.get_by_label("Plan", exact=True).select_option(label=PLAN_OPTION)
     page.get_by_role("button", name="Välj plan").click()
+    # The second step of the form, with the plan's boards and years, once it has loaded.
+    expect(page).to_have_url(re.compile(r"[?&]plan_id=\d+"))
+    expect(page.get_by_role("button", name="Visa redovisningen")).to_be_visible()
     screenshot(page, "reports")
     assert axe_violations(axe, page) == []
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
-from intranet.models import LoginAttempt, Transaction, User
+from intranet.models import LoginFailures, Transaction, User
 from intranet.models.base import utc_now
 from intranet.password_policy import check_password_policy
 
@@ -23,7 +23,7 @@ def _sign_in(client, username, password, address="10.0.0.1"):
     )
 
 
-def test_account_locked_after_repeated_failures(app, client, make):
+def test_account_locked_after_repeated_failures_from_one_address(app, client, make):
     user = make.user("viewer")
     limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
     for _ in range(limit):
@@ -33,8 +33,16 @@ def test_account_locked_after_repeated_failures(app, client, make):
     page = locked.get_data(as_text=True)
     assert "För många misslyckade inloggningsförsök" in page
     assert f'value="{user.username}"' in page
-    # Another address does not help: the limit is per account.
-    assert _sign_in(client, user.username, PASSWORD, address="10.9.9.9").status_code == 429
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_user_out(app, client, make):
+    """The limit is per account *and* address: an attacker who knows the admin's name
+    cannot lock the admin out from another address."""
+    admin = make.user("admin")
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] + 3):
+        _sign_in(client, admin.username, "wrong-wrong-wrong", address="192.0.2.66")
+    assert _sign_in(client, admin.username, PASSWORD, address="192.0.2.66").status_code == 429
+    assert _sign_in(client, admin.username, PASSWORD, address="10.0.0.1").status_code == 302
 
 
 def test_lockout_is_shared_by_every_app_server(app, make):
@@ -79,10 +87,11 @@ def test_lockout_expires_and_old_attempts_are_pruned(app, client, make):
         _sign_in(client, user.username, "wrong-wrong-wrong")
     # Let the failures age past the window, as if the lockout time had passed.
     long_ago = utc_now().replace(year=2000)
-    db.session.execute(db.update(LoginAttempt).values(attempted_at=long_ago))
+    db.session.execute(db.update(LoginFailures).values(window_start=long_ago))
     db.session.commit()
-    _sign_in(client, "someone-else", "wrong-wrong-wrong")
-    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 1  # old ones pruned
+    _sign_in(client, "someone-else", "wrong-wrong-wrong", address="10.0.0.2")
+    # The old windows are pruned; only the new account-address and address counts remain.
+    assert db.session.scalar(select(func.count()).select_from(LoginFailures)) == 2
     assert _sign_in(client, user.username, PASSWORD).status_code == 302
 
 
@@ -90,7 +99,8 @@ def test_success_clears_the_accounts_failures(client, make):
     user = make.user("viewer")
     _sign_in(client, user.username, "wrong-wrong-wrong")
     _sign_in(client, user.username, PASSWORD)
-    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 0
+    # Only the address's count remains: one failure (the success took its own count back).
+    assert [row.failures for row in db.session.scalars(select(LoginFailures))] == [1]
 
 
 def test_sign_out_ends_the_users_other_sessions_too(app, client, make):

@@ -112,3 +112,39 @@ def test_secure_cookie_is_set_over_https(app, make, app_context):
     client = secure_app.test_client()
     response = client.get("/login", base_url="https://intranet.example")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+SIGNED_IN_RESPONSES = [
+    "/plans",
+    "/matrix",
+    "/matrix.csv",
+    "/matrix.xlsx",
+    "/audit",
+    "/audit.csv",
+    "/admin/users",
+    "/history/user/{user}",
+    "/history/sub_goal/{sub_goal}",
+    "/sub-goals/{sub_goal}",
+    "/plans/{plan}/export.xlsx",
+    "/plans/{plan}/report.docx",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("url", SIGNED_IN_RESPONSES)
+def test_nothing_a_signed_in_user_gets_is_stored_by_caches(client, make, url):
+    admin = make.user("admin")
+    sub_goal = make.sub_goal()
+    client.login(admin.username)
+    response = client.get(url.format(user=admin.id, sub_goal=sub_goal.id, plan=sub_goal.plan.id))
+    assert response.status_code in (200, 404), response.status_code
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_and_anonymous_pages_may_be_cached(client, make):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    client.login(make.user("viewer").username)
+    static = client.get("/static/vendor/htmx/htmx.min.js")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()

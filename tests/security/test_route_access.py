@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Transaction
+from intranet.models import ReportComment, Transaction
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "viewer", "auditor", "officer_a", "officer_b", "admin")
@@ -124,8 +124,25 @@ URL_ARGS = {
 # POST bodies; a callable gets the world's URL arguments.
 FORM_DATA = {
     ("accounts.set_language", "POST"): {"language": "sv", "next": "/plans"},
-    ("reports.save_comment", "POST"): lambda args: {"board_id": str(args["board_id"])},
+    ("reports.save_comment", "POST"): lambda args: {
+        "board_id": str(args["board_id"]),
+        "lock_version": str(_comment_lock_version(args["plan_id"], args["board_id"])),
+    },
 }
+
+
+def _comment_lock_version(plan_id: int, board_id: int) -> int:
+    """The whole period's closing comments as they stand: each role saves from there, as
+    someone who just opened the report would."""
+    db.session.expire_all()
+    comment = db.session.scalar(
+        select(ReportComment).where(
+            ReportComment.plan_id == plan_id,
+            ReportComment.board_id == board_id,
+            ReportComment.year.is_(None),
+        )
+    )
+    return comment.lock_version if comment else 0
 
 
 def _form_data(key, args) -> dict:
