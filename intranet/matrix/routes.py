@@ -13,6 +13,7 @@ from intranet.reports.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Sheet,
+    as_of_note,
     write_csv,
     write_xlsx,
 )
@@ -59,9 +60,12 @@ def export(file_format: str):
     headers, rows = matrix_table(matrix)
     stamp = filters.as_of_text or date.today().isoformat()
     filename = f"malmatris-{stamp}.{file_format}"
+    note = as_of_note(filters.as_of_text) if filters.as_of is not None else None
     if file_format == "csv":
-        return attachment(write_csv(headers, rows), CSV_MIMETYPE, filename)
-    sheet = Sheet(_("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26])
+        return attachment(write_csv(headers, rows, note), CSV_MIMETYPE, filename)
+    sheet = Sheet(
+        _("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26], note=note, text_columns=[2]
+    )
     return attachment(write_xlsx([sheet]), XLSX_MIMETYPE, filename)
 
 

@@ -16,9 +16,10 @@ from intranet.rounds.services import plan_sub_goals
 from intranet.snapshot import Snapshot
 
 
-def _plan_loaded(plan_id: int) -> PlanNode:
-    """The plan as its page shows it (intranet.plans.tree): visible records only."""
-    return load_plan(Snapshot.current(), plan_id, details=True)
+def _plan_loaded(plan_id: int, snapshot: Snapshot | None = None) -> PlanNode:
+    """The plan as its page shows it (intranet.plans.tree): visible records only, now or
+    at the snapshot."""
+    return load_plan(snapshot or Snapshot.current(), plan_id, details=True)
 
 
 def _boards(sub_goal) -> str:
@@ -33,8 +34,9 @@ def _reason(follow_up) -> str:
     )
 
 
-def plan_xlsx(plan_id: int) -> bytes:
-    plan = _plan_loaded(plan_id)
+def plan_xlsx(plan_id: int, snapshot: Snapshot | None = None, note: str | None = None) -> bytes:
+    """Every sheet carries `note` (an export of the past says so on each sheet)."""
+    plan = _plan_loaded(plan_id, snapshot)
     areas = plan.focus_areas
     sub_goals = [(area, sub_goal) for area in areas for sub_goal in area.sub_goals]
     return write_xlsx(
@@ -44,12 +46,15 @@ def plan_xlsx(plan_id: int) -> bytes:
                 [_("Titel"), _("Startår"), _("Slutår"), _("Status"), _("Beskrivning")],
                 [[plan.title, plan.start_year, plan.end_year, plan.status_label, plan.description]],
                 widths=[50, 10, 10, 12, 60],
+                note=note,
             ),
             Sheet(
                 _("Fokusområden"),
                 [_("Nummer"), _("Titel")],
                 [[area.number, area.title] for area in areas],
                 widths=[10, 60],
+                note=note,
+                text_columns=[0],
             ),
             Sheet(
                 _("Delmål"),
@@ -75,6 +80,8 @@ def plan_xlsx(plan_id: int) -> bytes:
                     for area, sub_goal in sub_goals
                 ],
                 widths=[12, 10, 50, 50, 30, 25, 25, 25, 25, 20],
+                note=note,
+                text_columns=[0, 1],
             ),
             Sheet(
                 _("Aktiviteter"),
@@ -101,6 +108,8 @@ def plan_xlsx(plan_id: int) -> bytes:
                     for activity in sub_goal.activities
                 ],
                 widths=[10, 40, 50, 10, 10, 25, 12],
+                note=note,
+                text_columns=[0],
             ),
             Sheet(
                 _("Uppföljningar"),
@@ -111,6 +120,8 @@ def plan_xlsx(plan_id: int) -> bytes:
                     for follow_up in sub_goal.follow_ups
                 ],
                 widths=[12, 10, 40, 30, 8, 20, 60, 30, 50, 50],
+                note=note,
+                text_columns=[0, 1],
             ),
         ]
     )
@@ -146,9 +157,9 @@ def _follow_up_row(area, sub_goal, follow_up) -> list:
     ]
 
 
-def plan_csv(plan_id: int) -> bytes:
+def plan_csv(plan_id: int, snapshot: Snapshot | None = None, note: str | None = None) -> bytes:
     """One row per sub-goal and reported year; sub-goals without follow-ups get one row."""
-    plan = _plan_loaded(plan_id)
+    plan = _plan_loaded(plan_id, snapshot)
     rows = []
     for area in plan.focus_areas:
         for sub_goal in area.sub_goals:
@@ -156,7 +167,7 @@ def plan_csv(plan_id: int) -> bytes:
             if not follow_ups:
                 rows.append([area.number, sub_goal.code, sub_goal.title, _boards(sub_goal)])
             rows.extend(_follow_up_row(area, sub_goal, follow_up) for follow_up in follow_ups)
-    return write_csv(_follow_up_headers(), rows)
+    return write_csv(_follow_up_headers(), rows, note)
 
 
 # The round sheet: visible columns first, then the hidden ids that make the import safe.
@@ -241,6 +252,7 @@ def round_xlsx(user: User, reporting_round: ReportingRound) -> bytes:
                     6: [str(label) for label in DEVIATION_REASONS.values()],
                 },
                 hidden_columns=(9, 10, 11),
+                text_columns=[0],
             )
         ]
     )

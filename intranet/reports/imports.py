@@ -4,6 +4,8 @@ its row and column, before anything is written.
 
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -79,12 +81,37 @@ def cell_data(value) -> str | None:
     return text if text.strip() else None
 
 
+def _in_every_language(make):
+    """`make()` in each UI language: a file downloaded in English reads back for a Swedish
+    user, and the other way round."""
+    results = []
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            results.append(make())
+    return results
+
+
 def _lookup(labels: dict) -> dict[str, str]:
+    """Code by label, in every UI language, and by the code itself."""
     found = {}
-    for code, label in labels.items():
-        found[str(label).casefold()] = code
-        found[code.casefold()] = code
+    for translated in _in_every_language(
+        lambda: {code: str(text) for code, text in labels.items()}
+    ):
+        for code, label in translated.items():
+            found[label.casefold()] = code
+            found[code.casefold()] = code
     return found
+
+
+def headers_match(row) -> bool:
+    """The header row of a round file, in any UI language (one language per column is not
+    required: a header a person translated by hand in one column still reads)."""
+    cells = [cell_text(value) for value in (row or ())]
+    per_language = _in_every_language(round_headers)
+    width = len(per_language[0])
+    return len(cells) >= width and all(
+        cells[i] in {headers[i] for headers in per_language} for i in range(width)
+    )
 
 
 def cell_int(value) -> int | None:
@@ -114,7 +141,7 @@ def preview_round_import(
     header_names = {name: f"{letters[name]} ({headers[i]})" for i, name in enumerate(ROUND_COLUMNS)}
     rows = worksheet.iter_rows(values_only=True)
     first = next(rows, None)
-    if first is None or [cell_text(v) for v in first[: len(headers)]] != headers:
+    if not headers_match(first):
         preview.errors.append(
             ImportProblem(
                 1, None, _("Kolumnerna stämmer inte med mallen. Utgå från en nedladdad fil.")

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from intranet.errors import EditConflict, NotAllowed, RuleViolation
 from intranet.extensions import db
-from intranet.history.asof import as_of_from_request
+from intranet.filenames import slug
+from intranet.history.asof import as_of_from_request, reading_from_request
 from intranet.models import Board, Plan, ReportingRound, SubGoal, SubGoalBoard
 from intranet.numbers import parse_id, parse_whole
 from intranet.permissions import (
@@ -22,6 +23,7 @@ from intranet.permissions import (
     is_admin,
     require,
 )
+from intranet.plans.tree import load_plan
 from intranet.reports import charts, documents, exports, imports, plan_import, services, uploads
 from intranet.reports.forms import (
     CommentForm,
@@ -31,7 +33,7 @@ from intranet.reports.forms import (
     UploadForm,
 )
 from intranet.reports.queries import build_report
-from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from intranet.reports.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, as_of_note
 from intranet.rounds.services import plan_sub_goals
 from intranet.web import attachment, page_or_block, redirect_after_post
 
@@ -248,11 +250,24 @@ def plan_status_charts(plan: Plan) -> list[charts.StackedChart]:
 @bp.get("/plans/<int:plan_id>/export.<any(xlsx, csv):file_format>")
 @login_required
 def plan_export(plan_id: int, file_format: str):
+    """The plan's content now or, with `as_of`, as it stood then (saying so on the sheet)."""
     plan = _plan_or_404(plan_id)
-    filename = f"plan-{plan.id}-{plan.start_year}-{plan.end_year}.{file_format}"
+    reading = reading_from_request()
+    if reading.snapshot is None or load_plan(reading.snapshot, plan.id) is None:
+        form = _filter_form(plan)
+        form.as_of.data = reading.as_of.value
+        form.as_of.errors = [reading.error or _("Planen fanns inte vid det datumet.")]
+        return page_or_block("reports/index.html", "content", 422, form=form, plan=plan)
+    filename = f"plan-{plan.id}-{plan.start_year}-{plan.end_year}"
+    note = None
+    if reading.moment is not None:
+        filename += "-per-" + slug(reading.moment.text)
+        note = as_of_note(reading.moment.text)
+    filename += "." + file_format
     if file_format == "xlsx":
-        return attachment(exports.plan_xlsx(plan.id), XLSX_MIMETYPE, filename)
-    return attachment(exports.plan_csv(plan.id), CSV_MIMETYPE, filename)
+        content = exports.plan_xlsx(plan.id, reading.snapshot, note)
+        return attachment(content, XLSX_MIMETYPE, filename)
+    return attachment(exports.plan_csv(plan.id, reading.snapshot, note), CSV_MIMETYPE, filename)
 
 
 def _round_or_404(round_id: int) -> ReportingRound:
