@@ -8,6 +8,7 @@ import re
 
 import lxml.html
 from docx import Document
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from intranet.demo import data
@@ -130,6 +131,13 @@ def _board_report_is_like_the_boards_own(client, plan, board):
     for description in (data.PLAN_2018["description"], data.FOCUS_AREAS_2018[1][2]):
         assert html.count(description) == 1
 
+    pdf = PdfReader(io.BytesIO(client.get(f"/plans/{plan.id}/report.pdf?board_id={board.id}").data))
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Inledning" in pdf_text and "Avslutande kommentarer" in pdf_text
+    # Shared by 4.1 and 4.2, each for 2020 and 2021: written once per sub-goal.
+    assert pdf_text.count("främst arbetat med motiverande stödsamtal") == 2
+    assert pdf_text.count("Avvikelse 2020–2021") == html.count("Avvikelse 2020–2021") == 9
+
 
 def _pilot_report_shows_its_activities(client):
     pilot = db.session.scalar(select(Plan).where(Plan.title == data.PLAN_2012["title"]))
@@ -144,6 +152,13 @@ def _pilot_report_shows_its_activities(client):
     page = client.get(f"/plans/{pilot.id}/report").get_data(as_text=True)
     assert "Ingen uppföljning för perioden" not in page
     assert page.count("): Genomförd") == 21
+    # The PDF, from the same template, too.
+    pdf = PdfReader(io.BytesIO(client.get(f"/plans/{pilot.id}/report.pdf").data))
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Start av tjejgrupp i september för flickor i femte och sjätte klass (2012): " in (
+        pdf_text
+    )
+    assert "Ingen uppföljning för perioden" not in pdf_text
     # One year: the activities planned for it alone.
     report_2015 = build_report(pilot.id, year=2015)
     assert [a.title for s in report_2015.sub_goals for a in s.activities] == [
