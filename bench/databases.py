@@ -2,6 +2,7 @@
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from flask import Flask
@@ -19,8 +20,27 @@ def pg_admin_url() -> str:
     return os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
 
 
+def checkpoint_files(url: str) -> dict:
+    """Each benchmark database's own checkpoint log and signing key (never instance/'s):
+    beside a SQLite file, in the temporary folder for PostgreSQL."""
+    if url.startswith("sqlite:///"):
+        stem = Path(url.removeprefix("sqlite:///"))
+    else:
+        stem = Path(tempfile.gettempdir()) / f"bench-{url.rsplit('/', 1)[1]}"
+    return {
+        "CHECKPOINT_LOG": f"{stem}.checkpoints.log",
+        "CHECKPOINT_KEY": f"{stem}.checkpoint-key.pem",
+    }
+
+
 def fresh_database(kind: str, name: str, workdir: Path) -> str:
-    """The URL of a new, empty database called `name`."""
+    """The URL of a new, empty database called `name` (with no checkpoint log yet)."""
+    url = _fresh_database(kind, name, workdir)
+    Path(checkpoint_files(url)["CHECKPOINT_LOG"]).unlink(missing_ok=True)
+    return url
+
+
+def _fresh_database(kind: str, name: str, workdir: Path) -> str:
     if kind == "sqlite":
         path = workdir / f"{name}.sqlite"
         for suffix in ("", "-wal", "-shm"):
@@ -58,6 +78,7 @@ def make_app(url: str, **config) -> Flask:
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": SECRET_KEY,
             "PASSWORD_HASH_METHOD": HASH_METHOD,
+            **checkpoint_files(url),
             **config,
         }
     )

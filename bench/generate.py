@@ -16,7 +16,6 @@ same steps:
   rows for the same steps.
 """
 
-import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -426,9 +425,7 @@ def _chain(session, transactions: list[dict], versions: dict[str, list[dict]]) -
     by_transaction: dict[int, list[dict]] = defaultdict(list)
     for kind, rows in versions.items():
         for row in rows:
-            by_transaction[row["transaction_id"]].append(
-                {"table": tables[kind].name, "row": chain._row_content(tables[kind], row)}
-            )
+            by_transaction[row["transaction_id"]].append(chain.version_item(tables[kind], row))
     previous = chain.GENESIS
     if transactions:
         before = session.execute(
@@ -440,18 +437,8 @@ def _chain(session, transactions: list[dict], versions: dict[str, list[dict]]) -
         if before is not None:
             previous = before.chain_hash or ""  # as chain._previous_hash does
     for transaction in transactions:
-        rows = by_transaction.get(transaction["id"], [])
-        rows.sort(key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-        content = {
-            "transaction": {
-                field: chain._canonical(transaction[field]) for field in chain.TRANSACTION_FIELDS
-            },
-            "versions": rows,
-        }
-        text_content = json.dumps(
-            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
-        transaction["chain_hash"] = previous = chain.next_hash(previous, text_content)
+        content = chain.canonical_content(transaction, by_transaction.get(transaction["id"], []))
+        transaction["chain_hash"] = previous = chain.next_hash(previous, content)
 
 
 def version_rows() -> int:

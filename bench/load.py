@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
 
-from bench.databases import SECRET_KEY
+from bench.databases import SECRET_KEY, checkpoint_files
 from bench.generate import PASSWORD
 from bench.measure import MATRIX_URL
 
@@ -50,6 +50,7 @@ class Server:
             DATABASE_URL=url,
             SECRET_KEY=SECRET_KEY,
             BENCH_STATIC_DIR=str(static_dir),
+            **checkpoint_files(url),
         )
         self.log = log.open("wb")
         self.process = subprocess.Popen(

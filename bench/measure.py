@@ -15,6 +15,9 @@ import intranet.matrix.routes as matrix_routes
 from bench.generate import PASSWORD
 from intranet.extensions import db
 from intranet.followups.services import record_follow_up
+from intranet.history import checkpoints
+from intranet.history.chain import version_tables
+from intranet.history.integrity import run_verification
 from intranet.models import FollowUp, SubGoal, Transaction, User
 from intranet.versioning import acting_as
 
@@ -301,4 +304,56 @@ def audit_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
         "audit_first_ms": median_ms(first),
         "audit_deep_ms": median_ms(deep),
         "audit_deep_vs_first": round(statistics.median(deep) / statistics.median(first), 2),
+    }
+
+
+def _plain_select(app: Flask) -> Callable[[], int]:
+    """Every row that verify reads, read once with a plain SELECT: the transactions, every
+    version table and every versioned current table (streamed, as verify streams them)."""
+    with app.app_context():
+        tables = [Transaction.__table__, *version_tables()]
+        tables += [model.__table__ for model in versioning_manager.version_class_map]
+
+    def read() -> int:
+        rows = 0
+        with app.app_context(), db.engine.connect() as connection:
+            for table in tables:
+                result = connection.execute(
+                    select(table).execution_options(stream_results=True, max_row_buffer=2000)
+                )
+                for _ in result:
+                    rows += 1
+            connection.rollback()
+        return rows
+
+    return read
+
+
+def verify_figures(app: Flask, repeats: int) -> dict:
+    """`flask audit verify` (chain, every record, the checkpoints) against a plain SELECT of
+    the same rows, on the generated history with a checkpoint of its head."""
+    with app.app_context():
+        checkpoints.write_head(app)
+    outcome = {}
+
+    def verification():
+        with app.app_context():
+            report, _ = run_verification()
+            db.session.remove()
+        if not report.ok:
+            raise RuntimeError(f"verify failed on the benchmark data: {report.problems[:3]}")
+        outcome["report"] = report
+
+    plain = _plain_select(app)
+    outcome["rows"] = plain()
+    verified, selected = alternate(repeats, verification, plain, warmup=0)
+    report = outcome["report"]
+    return {
+        "verify_transactions": report.transactions,
+        "verify_version_rows": report.version_rows,
+        "verify_checkpoints": report.checkpoints,
+        "verify_select_rows": outcome["rows"],
+        "verify_ms": median_ms(verified),
+        "verify_select_ms": median_ms(selected),
+        "verify_vs_select": round(statistics.median(verified) / statistics.median(selected), 2),
     }

@@ -26,6 +26,8 @@ CURVE = (
     ("service_save_unversioned_ms", "save service call, unversioned (ms)"),
     ("audit_first_ms", "audit page 1 (ms)"),
     ("audit_deep_ms", "audit deep page (ms)"),
+    ("verify_ms", "verify (ms)"),
+    ("verify_select_ms", "plain SELECT of the same rows (ms)"),
     ("load.mixed.requests_per_s", "mixed load (req/s)"),
     ("load.mixed.p50_ms", "mixed load p50 (ms)"),
     ("load.mixed.p99_ms", "mixed load p99 (ms)"),
@@ -84,6 +86,13 @@ def render(results: dict) -> str:
             f"| 1. Matrix SQL queries (current / as-of), each scale | {shown} | constant | "
             f"{constant} |"
         )
+        if top.get("verify_vs_select") is not None:
+            lines.append(
+                f"| 6. Verify (chain, {top['verify_version_rows']} version rows, current rows, "
+                f"{top['verify_checkpoints']} checkpoints) / plain SELECT of the same rows | "
+                f"{top['verify_vs_select']} ({top['verify_ms'] / 1000:.1f} s / "
+                f"{top['verify_select_ms'] / 1000:.1f} s) | – | – |"
+            )
         load = top.get("load")
         if load:
             mixed = load["mixed"]

@@ -61,3 +61,10 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "handlingsplan-demo")
+    # Signed checkpoints of the history's head, outside the database (see README, "Tamper
+    # evidence"). Empty paths mean instance/checkpoints.log and instance/checkpoint-key.pem.
+    CHECKPOINT_LOG = os.environ.get("CHECKPOINT_LOG", "")
+    CHECKPOINT_KEY = os.environ.get("CHECKPOINT_KEY", "")
+    CHECKPOINT_INTERVAL_SECONDS = float(os.environ.get("CHECKPOINT_INTERVAL_SECONDS", "0"))
+    CHECKPOINT_SYSLOG = os.environ.get("CHECKPOINT_SYSLOG", "0") == "1"
+    CHECKPOINT_SYSLOG_ADDRESS = os.environ.get("CHECKPOINT_SYSLOG_ADDRESS", "")

@@ -76,6 +76,12 @@ def can_read_audit_log(user: User) -> bool:
     return user.is_authenticated and user.role in ("admin", "auditor")
 
 
+def can_verify_history(user: User) -> bool:
+    """May the user run the full verification of the history ("verify now")? Admins and
+    auditors: it changes no data, and only records that a check ran and what it found."""
+    return user.is_authenticated and user.is_active and user.role in ("admin", "auditor")
+
+
 def can_restore(user: User, kind: str, record) -> bool:
     """Admins restore any record but accounts (those change through account administration);
     officers the sub-goals they may edit and the follow-ups (as long as the year's round is

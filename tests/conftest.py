@@ -5,8 +5,11 @@ TEST_DATABASE_URL selects the database (PostgreSQL in CI); SQLite in a temporary
 otherwise.
 """
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,6 +19,13 @@ from sqlalchemy import text
 from intranet import create_app
 from intranet.extensions import db
 from tests.factories import Factory
+
+# Every app the tests start, in this process or as gunicorn, keeps its checkpoint log and
+# signing key out of instance/ (read by intranet.config when create_app first imports it).
+_CHECKPOINT_FOLDER = tempfile.mkdtemp(prefix="handlingsplan-checkpoints-")
+atexit.register(shutil.rmtree, _CHECKPOINT_FOLDER, ignore_errors=True)
+os.environ["CHECKPOINT_LOG"] = os.path.join(_CHECKPOINT_FOLDER, "checkpoints.log")
+os.environ["CHECKPOINT_KEY"] = os.path.join(_CHECKPOINT_FOLDER, "checkpoint-key.pem")
 
 DEMO_PASSWORD = "demo-password-for-tests"
 PASSWORD = "a-long-test-password"
@@ -93,6 +103,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "PASSWORD_HASH_METHOD": "scrypt:2048:8:1",
+            "CHECKPOINT_KEY": str(tmp_path_factory.mktemp("key") / "checkpoint-key.pem"),
         }
     )
     app.test_client_class = Client
@@ -115,6 +126,14 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_database(request):
+    if "app" in request.fixturenames:
+        # Each test empties the database, so each gets a checkpoint log of its own.
+        from intranet.history import checkpoints
+
+        app = request.getfixturevalue("app")
+        folder = request.getfixturevalue("tmp_path")
+        app.config["CHECKPOINT_LOG"] = str(folder / "checkpoints.log")
+        checkpoints.reset(app)
     yield
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")

@@ -13,13 +13,13 @@ itself.
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy_continuum import versioning_manager
 
+from intranet.history import checkpoints
 from intranet.models import Transaction
 
 GENESIS = "0" * 64
@@ -45,19 +45,39 @@ def version_tables():
     )
 
 
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
 def _canonical(value):
-    if value is None or isinstance(value, bool | int | str):
+    # type() first: verification calls this for every value of every version row.
+    if type(value) in _PLAIN or isinstance(value, bool | int | str):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+_hashed_columns: dict = {}
+
+
 def _row_content(table, row) -> dict:
-    return {
-        column.name: _canonical(row[column.name])
-        for column in table.columns
-        if column.name not in UNHASHED_COLUMNS
-        and not (row[column.name] is None and (table.name, column.name) in LATER_COLUMNS)
-    }
+    names = _hashed_columns.get(table)
+    if names is None:
+        names = _hashed_columns[table] = (
+            tuple(
+                column.name
+                for column in table.columns
+                if column.name not in UNHASHED_COLUMNS
+                and (table.name, column.name) not in LATER_COLUMNS
+            ),
+            tuple(
+                column.name
+                for column in table.columns
+                if (table.name, column.name) in LATER_COLUMNS
+            ),
+        )
+    always, later = names
+    content = {name: _canonical(row[name]) for name in always}
+    content.update((name, _canonical(row[name])) for name in later if row[name] is not None)
+    return content
 
 
 def transaction_content(connection, transaction_row, tables=None) -> str:
@@ -71,11 +91,23 @@ def transaction_content(connection, transaction_row, tables=None) -> str:
         result = connection.execute(
             select(table).where(table.c.transaction_id == transaction_row["id"])
         ).mappings()
-        rows.extend({"table": table.name, "row": _row_content(table, row)} for row in result)
-    rows.sort(key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        rows.extend(version_item(table, row) for row in result)
+    return canonical_content(transaction_row, rows)
+
+
+def version_item(table, row) -> dict:
+    """One version row as the chain's content lists it."""
+    return {"table": table.name, "row": _row_content(table, row)}
+
+
+def canonical_content(transaction_row, items: list[dict]) -> str:
+    """The one definition of a transaction's hashed content, given its `version_item`s in
+    any order: the commit, the verifier and the benchmark's bulk writer all build it here."""
+    if len(items) > 1:
+        items = sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     content = {
         "transaction": {field: _canonical(transaction_row[field]) for field in TRANSACTION_FIELDS},
-        "versions": rows,
+        "versions": items,
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -151,56 +183,11 @@ def _chain_new_transactions(session):
     for transaction in unchained:
         digest = chain_transaction(connection, transaction.id, written, row)
         set_committed_value(transaction, "chain_hash", digest)
+    # The new head, to be checkpointed outside the database once the commit has succeeded.
+    checkpoints.prepare(session, connection, unchained[-1].id, digest)
 
 
 def _unit_of_work(session):
     """Continuum's unit of work for this session, if it versioned anything (never made here)."""
     connection = versioning_manager.session_connection_map.get(session)
     return versioning_manager.units_of_work.get(connection) if connection is not None else None
-
-
-@dataclass
-class VerifyResult:
-    ok: bool
-    count: int
-    first_bad_id: int | None = None
-    reason: str = ""
-    head: str = GENESIS
-    head_id: int | None = None
-
-
-def verify_chain(connection) -> VerifyResult:
-    """Recompute the chain in id order; report the first transaction whose hash differs."""
-    table = Transaction.__table__
-    previous = GENESIS
-    count = 0
-    head_id = None
-    rows = connection.execute(select(table).order_by(table.c.id)).mappings().all()
-    for row in rows:
-        count += 1
-        expected = next_hash(previous, transaction_content(connection, row))
-        if row["chain_hash"] != expected:
-            reason = "not chained" if row["chain_hash"] is None else "hash mismatch"
-            return VerifyResult(False, count, row["id"], reason)
-        previous = row["chain_hash"]
-        head_id = row["id"]
-    orphan = _first_orphaned_transaction(connection)
-    if orphan is not None:
-        return VerifyResult(False, count, orphan, "version rows without their transaction")
-    return VerifyResult(True, count, head=previous, head_id=head_id if count else None)
-
-
-def _first_orphaned_transaction(connection) -> int | None:
-    """A version row whose transaction row is gone: the chain alone would not notice when
-    the deleted transaction was the newest."""
-    table = Transaction.__table__
-    found = []
-    for version_table in version_tables():
-        orphan = connection.scalar(
-            select(func.min(version_table.c.transaction_id)).where(
-                ~select(table.c.id).where(table.c.id == version_table.c.transaction_id).exists()
-            )
-        )
-        if orphan is not None:
-            found.append(orphan)
-    return min(found) if found else None

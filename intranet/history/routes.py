@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
-from intranet.history import queries, records, services
+from intranet.history import integrity, queries, records, services
 from intranet.history.forms import ArchiveForm
 from intranet.models import Transaction
 from intranet.numbers import MAX_BIG_INTEGER, parse_whole
@@ -20,6 +20,7 @@ from intranet.permissions import (
     can_read_audit_log,
     can_read_record_history,
     can_restore,
+    can_verify_history,
     require,
 )
 from intranet.reports.spreadsheets import CSV_MIMETYPE, write_csv
@@ -283,6 +284,32 @@ def audit():
         before=before,
         **queries.filter_choices(),
     )
+
+
+@bp.get("/audit/integrity")
+@login_required
+def integrity_page():
+    require(can_read_audit_log(current_user))
+    return render_template(
+        "history/integrity.html",
+        check=integrity.latest_verification(),
+        checkpoint=integrity.latest_checkpoint_status(),
+        may_verify=can_verify_history(current_user),
+    )
+
+
+@bp.post("/audit/integrity/verify")
+@login_required
+def verify_now():
+    require(can_verify_history(current_user))
+    report, seconds = integrity.run_verification()
+    integrity.record_verification(report, seconds, "web", current_user.id)
+    db.session.commit()
+    if report.ok:
+        flash(_l("Historiken verifierades utan avvikelser."), "success")
+    else:
+        flash(_l("Verifieringen fann %(count)s avvikelser.", count=report.problem_count), "error")
+    return redirect(url_for("history.integrity_page"))
 
 
 @bp.get("/audit.csv")

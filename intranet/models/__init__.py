@@ -14,7 +14,7 @@ from intranet.models.followups import (  # noqa: E402
     FollowUp,
     ReportingRound,
 )
-from intranet.models.history import Transaction  # noqa: E402
+from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
@@ -46,6 +46,7 @@ __all__ = [
     "Board",
     "FocusArea",
     "FollowUp",
+    "IntegrityCheck",
     "LoginFailures",
     "Membership",
     "Plan",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy_continuum.transaction import TransactionBase
 
@@ -30,3 +30,31 @@ class Transaction(TransactionBase, db.Model):
 
     def __repr__(self) -> str:
         return f"<Transaction {self.id} by {self.user_id} at {self.issued_at}>"
+
+
+class IntegrityCheck(db.Model):
+    """The result of one verification of the history (`flask audit verify` or an auditor's
+    "verify now"), shown on the integrity page.
+
+    Neither versioned nor chained, on purpose: it records that a check ran, it proves
+    nothing. Someone who can write the database can forge it; the check itself (its exit
+    status, run where the database's writers cannot reach) is the evidence.
+    """
+
+    __tablename__ = "integrity_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(10))  # "cli" or "web"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    transactions: Mapped[int] = mapped_column(Integer, default=0)
+    version_rows: Mapped[int] = mapped_column(Integer, default=0)
+    checkpoints: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[int] = mapped_column(Integer, default=0)
+    head_transaction_id: Mapped[int | None] = mapped_column(BigInteger)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # The first problems, one a line, as the command prints them.
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    user = relationship("User")

@@ -31,6 +31,39 @@ def restore_command(path, force):
     except OperationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored from {path}.")
+    behind = _checkpoints_ahead()
+    if behind:
+        # The checkpoint log is deliberately not part of the backup: it is what tells a
+        # restored (or truncated) database from the one whose head was checkpointed.
+        click.echo(
+            f"Note: the checkpoint log names transaction {behind[0]}, newer than this "
+            f"database's newest ({behind[1]}): `flask audit verify` will report that the "
+            "database is behind the checkpoint log. Keep the log as it is; if this restore "
+            "is to stay, move the log aside (keep it with a note of the restore) and run "
+            "`flask audit checkpoint` to start a new one.",
+            err=True,
+        )
+
+
+def _checkpoints_ahead() -> tuple[int, int] | None:
+    """(newest checkpointed transaction, newest in the database) when the log is ahead."""
+    from sqlalchemy import func, select
+
+    from intranet.history import checkpoints
+    from intranet.models import Transaction
+
+    app = current_app._get_current_object()
+    try:
+        checkpoint, _, _ = checkpoints.last_checkpoint(
+            checkpoints.log_path(app), checkpoints.app_public_key(app)
+        )
+    except (OSError, checkpoints.CheckpointError, ValueError):
+        return None
+    newest = db.session.scalar(select(func.max(Transaction.id))) or 0
+    db.session.rollback()
+    if checkpoint is not None and checkpoint.transaction_id > newest:
+        return checkpoint.transaction_id, newest
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy_continuum import versioning_manager
 from bench import generate, measure
 from bench.databases import make_app, migrate
 from intranet.extensions import db
-from intranet.history import chain
+from intranet.history.verify import verify_history
 from intranet.models import FollowUp
 
 SCALE = 0.01  # 4 sub-goals
@@ -22,7 +22,7 @@ def _build(url: str, writer) -> dict:
         town = generate.build_structure(SCALE)
         steps = generate.plan_history(town, SCALE, edits=EDITS)
         writer(steps)
-        verified = chain.verify_chain(db.session.connection())
+        verified = verify_history(db.session.connection())
         tables = {"hash chain verifies": verified.ok}
         for table in db.metadata.sorted_tables:
             columns = [c.name for c in table.columns if c.name not in _VOLATILE]
@@ -73,6 +73,21 @@ def test_bulk_writer_writes_exactly_what_the_orm_and_continuum_write(built):
     assert any(row for row in orm_tables["transaction"])
 
 
+def test_the_generated_history_verifies_with_a_checkpoint_of_its_head(built):
+    """Before the measurements: their unversioned saves change rows without a history."""
+    (_, _, _, _), (app, _, _, _) = built
+    from intranet.history import checkpoints
+    from intranet.history.integrity import run_verification
+
+    with app.app_context():
+        checkpoints.write_head(app)
+        report, _ = run_verification()
+        db.session.remove()
+        db.engine.dispose()
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert report.checkpoints >= 1 and report.current_rows > 0
+
+
 def test_one_iteration_of_each_measurement(built):
     (_, _, _, _), (app, _, _, _) = built
     reader = measure.Visitor(app, "auditor06")
@@ -81,6 +96,9 @@ def test_one_iteration_of_each_measurement(built):
     assert matrix["matrix_queries"] > 0
     depth = measure.as_of_depth(reader, reader, repeats=1)
     assert depth["as_of_deep_vs_shallow"] > 0
+    verified = measure.verify_figures(app, repeats=1)
+    assert verified["verify_vs_select"] > 0
+    assert verified["verify_version_rows"] > verified["verify_transactions"] > 0
     saves = measure.save_figures(app, measure.Visitor(app, "admin01"), repeats=1)
     assert saves["save_versioned_vs_unversioned"] > 0
     audit = measure.audit_figures(app, measure.Visitor(app, "auditor05"), repeats=1)

@@ -81,10 +81,12 @@ def _wait_until_serving(url: str, process: subprocess.Popen, server: LiveServer)
     pytest.fail(f"gunicorn did not answer on {url}:\n{server.log_tail()}")
 
 
-def _prepare_database(database_url: str) -> None:
+def _prepare_database(database_url: str, checkpoint_files: dict) -> None:
     """`flask db upgrade` and `flask demo load`, run in this process: the package is already
     imported here, while a fresh interpreter takes seconds to import it."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DEMO_PASSWORD": DEMO_PASSWORD})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "DEMO_PASSWORD": DEMO_PASSWORD} | checkpoint_files
+    )
     runner = app.test_cli_runner()
     with app.app_context():  # as the `flask` command provides it
         for command in (["db", "upgrade"], ["demo", "load"]):
@@ -103,14 +105,20 @@ def live_server(tmp_path_factory):
     else:
         database_url, drop_database = f"sqlite:///{workdir / 'browser.sqlite'}", lambda: None
 
+    # The server's own checkpoint log and key, as in production beside its database.
+    checkpoint_files = {
+        "CHECKPOINT_LOG": str(workdir / "checkpoints.log"),
+        "CHECKPOINT_KEY": str(workdir / "checkpoint-key.pem"),
+    }
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "browser-test-secret",
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        **checkpoint_files,
     }
-    _prepare_database(database_url)
+    _prepare_database(database_url, checkpoint_files)
 
     url = f"http://127.0.0.1:{_free_port()}"
     server = LiveServer(url=url, log=workdir / "gunicorn.log")

@@ -114,3 +114,19 @@ def test_pages_reflow_on_a_narrow_screen(page_as, name):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_integrity_page_and_verify_now(page_as, axe):
+    page = page_as("auditor")
+    page.goto("/audit")
+    page.get_by_role(
+        "link", name="Historikens integritet: senaste verifiering och kontrollpunkt"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Historikens integritet")
+    expect(page.get_by_text("✓ Ja")).to_be_visible()
+    assert axe_violations(axe, page) == []
+    page.get_by_role("button", name="Verifiera nu").click()
+    expect(page.get_by_text("Historiken verifierades utan avvikelser.")).to_be_visible()
+    expect(page.get_by_text("Godkänd: inga avvikelser")).to_be_visible()
+    screenshot(page, "integrity")
+    assert axe_violations(axe, page) == []

@@ -7,7 +7,7 @@ here (and dropped afterwards).
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from intranet.extensions import db
@@ -132,3 +132,35 @@ def test_cli_backup_and_forced_restore(app, make, tmp_path):
     assert _snapshot(app.config["SQLALCHEMY_DATABASE_URI"]) == before
     after = select(Transaction).where(Transaction.note == "after the backup")
     assert db.session.scalar(after) is None
+
+
+def test_restoring_an_older_backup_leaves_the_database_behind_the_checkpoint_log(
+    app, make, tmp_path
+):
+    """The checkpoint log is not in the backup and is not rolled back with it."""
+    from intranet.history import verify
+    from intranet.history.integrity import run_verification
+
+    _some_history(make)
+    db.session.remove()
+    runner = app.test_cli_runner()
+    backup_file = tmp_path / "older.dump"
+    assert runner.invoke(args=["backup", str(backup_file)]).exit_code == 0
+    with acting_as(None, "after the backup"):
+        follow_up = db.session.scalars(select(FollowUp)).first()
+        follow_up.next_steps = "Nytt efter säkerhetskopian."
+        db.session.commit()
+        newest = db.session.scalar(select(func.max(Transaction.id)))
+    db.session.remove()
+    assert run_verification()[0].ok
+
+    result = runner.invoke(args=["restore", str(backup_file), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "behind the checkpoint log" in result.output
+    report, _ = run_verification()
+    assert [problem.kind for problem in report.problems] == [verify.BEHIND]
+    assert "database is behind the checkpoint log" in report.problems[0].message
+    assert report.problems[0].expected == newest
+    verdict = runner.invoke(args=["audit", "verify"])
+    assert verdict.exit_code == 1
+    assert "database is behind the checkpoint log" in verdict.output

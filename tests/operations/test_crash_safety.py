@@ -19,7 +19,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from intranet import ROOT, create_app
 from intranet.extensions import db
-from intranet.history.chain import verify_chain
+from intranet.history.checkpoints import load_or_create_key
+from intranet.history.verify import verify_history
 from intranet.models import Transaction, User
 from intranet.versioning import acting_as
 from tests.conftest import PASSWORD
@@ -34,12 +35,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _checkpoint_files(database_url: str) -> dict:
+    """The crash test's own checkpoint log and key, beside its database."""
+    folder = Path(database_url.removeprefix("sqlite:///")).parent
+    return {
+        "CHECKPOINT_LOG": str(folder / "checkpoints.log"),
+        "CHECKPOINT_KEY": str(folder / "checkpoint-key.pem"),
+    }
+
+
 def _prepare_database(url: str) -> tuple[int, int]:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "crash",
             "PASSWORD_HASH_METHOD": "scrypt:2048:8:1",
+            **_checkpoint_files(url),
         }
     )
     with app.app_context():
@@ -63,7 +74,12 @@ class Server:
     def __init__(self, database_url: str, log: Path):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        environment = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="crash-test-key")
+        environment = dict(
+            os.environ,
+            DATABASE_URL=database_url,
+            SECRET_KEY="crash-test-key",
+            **_checkpoint_files(database_url),
+        )
         self.log = log.open("ab")
         self.process = subprocess.Popen(
             [
@@ -136,9 +152,13 @@ def _save_name(server, browser, token, user_id, name) -> bool:
     return response.status_code == 302
 
 
-def _verify_chain(connection) -> None:
-    result = verify_chain(connection)
-    assert result.ok, f"the history chain does not verify after the crash: {result}"
+def _verify_history(connection, database_url: str) -> None:
+    """The chain, every record and every checkpoint written before and after the kill."""
+    files = _checkpoint_files(database_url)
+    key = load_or_create_key(files["CHECKPOINT_KEY"]).public_key()
+    report = verify_history(connection, [Path(files["CHECKPOINT_LOG"])], key)
+    assert report.ok, f"the history does not verify after the crash: {report.problems[:5]}"
+    assert report.checkpoints > 0
 
 
 def test_confirmed_saves_survive_a_crash(tmp_path):
@@ -206,7 +226,7 @@ def test_confirmed_saves_survive_a_crash(tmp_path):
             )
             assert current == "Efter omstart"
             _assert_no_orphans(connection)
-            _verify_chain(connection)
+            _verify_history(connection, url)
     finally:
         engine.dispose()
 

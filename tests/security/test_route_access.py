@@ -102,6 +102,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("history.compare", "GET"): board_a_readers(400),
     ("history.audit", "GET"): auditors(200),
     ("history.audit_csv", "GET"): auditors(200),
+    ("history.integrity_page", "GET"): auditors(200),
+    ("history.verify_now", "POST"): auditors(302),
     ("history.restore", "POST"): board_a_and_admin(302),
     ("history.archive", "POST"): board_a_and_admin(302),
     ("history.unarchive", "POST"): board_a_and_admin(302),

@@ -1,0 +1,503 @@
+"""Verification of the history against everything it implies, and against the checkpoints.
+
+1. The hash chain: every transaction's chain_hash is recomputed from its row and its version
+   rows and the stored hash before it (link by link, so that each broken link is named).
+2. What the chain does not hash but the history implies, per record of every versioned
+   table: each version's end_transaction_id is the transaction of the record's next version
+   (NULL for the last); operation types run insert, update …, delete (and insert again after
+   a delete: links are removed and added back; an insert is never preceded by a version that
+   left the record in place); the current row equals its latest version in
+   every column the two tables share; a current row without a version, a latest version that
+   is not a delete without its current row, and a current row whose latest version deletes
+   it are reported.
+3. Every signed checkpoint that can be read (intranet.history.checkpoints): its signature and
+   its link to the line before it; that its transaction exists (a checkpoint beyond the newest
+   transaction means the database is behind the checkpoint log: truncated, or restored from
+   an older backup), with the same chain hash (else the chain was rewritten) and the same
+   number of transactions up to it; and that no committed transaction has stayed uncovered by
+   a checkpoint for longer than the interval allows (a gap: the log could not be written).
+
+Everything streams: transactions in keyset batches with their version rows, each version
+table and its current table as two cursors in key order merged record by record. Memory
+holds one batch, one record's versions and the checkpoints read from the logs.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy_continuum import versioning_manager
+
+from intranet.history import checkpoints
+from intranet.history.chain import (
+    GENESIS,
+    canonical_content,
+    next_hash,
+    version_item,
+    version_tables,
+)
+from intranet.models import Transaction
+from intranet.models.base import utc_now
+
+BATCH = 2_000
+MAX_PROBLEMS = 1_000
+# Commits in flight while verify runs, and the deferred write of an interval, are not gaps.
+GRACE_SECONDS = 60
+INSERT, UPDATE, DELETE = 0, 1, 2
+OPERATION_NAMES = {INSERT: "insert", UPDATE: "update", DELETE: "delete"}
+CONTINUUM_COLUMNS = frozenset({"transaction_id", "end_transaction_id", "operation_type"})
+
+# Problem kinds, each reported distinctly.
+HASH = "hash"
+ORPHAN = "orphan"
+VALIDITY = "validity"
+OPERATION = "operation"
+CURRENT = "current"
+CURRENT_MISSING = "current_missing"
+UNVERSIONED = "unversioned"
+LOG_MISSING = "log_missing"
+NO_KEY = "no_key"
+SIGNATURE = "checkpoint_signature"
+LINK = "checkpoint_link"
+BEHIND = "checkpoint_behind"
+MISSING_TRANSACTION = "checkpoint_missing_transaction"
+REWRITE = "checkpoint_rewrite"
+COUNT = "checkpoint_count"
+GAP = "checkpoint_gap"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    message: str
+    table: str | None = None
+    record: str | None = None
+    column: str | None = None
+    expected: object = None
+    found: object = None
+    transaction_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+@dataclass
+class Report:
+    transactions: int = 0
+    version_rows: int = 0
+    current_rows: int = 0
+    checkpoints: int = 0
+    head_id: int | None = None
+    head_hash: str = GENESIS
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    missing_logs: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, problem: Problem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def kinds(self) -> set[str]:
+        return {problem.kind for problem in self.problems}
+
+    def of_kind(self, kind: str) -> list[Problem]:
+        return [problem for problem in self.problems if problem.kind == kind]
+
+
+def verify_history(
+    connection,
+    logs: list[Path] | None = None,
+    public_key=None,
+    interval_seconds: float = 0,
+    now: datetime | None = None,
+) -> Report:
+    """Verify the chain, every record and every checkpoint in `logs` (none: no checkpoint
+    checks). `now` (naive UTC) decides what counts as a gap; tests pass it."""
+    report = Report()
+    by_transaction, highest = _read_checkpoints(report, logs or [], public_key)
+    uncovered = _check_chain(connection, report, by_transaction, highest)
+    _check_orphans(connection, report)
+    for model, version_class in sorted(
+        versioning_manager.version_class_map.items(), key=lambda item: item[0].__table__.name
+    ):
+        _check_records(connection, report, version_class.__table__, model.__table__)
+    if logs:
+        if report.transactions:
+            for path in report.missing_logs:
+                report.add(Problem(LOG_MISSING, f"checkpoint log {path} not found"))
+        _check_unseen_checkpoints(report, by_transaction)
+        _check_gap(report, uncovered, highest, interval_seconds, now or utc_now())
+    return report
+
+
+# --- 1. the chain --------------------------------------------------------------------
+
+
+@dataclass
+class _Uncovered:
+    first_id: int | None = None
+    first_issued_at: datetime | None = None
+    count: int = 0
+
+
+def _check_chain(connection, report: Report, by_transaction: dict, highest) -> _Uncovered:
+    table = Transaction.__table__
+    tables = version_tables()
+    uncovered = _Uncovered()
+    previous = GENESIS
+    last_id = None
+    while True:
+        query = select(table).order_by(table.c.id).limit(BATCH)
+        if last_id is not None:
+            query = query.where(table.c.id > last_id)
+        rows = connection.execute(query).mappings().all()
+        if not rows:
+            break
+        low, high = rows[0]["id"], rows[-1]["id"]
+        items = defaultdict(list)
+        for version_table in tables:
+            result = connection.execute(
+                select(version_table).where(version_table.c.transaction_id.between(low, high))
+            ).mappings()
+            for row in result:
+                items[row["transaction_id"]].append(version_item(version_table, row))
+        for row in rows:
+            report.transactions += 1
+            transaction_id, stored = row["id"], row["chain_hash"]
+            expected = next_hash(previous, canonical_content(row, items.pop(transaction_id, [])))
+            if stored != expected:
+                reason = "not chained" if stored is None else "hash mismatch"
+                report.add(
+                    Problem(
+                        HASH,
+                        f"transaction {transaction_id} does not match the chain ({reason})",
+                        "transaction",
+                        str(transaction_id),
+                        "chain_hash",
+                        expected,
+                        stored,
+                        transaction_id,
+                    )
+                )
+            for path, checkpoint in by_transaction.pop(transaction_id, ()):
+                _compare_checkpoint(report, path, checkpoint, stored)
+            if highest is None or transaction_id > highest:
+                if uncovered.first_id is None:
+                    uncovered.first_id = transaction_id
+                    uncovered.first_issued_at = row["issued_at"]
+                uncovered.count += 1
+            # An unchained transaction is chained on as "" (see chain._previous_hash).
+            previous = stored if stored is not None else ""
+            report.head_id, report.head_hash = transaction_id, stored or ""
+        last_id = high
+    return uncovered
+
+
+def _check_orphans(connection, report: Report) -> None:
+    """Version rows whose transaction row is gone (the chain alone would not notice when the
+    deleted transaction was the newest)."""
+    table = Transaction.__table__
+    for version_table in version_tables():
+        orphan = connection.execute(
+            select(
+                func.min(version_table.c.transaction_id), func.count(version_table.c.transaction_id)
+            ).where(
+                ~select(table.c.id).where(table.c.id == version_table.c.transaction_id).exists()
+            )
+        ).one()
+        if orphan[1]:
+            report.add(
+                Problem(
+                    ORPHAN,
+                    f"transaction {orphan[0]} does not match the chain: {orphan[1]} rows of "
+                    f"{version_table.name} belong to a transaction that is gone",
+                    version_table.name,
+                    column="transaction_id",
+                    found=orphan[0],
+                    transaction_id=orphan[0],
+                )
+            )
+
+
+# --- 2. records ------------------------------------------------------------------------
+
+
+def _check_records(connection, report: Report, version_table, current_table) -> None:
+    key_names = [c.name for c in version_table.primary_key.columns if c.name != "transaction_id"]
+    shared = [
+        column.name
+        for column in version_table.columns
+        if column.name in current_table.c
+        and column.name not in CONTINUUM_COLUMNS
+        and column.name not in key_names
+    ]
+    streamed = {"stream_results": True, "max_row_buffer": BATCH}
+    versions = connection.execute(
+        select(version_table)
+        .order_by(*(version_table.c[name] for name in key_names), version_table.c.transaction_id)
+        .execution_options(**streamed)
+    ).mappings()
+    currents = connection.execute(
+        select(*(current_table.c[name] for name in key_names + shared))
+        .order_by(*(current_table.c[name] for name in key_names))
+        .execution_options(**streamed)
+    ).mappings()
+
+    def key(row) -> tuple:
+        return tuple(row[name] for name in key_names)
+
+    name = current_table.name
+    current = next(currents, None)
+    for record_key, group in groupby(versions, key):
+        record_versions = list(group)
+        report.version_rows += len(record_versions)
+        while current is not None and key(current) < record_key:
+            report.add(_unversioned(name, current, key_names))
+            report.current_rows += 1
+            current = next(currents, None)
+        row = None
+        if current is not None and key(current) == record_key:
+            row, current = current, next(currents, None)
+            report.current_rows += 1
+        problem = _first_version_problem(version_table.name, record_key, record_versions)
+        if problem is None:
+            problem = _compare_current(name, record_key, record_versions[-1], row, shared)
+        if problem is not None:
+            report.add(problem)
+    while current is not None:
+        report.add(_unversioned(name, current, key_names))
+        report.current_rows += 1
+        current = next(currents, None)
+
+
+def _record_id(record_key: tuple) -> str:
+    return "/".join(str(part) for part in record_key)
+
+
+def _unversioned(table_name: str, row, key_names) -> Problem:
+    record = _record_id(tuple(row[name] for name in key_names))
+    return Problem(
+        UNVERSIONED,
+        f"{table_name} {record}: current row has no version in the history",
+        table_name,
+        record,
+    )
+
+
+def _first_version_problem(table_name: str, record_key: tuple, versions) -> Problem | None:
+    record = _record_id(record_key)
+    previous_operation = None
+    for index, version in enumerate(versions):
+        operation = version["operation_type"]
+        transaction_id = version["transaction_id"]
+        # Continuum records an insert that the same transaction changed again (after a
+        # flush) as an update, and one it deleted again as a delete: so a record's first
+        # version, and the first after a delete, may be any of the three. An insert never
+        # follows a version that left the record in place.
+        allowed = (
+            (INSERT, UPDATE, DELETE) if previous_operation in (None, DELETE) else (UPDATE, DELETE)
+        )
+        if operation not in allowed:
+            expected = " or ".join(OPERATION_NAMES[op] for op in allowed)
+            found = OPERATION_NAMES.get(operation, repr(operation))
+            return Problem(
+                OPERATION,
+                f"{table_name} {record}, version of transaction {transaction_id}: "
+                f"operation_type expected {expected}, found {found}",
+                table_name,
+                record,
+                "operation_type",
+                expected,
+                found,
+                transaction_id,
+            )
+        following = versions[index + 1]["transaction_id"] if index + 1 < len(versions) else None
+        if version["end_transaction_id"] != following:
+            return Problem(
+                VALIDITY,
+                f"{table_name} {record}, version of transaction {transaction_id}: "
+                f"end_transaction_id expected {following}, found {version['end_transaction_id']}",
+                table_name,
+                record,
+                "end_transaction_id",
+                following,
+                version["end_transaction_id"],
+                transaction_id,
+            )
+        previous_operation = operation
+    return None
+
+
+def _compare_current(table_name: str, record_key, latest, row, shared) -> Problem | None:
+    record = _record_id(record_key)
+    transaction_id = latest["transaction_id"]
+    deleted = latest["operation_type"] == DELETE
+    if row is None:
+        if deleted:
+            return None
+        return Problem(
+            CURRENT_MISSING,
+            f"{table_name} {record}: the current row is gone, but its latest version "
+            f"(transaction {transaction_id}) is not a delete",
+            table_name,
+            record,
+            transaction_id=transaction_id,
+        )
+    if deleted:
+        return Problem(
+            CURRENT,
+            f"{table_name} {record}: a current row exists, but its latest version "
+            f"(transaction {transaction_id}) deletes it",
+            table_name,
+            record,
+            transaction_id=transaction_id,
+        )
+    for column in shared:
+        if latest[column] != row[column]:
+            return Problem(
+                CURRENT,
+                f"{table_name} {record}: {column} expected {latest[column]!r} (the version of "
+                f"transaction {transaction_id}), found {row[column]!r}",
+                table_name,
+                record,
+                column,
+                latest[column],
+                row[column],
+                transaction_id,
+            )
+    return None
+
+
+# --- 3. checkpoints --------------------------------------------------------------------
+
+
+def _read_checkpoints(report: Report, logs: list[Path], public_key):
+    """Every readable checkpoint, by transaction id; and the highest transaction id named."""
+    by_transaction: dict[int, list] = defaultdict(list)
+    highest = None
+    missing_logs = report.missing_logs
+    for path in logs:
+        path = Path(path)
+        if not path.exists():
+            # Reported after the chain pass, and only if there is a transaction to cover.
+            missing_logs.append(path)
+            continue
+        if public_key is None:
+            report.add(Problem(NO_KEY, f"no public key to check the signatures in {path}"))
+            continue
+        try:
+            for line_no, checkpoint, problem in checkpoints.read_log(path, public_key):
+                if checkpoint is None:
+                    report.add(Problem(SIGNATURE, f"{path} line {line_no}: {problem}", str(path)))
+                    continue
+                report.checkpoints += 1
+                if problem:
+                    report.add(Problem(LINK, f"{path} line {line_no}: {problem}", str(path)))
+                by_transaction[checkpoint.transaction_id].append((path, checkpoint))
+                if highest is None or checkpoint.transaction_id > highest:
+                    highest = checkpoint.transaction_id
+        except OSError as error:
+            report.add(Problem(LOG_MISSING, f"checkpoint log {path} cannot be read: {error}"))
+    return by_transaction, highest
+
+
+def _compare_checkpoint(report: Report, path, checkpoint, stored: str | None) -> None:
+    where = f"{path} line {checkpoint.line_no}"
+    if checkpoint.head != stored:
+        report.add(
+            Problem(
+                REWRITE,
+                f"{where}: transaction {checkpoint.transaction_id} had chain hash "
+                f"{checkpoint.head} at {checkpoint.time}, the database has {stored}: the "
+                "chain was rewritten from this transaction or before",
+                "transaction",
+                str(checkpoint.transaction_id),
+                "chain_hash",
+                checkpoint.head,
+                stored,
+                checkpoint.transaction_id,
+            )
+        )
+    if checkpoint.count != report.transactions:
+        report.add(
+            Problem(
+                COUNT,
+                f"{where}: {checkpoint.count} transactions up to transaction "
+                f"{checkpoint.transaction_id} when checkpointed, {report.transactions} now",
+                "transaction",
+                str(checkpoint.transaction_id),
+                expected=checkpoint.count,
+                found=report.transactions,
+                transaction_id=checkpoint.transaction_id,
+            )
+        )
+
+
+def _check_unseen_checkpoints(report: Report, by_transaction: dict) -> None:
+    """Checkpoints whose transaction the chain pass never met."""
+    head = report.head_id or 0
+    ahead = sorted(
+        (checkpoint.transaction_id, str(path), checkpoint)
+        for entries in by_transaction.values()
+        for path, checkpoint in entries
+        if checkpoint.transaction_id > head
+    )
+    if ahead:
+        newest = ahead[-1]
+        report.add(
+            Problem(
+                BEHIND,
+                f"database is behind the checkpoint log: {newest[1]} line {newest[2].line_no} "
+                f"names transaction {newest[0]} ({newest[2].time}), the newest transaction in "
+                f"the database is {report.head_id}; {len(ahead)} checkpoints name transactions "
+                "that are not there (the newest transactions were deleted, or an older backup "
+                "was restored)",
+                "transaction",
+                str(newest[0]),
+                expected=newest[0],
+                found=report.head_id,
+                transaction_id=newest[0],
+            )
+        )
+    for entries in sorted(by_transaction.values(), key=lambda e: e[0][1].transaction_id):
+        for path, checkpoint in entries:
+            if checkpoint.transaction_id <= head:
+                report.add(
+                    Problem(
+                        MISSING_TRANSACTION,
+                        f"{path} line {checkpoint.line_no}: transaction "
+                        f"{checkpoint.transaction_id} is missing from the database",
+                        "transaction",
+                        str(checkpoint.transaction_id),
+                        transaction_id=checkpoint.transaction_id,
+                    )
+                )
+
+
+def _check_gap(report, uncovered: _Uncovered, highest, interval_seconds, now) -> None:
+    if uncovered.first_id is None:
+        return
+    allowed = timedelta(seconds=interval_seconds + GRACE_SECONDS)
+    if uncovered.first_issued_at is None or now - uncovered.first_issued_at <= allowed:
+        return
+    after = f"the last checkpoint (transaction {highest})" if highest else "any checkpoint"
+    report.add(
+        Problem(
+            GAP,
+            f"gap: {uncovered.count} transactions from transaction {uncovered.first_id} "
+            f"(committed {uncovered.first_issued_at:%Y-%m-%d %H:%M:%S} UTC) on are newer than "
+            f"{after} for longer than the interval allows: the checkpoint log was not written "
+            "(see the application log) or its newest lines were removed",
+            "transaction",
+            str(uncovered.first_id),
+            transaction_id=uncovered.first_id,
+        )
+    )

@@ -1,0 +1,323 @@
+"""Verification against an attacker who can write the database (the tests play the attacker
+with raw SQL), and against checkpoints kept outside it."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy_continuum import version_class
+
+from intranet.extensions import db
+from intranet.history import chain, checkpoints, verify
+from intranet.history.integrity import run_verification
+from intranet.models import FollowUp, Transaction
+from intranet.versioning import acting_as
+
+
+def _verify(**options):
+    db.session.commit()
+    report, _ = run_verification(**options)
+    return report
+
+
+def _edited_follow_up(make, edits=("Första", "Andra", "Tredje")):
+    """A follow-up with an insert and one update per edit, each its own transaction."""
+    follow_up = make.follow_up()
+    for outcome in edits:
+        with acting_as(None, f"redovisning {outcome}"):
+            follow_up.outcome = outcome
+            db.session.commit()
+    return follow_up
+
+
+def _version_transactions(follow_up_id) -> list[int]:
+    table = version_class(FollowUp).__table__
+    return db.session.scalars(
+        select(table.c.transaction_id)
+        .where(table.c.id == follow_up_id)
+        .order_by(table.c.transaction_id)
+    ).all()
+
+
+def _execute(sql: str, **params) -> None:
+    db.session.execute(text(sql), params)
+    db.session.commit()
+
+
+def _only(report, kind):
+    assert not report.ok
+    found = report.of_kind(kind)
+    assert found, [str(problem) for problem in report.problems]
+    return found[0]
+
+
+def test_untouched_history_verifies_with_its_checkpoints(make):
+    _edited_follow_up(make)
+    report = _verify()
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert report.checkpoints == report.transactions >= 4
+    assert report.version_rows >= report.transactions
+
+
+def test_demo_data_verify_with_checkpoints_from_the_command_line(app, demo):
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    count = db.session.scalar(select(func.count(Transaction.id)))
+    assert f"OK: {count} transactions verified" in result.output
+    assert f"{count} checkpoints" in result.output
+
+
+def test_a_moved_end_transaction_id_is_named(make):
+    follow_up_id = _edited_follow_up(make).id
+    first, second, third, _ = _version_transactions(follow_up_id)
+    # Hide the second version from "as of" and from the record's history.
+    _execute(
+        "UPDATE follow_up_version SET end_transaction_id = :third "
+        "WHERE id = :id AND transaction_id = :first",
+        third=third,
+        id=follow_up_id,
+        first=first,
+    )
+    problem = _only(_verify(), verify.VALIDITY)
+    assert (problem.table, problem.record, problem.column) == (
+        "follow_up_version",
+        str(follow_up_id),
+        "end_transaction_id",
+    )
+    assert (problem.expected, problem.found, problem.transaction_id) == (second, third, first)
+    assert not _verify().of_kind(verify.HASH)  # the chain does not hash it: only this finds it
+
+
+def test_an_edited_current_column_is_named_with_both_values(make):
+    follow_up_id = _edited_follow_up(make).id
+    _execute("UPDATE follow_up SET outcome = 'Tyst ändrad' WHERE id = :id", id=follow_up_id)
+    problem = _only(_verify(), verify.CURRENT)
+    assert (problem.table, problem.record, problem.column) == (
+        "follow_up",
+        str(follow_up_id),
+        "outcome",
+    )
+    assert (problem.expected, problem.found) == ("Tredje", "Tyst ändrad")
+    assert "follow_up" in str(problem) and "outcome" in str(problem)
+
+
+def test_a_deleted_current_row_is_named(make):
+    follow_up_id = _edited_follow_up(make).id
+    _execute("DELETE FROM follow_up WHERE id = :id", id=follow_up_id)
+    problem = _only(_verify(), verify.CURRENT_MISSING)
+    assert (problem.table, problem.record) == ("follow_up", str(follow_up_id))
+
+
+def test_a_current_row_without_history_and_a_forged_operation_are_named(make):
+    follow_up_id = _edited_follow_up(make).id
+    _execute("INSERT INTO board (id, name, administration) VALUES (987654, 'Smygnämnden', NULL)")
+    _, second, _, _ = _version_transactions(follow_up_id)
+    _execute(
+        "UPDATE follow_up_version SET operation_type = 0 WHERE id = :id AND transaction_id = :tx",
+        id=follow_up_id,
+        tx=second,
+    )
+    report = _verify()
+    assert _only(report, verify.UNVERSIONED).record == "987654"
+    operation = _only(report, verify.OPERATION)
+    assert (operation.column, operation.found, operation.transaction_id) == (
+        "operation_type",
+        "insert",
+        second,
+    )
+
+
+def _delete_transaction(transaction_id: int) -> None:
+    for table in chain.version_tables():
+        db.session.execute(table.delete().where(table.c.transaction_id == transaction_id))
+    db.session.execute(
+        Transaction.__table__.delete().where(Transaction.__table__.c.id == transaction_id)
+    )
+    db.session.commit()
+
+
+def test_deleting_the_newest_transaction_leaves_the_database_behind_the_log(make):
+    follow_up_id = _edited_follow_up(make).id
+    *_, before_last, last = _version_transactions(follow_up_id)
+    # A careful attacker: the newest transaction and its versions go, and everything the
+    # chain implies is put back in order, so that only the checkpoints can tell.
+    _delete_transaction(last)
+    _execute(
+        "UPDATE follow_up_version SET end_transaction_id = NULL "
+        "WHERE id = :id AND transaction_id = :tx",
+        id=follow_up_id,
+        tx=before_last,
+    )
+    _execute(
+        "UPDATE follow_up SET outcome = 'Andra', lock_version = lock_version - 1 WHERE id = :id",
+        id=follow_up_id,
+    )
+    report = _verify()
+    assert [problem.kind for problem in report.problems] == [verify.BEHIND]
+    problem = report.problems[0]
+    assert "database is behind the checkpoint log" in problem.message
+    assert (problem.expected, problem.found) == (last, before_last)
+
+
+def test_a_chain_rewritten_from_the_middle_with_every_hash_recomputed(make):
+    follow_up_id = _edited_follow_up(make).id
+    first, second, third, _ = _version_transactions(follow_up_id)
+    # Change an old version (not the latest, so the current row still agrees), then
+    # recompute the hash of that transaction and of every one after it.
+    _execute(
+        "UPDATE follow_up_version SET outcome = 'Omskriven' "
+        "WHERE id = :id AND transaction_id = :tx",
+        id=follow_up_id,
+        tx=second,
+    )
+    connection = db.session.connection()
+    for transaction_id in db.session.scalars(
+        select(Transaction.id).where(Transaction.id >= second).order_by(Transaction.id)
+    ).all():
+        chain.chain_transaction(connection, transaction_id)
+    db.session.commit()
+    report = _verify()
+    assert not report.of_kind(verify.HASH)  # the chain itself is consistent again
+    rewrites = report.of_kind(verify.REWRITE)
+    assert rewrites[0].transaction_id == second
+    assert {problem.kind for problem in report.problems} == {verify.REWRITE}
+    assert "rewritten" in rewrites[0].message
+
+
+def _log_lines(app) -> list[bytes]:
+    return checkpoints.log_path(app).read_bytes().splitlines(keepends=True)
+
+
+def test_a_deleted_checkpoint_line_breaks_the_link_and_an_edited_one_its_signature(app, make):
+    _edited_follow_up(make)
+    lines = _log_lines(app)
+    assert len(lines) >= 4
+    checkpoints.log_path(app).write_bytes(b"".join(lines[:1] + lines[2:]))
+    problem = _only(_verify(), verify.LINK)
+    assert "line 2" in problem.message and "deleted or changed" in problem.message
+
+    edited = lines[1].replace(b'"count":', b'"count":1')
+    checkpoints.log_path(app).write_bytes(b"".join(lines[:1] + [edited] + lines[2:]))
+    problem = _only(_verify(), verify.SIGNATURE)
+    assert "line 2" in problem.message and "signature" in problem.message
+
+
+def test_verify_with_the_auditors_public_key(app, make, tmp_path):
+    _edited_follow_up(make)
+    runner = app.test_cli_runner()
+    printed = runner.invoke(args=["audit", "public-key"])
+    assert printed.exit_code == 0
+    auditor_copy = tmp_path / "auditor.pem"
+    auditor_copy.write_text(printed.stdout)
+    assert runner.invoke(args=["audit", "verify", "--public-key", str(auditor_copy)]).exit_code == 0
+
+    # Someone with the database and the log, but not the key: a key of their own.
+    stranger = checkpoints.load_or_create_key(tmp_path / "stranger.pem")
+    stranger_public = tmp_path / "stranger-public.pem"
+    stranger_public.write_text(checkpoints.public_key_pem(stranger.public_key()))
+    result = runner.invoke(args=["audit", "verify", "--public-key", str(stranger_public)])
+    assert result.exit_code == 1
+    assert "signed with another key" in result.output
+
+
+def test_a_save_succeeds_while_the_log_cannot_be_written_and_verify_reports_the_gap(
+    app, client, make, caplog
+):
+    board = make.board()
+    sub_goal = make.sub_goal(boards=[board])
+    make.user("officer", username="handlaggare", boards=[board])
+    good_log = app.config["CHECKPOINT_LOG"]
+    app.config["CHECKPOINT_LOG"] = str(checkpoints.log_path(app).parent / "gone" / "x.log")
+    client.login("handlaggare")
+    response = client.post_form(
+        f"/sub-goals/{sub_goal.id}/follow-ups/{sub_goal.plan.start_year}/edit",
+        {
+            "status": "ongoing",
+            "outcome": "Sparad ändå.",
+            "deviation_reason": "",
+            "deviation_text": "",
+            "next_steps": "",
+            "note": "",
+            "lock_version": "0",
+        },
+    )
+    app.config["CHECKPOINT_LOG"] = good_log
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    saved = db.session.scalar(select(FollowUp).where(FollowUp.sub_goal_id == sub_goal.id))
+    assert saved.outcome == "Sparad ändå."
+    request_id = response.headers["X-Request-ID"]
+    failures = [
+        r.getMessage() for r in caplog.records if "Checkpoint not written" in r.getMessage()
+    ]
+    assert failures and request_id in failures[0]
+
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert _verify().ok  # just committed: within the interval and its grace
+    later = newest.issued_at + timedelta(seconds=verify.GRACE_SECONDS + 1)
+    gap = _only(_verify(now=later), verify.GAP)
+    assert gap.transaction_id == newest.id
+    assert "gap" in gap.message
+
+
+def test_an_interval_defers_the_checkpoints_in_between_to_one_write(app, make):
+    app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0.2
+    try:
+        _edited_follow_up(make)
+        state = app.extensions["checkpoints"]
+        assert state.timer is not None
+        state.timer.join(timeout=10)
+    finally:
+        app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0
+    lines = _log_lines(app)
+    newest = db.session.scalar(select(func.max(Transaction.id)))
+    count = db.session.scalar(select(func.count(Transaction.id)))
+    assert 1 < len(lines) < count
+    assert f'"transaction_id":{newest}'.encode() in lines[-1]
+    assert _verify().ok
+
+
+def test_the_checkpoint_command_and_syslog(app, make):
+    import socket
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(10)
+    app.config["CHECKPOINT_SYSLOG"] = True
+    app.config["CHECKPOINT_SYSLOG_ADDRESS"] = f"127.0.0.1:{receiver.getsockname()[1]}"
+    checkpoints.reset(app)
+    try:
+        make.board()
+        result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+        assert result.exit_code == 0, result.output
+        message = receiver.recv(4096).decode()
+    finally:
+        app.config["CHECKPOINT_SYSLOG"] = False
+        receiver.close()
+        checkpoints.reset(app)
+    assert checkpoints.SYSLOG_TAG in message and '"signature":' in message
+    lines = _log_lines(app)
+    assert len(lines) == 2 and lines[0].rstrip().decode() in message
+    # A copy of the syslog lines is a checkpoint log of its own for verify.
+    assert "Checkpoint written" in result.output
+
+
+def test_the_signing_key_is_created_private(app, tmp_path):
+    path = tmp_path / "keys" / "new.pem"
+    key = checkpoints.load_or_create_key(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert checkpoints.load_or_create_key(path).public_key() == key.public_key()
+
+
+def test_a_line_cut_short_by_a_crash_is_reported_and_writing_goes_on(app, make):
+    make.board()
+    path = checkpoints.log_path(app)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-1])  # only the newline lost: the line itself is whole
+    make.board(name="Andra nämnden")
+    assert _verify().ok
+
+    path.write_bytes(whole[:-10])  # cut inside the line
+    make.board(name="Tredje nämnden")
+    lines = _log_lines(app)
+    assert len(lines) == 2 and lines[1].startswith(b"{")
+    problem = _only(_verify(), verify.SIGNATURE)
+    assert "line 1" in problem.message
