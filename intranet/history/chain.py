@@ -33,7 +33,7 @@ LATER_COLUMNS = frozenset(
     {
         ("plan_version", "import_digest"),  # 0005
         ("report_comment_version", "lock_version"),  # 0006
-        ("focus_area_version", "description"),  # 0008
+        ("focus_area_version", "description"),  # 0009
     }
 )
 

@@ -1,14 +1,14 @@
 """focus area description: the focus area's own text, printed in the report
 
-Revision ID: 0008_focus_area_description
-Revises: 0007_login_failures
+Revision ID: 0009_focus_area_description
+Revises: 0008_integrity
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_focus_area_description"
-down_revision = "0007_login_failures"
+revision = "0009_focus_area_description"
+down_revision = "0008_integrity"
 branch_labels = None
 depends_on = None
 
