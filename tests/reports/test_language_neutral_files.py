@@ -95,6 +95,10 @@ def test_exports_of_the_past_say_so_on_the_sheet(client, demo):
     client.login("auditor", DEMO_PASSWORD)
     note = "Historiska uppgifter: så som de såg ut 2019-06-01, inte dagens."
 
+    # The plan page as of a date links to the export of that same moment.
+    page = client.get(f"/plans/{plan.id}?as_of=2019-06-01").get_data(as_text=True)
+    assert f"/plans/{plan.id}/export.xlsx?as_of=2019-06-01" in page
+
     response = client.get(f"/plans/{plan.id}/export.xlsx?as_of=2019-06-01")
     assert response.status_code == 200
     assert "-per-2019-06-01.xlsx" in response.headers["Content-Disposition"]
