@@ -1,10 +1,14 @@
-"""Form pieces every domain shares: the change note that goes into the history."""
+"""Form pieces every domain shares: the change note that goes into the history, choice
+and length helpers, ISO dates, and the upload and confirmation forms of both imports."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from intranet.errors import RuleViolation
+from intranet.fields import too_long_text
 from intranet.stored_text import refuse_identity_numbers, too_long_message
 
 NOTE_MAX_LENGTH = 500
@@ -57,3 +61,33 @@ def id_prefix_meta(prefix: str) -> type:
 
 class ChangeNoteMixin:
     note = change_note_field()
+
+
+def choices(mapping: dict, empty_label=None) -> list[SelectChoice]:
+    """Select options from a code -> label mapping, optionally led by an empty choice."""
+    options = [SelectChoice(code, label) for code, label in mapping.items()]
+    return [SelectChoice("", empty_label), *options] if empty_label else options
+
+
+def too_long(limit: int):
+    return Length(max=limit, message=too_long_text(limit))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Ifylld Excelfil (.xlsx)"), validators=[FileRequired(_l("Välj en fil att läsa in."))]
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField(validators=[InputRequired()])
+
+
+class IsoDateField(DateField):
+    """A date field whose parse error is in the UI language, whatever WTForms ships."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-15.")) from error

@@ -1,5 +1,7 @@
 """Who may do what: one place, used by views and templates alike."""
 
+from functools import wraps
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -113,6 +115,58 @@ def can_archive(user: User, kind: str, record) -> bool:
     return False
 
 
+def can_manage_users(user: User) -> bool:
+    """Accounts, their roles and board memberships: administrators."""
+    return is_admin(user)
+
+
+def can_manage_rounds(user: User) -> bool:
+    """Opening, closing and reopening reporting rounds: administrators."""
+    return is_admin(user)
+
+
+def can_create_plans(user: User) -> bool:
+    """Creating a plan (from the Excel template): administrators."""
+    return is_admin(user)
+
+
+def can_import_round(user: User, reporting_round: ReportingRound) -> bool:
+    """May the user read a filled-in round workbook back? Admins and officers responsible
+    for at least one of the round's current sub-goals. A closed round is not a permission
+    matter: the preview says that it is closed."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == "admin":
+        return _plan_has_sub_goal(reporting_round.plan_id, None)
+    if user.role != "officer" or not user.board_ids:
+        return False
+    return _plan_has_sub_goal(reporting_round.plan_id, user.board_ids)
+
+
+def _plan_has_sub_goal(plan_id: int, board_ids: set[int] | None) -> bool:
+    """Has the plan a current sub-goal (one of `board_ids` is responsible for, unless None)?"""
+    query = (
+        select(SubGoal.id)
+        .join(FocusArea, FocusArea.id == SubGoal.focus_area_id)
+        .where(
+            FocusArea.plan_id == plan_id,
+            FocusArea.archived_at.is_(None),
+            SubGoal.archived_at.is_(None),
+        )
+    )
+    if board_ids is not None:
+        query = query.join(SubGoalBoard, SubGoalBoard.sub_goal_id == SubGoal.id).where(
+            SubGoalBoard.board_id.in_(board_ids)
+        )
+    return db.session.scalar(select(exists(query))) or False
+
+
+def sees_own_boards_only(user: User) -> bool:
+    """Officers' round workbooks hold their boards' sub-goals; everyone else's the whole
+    plan."""
+    return user.role == "officer"
+
+
 def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
     """Admins edit everything; officers what one of their boards is responsible for."""
     if not user.is_authenticated or not user.is_active:
@@ -166,22 +220,32 @@ def require(allowed: bool) -> None:
 
 
 def template_helpers() -> dict:
+    """The predicates for templates, asked for the signed-in user: the same functions the
+    routes and services call, so a button is shown exactly when its action is allowed."""
     return {
-        "can_edit_sub_goal": lambda sub_goal: can_edit_sub_goal(current_user, sub_goal),
-        "can_edit_for_boards": lambda board_ids: can_edit_for_boards(current_user, board_ids),
-        "can_edit_year_for_boards": lambda board_ids, locked: can_edit_year_for_boards(
-            current_user, board_ids, locked
-        ),
-        "can_edit_follow_up": lambda follow_up: can_edit_follow_up(current_user, follow_up),
-        "can_edit_follow_up_year": lambda sub_goal, year: can_edit_follow_up_year(
-            current_user, sub_goal, year
-        ),
-        "can_read_past": lambda: can_read_past(current_user),
-        "can_read_record_history": lambda kind, record: can_read_record_history(
-            current_user, kind, record
-        ),
-        "can_read_audit_log": lambda: can_read_audit_log(current_user),
-        "can_restore": lambda kind, record: can_restore(current_user, kind, record),
-        "can_archive": lambda kind, record: can_archive(current_user, kind, record),
-        "is_admin": lambda: is_admin(current_user),
+        predicate.__name__: _for_current_user(predicate)
+        for predicate in (
+            can_archive,
+            can_create_plans,
+            can_edit_follow_up,
+            can_edit_follow_up_year,
+            can_edit_for_boards,
+            can_edit_sub_goal,
+            can_edit_year_for_boards,
+            can_import_round,
+            can_manage_rounds,
+            can_manage_users,
+            can_read_audit_log,
+            can_read_past,
+            can_read_record_history,
+            can_restore,
+        )
     }
+
+
+def _for_current_user(predicate):
+    @wraps(predicate)
+    def asked_for_current_user(*args, **kwargs):
+        return predicate(current_user, *args, **kwargs)
+
+    return asked_for_current_user

@@ -107,3 +107,18 @@ class Snapshot:
         if order_by:
             statement = statement.order_by(*(key(table) for key in order_by))
         return list(db.session.execute(statement))
+
+
+# The levels a live record hangs under, nearest first (see the module's archived rule).
+_PARENT_LEVELS = ("sub_goal", "focus_area", "plan")
+
+
+def is_hidden(record) -> bool:
+    """Is the loaded, current `record` hidden by the archived rule: archived itself, or
+    under an archived sub-goal, focus area or plan? For the views that load one record."""
+    while record is not None:
+        if getattr(record, "archived_at", None) is not None:
+            return True
+        level = next((name for name in _PARENT_LEVELS if hasattr(record, name)), None)
+        record = getattr(record, level) if level else None
+    return False

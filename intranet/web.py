@@ -1,78 +1,14 @@
-"""Rendering helpers shared by all blueprints, and the app-wide error pages."""
+"""The app-wide layout helpers (main menu, form field attributes) and error pages; the
+view toolkit is intranet.views."""
 
-from unicodedata import category
-from urllib.parse import urlsplit
-
-from flask import Flask, current_app, make_response, redirect, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import Forbidden
 
-from intranet.errors import RuleViolation
-from intranet.filenames import content_disposition
-from intranet.permissions import can_read_audit_log, is_admin, template_helpers
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: never an open redirect, and never
-    a header a line break could split (browsers also drop tabs and spaces, so those go)."""
-    # Control, format, space and separator characters (categories C* and Z*).
-    if not target or len(target) > 2000 or any(category(c)[0] in "CZ" for c in target):
-        return None
-    same_site = target.startswith("/") and not target.startswith("//")
-    if same_site and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return None
-
-
-def attachment(content: bytes, mimetype: str, filename: str):
-    """A file download response; the name may be in any language (see filenames)."""
-    response = make_response(content)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
-
-
-def add_form_error(form, error: RuleViolation) -> None:
-    """Show a model rule's message next to its field (or at the top of the form)."""
-    field = getattr(form, error.field, None)
-    if field is None:
-        form.form_errors.append(str(error.message))
-    else:
-        field.errors = [*field.errors, str(error.message)]
-
-
-def wants_fragment() -> bool:
-    """An htmx swap wants one block; boosted navigation and history restores (the back
-    button after a pushed URL) want the whole page."""
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and not headers.get("HX-Boosted")
-        and not headers.get("HX-History-Restore-Request")
-    )
-
-
-def page_or_block(template: str, block: str, status: int = 200, **context):
-    """The whole page for a normal request, one block of the same template for htmx."""
-    if wants_fragment():
-        body = render_block(template, block, **context)
-    else:
-        body = render_template(template, **context)
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    return response
-
-
-def redirect_after_post(url: str):
-    """Post/redirect/get that also works for htmx: a swap target must not receive the page."""
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
+from intranet.errors import NotAllowed
+from intranet.permissions import can_manage_users, can_read_audit_log, template_helpers
 
 ERROR_TITLES = {
     400: _l("Felaktig begäran"),
@@ -109,7 +45,7 @@ def main_menu() -> list[tuple[str, str]]:
 
 def _menu_allows(endpoint: str) -> bool:
     if endpoint.startswith("admin."):
-        return is_admin(current_user)
+        return can_manage_users(current_user)
     if endpoint == "history.audit":
         return can_read_audit_log(current_user)
     return current_user.is_authenticated
@@ -148,6 +84,8 @@ def init_app(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)
+    # A service's own permission check refuses as the view's would: 403, nothing written.
+    app.register_error_handler(NotAllowed, lambda error: _error_page(Forbidden()))
 
 
 def _error_page(error):

@@ -18,13 +18,21 @@ from intranet.accounts.services import (
     forget_failed_sign_ins,
 )
 from intranet.extensions import db
-from intranet.web import safe_next
+from intranet.views import safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     return safe_next(target) or url_for("plans.index")
+
+
+def _locked_out_message() -> str:
+    return _(
+        "För många misslyckade inloggningsförsök. Vänta %(minutes)s minuter och "
+        "försök igen, eller kontakta en administratör.",
+        minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,13 +49,7 @@ def login():
         db.session.commit()
         if not allowed:
             # Refused before the password is checked, so guessing stays pointless while locked.
-            minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-            error = _(
-                "För många misslyckade inloggningsförsök. Vänta %(minutes)s minuter och "
-                "försök igen, eller kontakta en administratör.",
-                minutes=minutes,
-            )
-            status = 429
+            error, status = _locked_out_message(), 429
         else:
             user = authenticate(username, form.password.data)
             if user is not None:
@@ -56,8 +58,7 @@ def login():
                 session.clear()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
-            error = _("Fel användarnamn eller lösenord.")
-            status = 401
+            error, status = _("Fel användarnamn eller lösenord."), 401
     return render_template("accounts/login.html", form=form, error=error), status
 
 

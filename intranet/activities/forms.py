@@ -1,10 +1,11 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
-from intranet.followups.forms import CHOOSE_FROM_LIST, choices, too_long
-from intranet.forms import ChangeNoteMixin
+from intranet.fields import CHOOSE_FROM_LIST
+from intranet.forms import ChangeNoteMixin, choices, too_long
 from intranet.models import ACTIVITY_STATUSES
 
 YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2020.")
@@ -28,6 +29,18 @@ class ActivityForm(ChangeNoteMixin, FlaskForm):
         validators=[AnyOf(list(ACTIVITY_STATUSES), message=CHOOSE_FROM_LIST)],
     )
     lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+
+    @classmethod
+    def for_record(cls, activity, plan) -> "ActivityForm":
+        """The posted form, or on GET the stored activity (a new one: the plan's years)."""
+        if request.method != "GET":
+            return cls()
+        form = cls(obj=activity)
+        form.lock_version.data = str(activity.lock_version if activity else 0)
+        if activity is None:
+            form.planned_from_year.data = form.planned_from_year.data or plan.start_year
+            form.planned_to_year.data = form.planned_to_year.data or plan.end_year
+        return form
 
     def values(self) -> dict:
         return {

@@ -1,4 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+"""A sub-goal's planned activities: adding and editing them (side panel or page)."""
+
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -6,18 +8,58 @@ from intranet.activities.forms import ActivityForm
 from intranet.activities.services import save_activity
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
-from intranet.models import TAG_KINDS, Activity
+from intranet.models import TAG_KINDS, Activity, SubGoal
 from intranet.permissions import can_edit_sub_goal, require
+from intranet.plan_tree import load_sub_goal
 from intranet.plans.queries import sub_goal_detail
-from intranet.plans.tree import load_sub_goal
 from intranet.snapshot import Snapshot
 from intranet.versioning import set_change_note
-from intranet.web import add_form_error, page_or_block, wants_fragment
+from intranet.views import (
+    page_or_block,
+    show_conflict,
+    show_violation,
+    visible_or_404,
+    wants_fragment,
+)
 
 bp = Blueprint("activities", __name__)
 
 
-def _form_page(form, sub_goal, activity, status=200, conflict=False):
+@bp.route("/sub-goals/<int:sub_goal_id>/activities/new", methods=["GET", "POST"])
+@login_required
+def new(sub_goal_id: int):
+    visible_or_404(SubGoal, sub_goal_id)
+    return _edit(sub_goal_detail(sub_goal_id), None)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int):
+    activity = visible_or_404(Activity, activity_id)
+    return _edit(sub_goal_detail(activity.sub_goal_id), activity)
+
+
+def _edit(sub_goal: SubGoal, activity: Activity | None):
+    require(can_edit_sub_goal(current_user, sub_goal))
+    form = ActivityForm.for_record(activity, sub_goal.plan)
+    if request.method == "GET":
+        return _editor(form, sub_goal, activity)
+    if not form.validate_on_submit():
+        return _editor(form, sub_goal, activity, status=422)
+    try:
+        set_change_note(form.note.data)
+        save_activity(sub_goal, activity, form.values(), int(form.lock_version.data))
+        db.session.commit()
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        return _editor(form, sub_goal, activity, status=422)
+    except EditConflict as error:
+        show_conflict(form, error)
+        return _editor(form, sub_goal, activity, status=409, conflict=True)
+    return _saved(sub_goal)
+
+
+def _editor(form, sub_goal, activity, status=200, conflict=False):
     return page_or_block(
         "activities/edit.html",
         "activity_editor",
@@ -29,33 +71,10 @@ def _form_page(form, sub_goal, activity, status=200, conflict=False):
     )
 
 
-def _edit(sub_goal, activity: Activity | None):
-    require(can_edit_sub_goal(current_user, sub_goal))
-    form = ActivityForm(obj=activity if request.method == "GET" else None)
-    if request.method == "GET":
-        plan = sub_goal.plan
-        form.lock_version.data = str(activity.lock_version if activity else 0)
-        if activity is None:
-            form.planned_from_year.data = form.planned_from_year.data or plan.start_year
-            form.planned_to_year.data = form.planned_to_year.data or plan.end_year
-        return _form_page(form, sub_goal, activity)
-    if not form.validate_on_submit():
-        return _form_page(form, sub_goal, activity, status=422)
-    try:
-        set_change_note(form.note.data)
-        save_activity(sub_goal, activity, form.values(), int(form.lock_version.data))
-        db.session.commit()
-    except RuleViolation as error:
-        db.session.rollback()
-        add_form_error(form, error)
-        return _form_page(form, sub_goal, activity, status=422)
-    except EditConflict as error:
-        db.session.rollback()
-        form.lock_version.data = str(error.current.lock_version)
-        return _form_page(form, sub_goal, activity, status=409, conflict=True)
+def _saved(sub_goal: SubGoal):
+    """For htmx the sub-goal page's activities section, now with the change."""
     message = _("Aktiviteten sparades.")
     if wants_fragment():
-        # The activities section of the sub-goal page, now with the change.
         return page_or_block(
             "plans/sub_goal.html",
             "activities",
@@ -65,21 +84,3 @@ def _edit(sub_goal, activity: Activity | None):
         )
     flash(message, "success")
     return redirect(url_for("plans.sub_goal", sub_goal_id=sub_goal.id) + "#activities")
-
-
-@bp.route("/sub-goals/<int:sub_goal_id>/activities/new", methods=["GET", "POST"])
-@login_required
-def new(sub_goal_id: int):
-    sub_goal = sub_goal_detail(sub_goal_id)
-    if sub_goal is None or sub_goal.is_archived:
-        abort(404)
-    return _edit(sub_goal, None)
-
-
-@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(activity_id: int):
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.is_archived:
-        abort(404)
-    return _edit(sub_goal_detail(activity.sub_goal_id), activity)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -11,17 +11,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.models import ROLES
-
-try:  # WTForms 3.3 deprecates tuples as choices
-    from wtforms.fields.choices import SelectChoice as _choice
-except ImportError:  # pragma: no cover - older WTForms
-
-    def _choice(value, label):
-        return (value, label)
-
-
 from intranet.forms import change_note_field
+from intranet.models import ROLES
 from intranet.numbers import coerce_id
 from intranet.password_policy import MIN_PASSWORD_LENGTH
 
@@ -43,8 +34,8 @@ class CheckboxesField(SelectMultipleField):
 
 def _role_choices():
     # An empty first choice: a new account gets no role unless one is chosen.
-    roles = [_choice(code, str(label)) for code, label in ROLES.items()]
-    return [_choice("", str(_l("Välj roll"))), *roles]
+    roles = [SelectChoice(code, str(label)) for code, label in ROLES.items()]
+    return [SelectChoice("", str(_l("Välj roll"))), *roles]
 
 
 class UserForm(FlaskForm):
@@ -67,7 +58,7 @@ class UserForm(FlaskForm):
     def __init__(self, *args, board_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = _role_choices()
-        self.boards.choices = [_choice(board.id, board.name) for board in board_choices]
+        self.boards.choices = [SelectChoice(board.id, board.name) for board in board_choices]
 
 
 class NewUserForm(UserForm):
@@ -93,7 +84,7 @@ class NewUserForm(UserForm):
         super().__init__(*args, **kwargs)
         # No role is preselected: a new account's rights are a deliberate choice, never a
         # default (which used to be the first role, Administratör).
-        self.role.choices = [_choice("", str(_l("Välj en roll"))), *_role_choices()]
+        self.role.choices = [SelectChoice("", str(_l("Välj en roll"))), *_role_choices()]
 
 
 class PasswordForm(FlaskForm):

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +8,9 @@ from intranet.admin.forms import ConfirmForm, NewUserForm, PasswordForm, UserFor
 from intranet.errors import RuleViolation
 from intranet.extensions import db, login_manager
 from intranet.models import User
-from intranet.permissions import is_admin, require
+from intranet.permissions import can_manage_users, require
 from intranet.versioning import set_change_note
-from intranet.web import page_or_block, wants_fragment
+from intranet.views import get_or_404, page_or_block, saved, show_violation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -19,35 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _only_administrators():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    require(is_admin(current_user))
+    require(can_manage_users(current_user))
     return None
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def _show_violation(form, violation: RuleViolation) -> None:
-    db.session.rollback()
-    field = getattr(form, violation.field, None)
-    if field is None or not hasattr(field, "errors"):
-        form.form_errors.append(violation.message)
-    else:
-        field.errors = [*field.errors, violation.message]
-
-
-def _saved(message: str, target: str):
-    db.session.commit()
-    flash(message, "success")
-    if wants_fragment():
-        # An htmx form swap would otherwise receive the whole list page in its place.
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
 
 
 @bp.get("/users")
@@ -78,9 +51,9 @@ def new_user():
                 queries.boards_by_ids(form.boards.data),
             )
         except RuleViolation as violation:
-            _show_violation(form, violation)
+            show_violation(form, violation)
         else:
-            return _saved(
+            return saved(
                 _("Kontot %(name)s är skapat.", name=user.username),
                 url_for("admin.users"),
             )
@@ -89,15 +62,10 @@ def new_user():
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    user = _user_or_404(user_id)
-    current = {
-        "display_name": user.display_name,
-        "role": user.role,
-        "boards": sorted(user.board_ids),
-    }
+    user = get_or_404(User, user_id)
     form = UserForm(
         board_choices=queries.open_boards() + [b for b in user.boards if b.is_archived],
-        data=current,
+        data=_account_data(user),
     )
     if form.validate_on_submit():
         set_change_note(form.note.data)
@@ -110,10 +78,15 @@ def edit_user(user_id: int):
                 queries.boards_by_ids(form.boards.data),
             )
         except RuleViolation as violation:
-            _show_violation(form, violation)
+            show_violation(form, violation)
         else:
-            return _saved(_("Ändringarna är sparade."), url_for("admin.users"))
+            return saved(_("Ändringarna är sparade."), url_for("admin.users"))
     return _form_page(form, user)
+
+
+def _account_data(user: User) -> dict:
+    """The account as the edit form starts from it."""
+    return {"display_name": user.display_name, "role": user.role, "boards": sorted(user.board_ids)}
 
 
 def _form_page(form, user: User | None):
@@ -130,15 +103,15 @@ def _form_page(form, user: User | None):
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 def reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(user, form.password.data)
         except RuleViolation as violation:
-            _show_violation(form, violation)
+            show_violation(form, violation)
         else:
-            return _saved(
+            return saved(
                 _("Nytt lösenord är satt för %(name)s.", name=user.username),
                 url_for("admin.users"),
             )
@@ -150,21 +123,21 @@ def reset_password(user_id: int):
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     try:
         services.deactivate_account(current_user, user)
     except RuleViolation as violation:
         db.session.rollback()
         flash(violation.message, "error")
         return redirect(url_for("admin.users"))
-    return _saved(_("%(name)s är inaktiverad.", name=user.username), url_for("admin.users"))
+    return saved(_("%(name)s är inaktiverad.", name=user.username), url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     services.reactivate_account(user)
-    return _saved(
+    return saved(
         _("%(name)s är aktiv igen.", name=user.username),
         url_for("admin.users", status="inactive"),
     )

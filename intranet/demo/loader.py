@@ -27,6 +27,7 @@ from intranet.models import (
     Tag,
     Transaction,
 )
+from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
 from intranet.versioning import acting_as
 
 
@@ -118,15 +119,9 @@ class _Loader:
         return result
 
     def follow_up(self, sub_goal: SubGoal, year: int, values: tuple) -> None:
-        status, outcome, reason, deviation_text, next_steps = values
+        # The seeds give the declared fields in their order (status, outcome, reason, …).
+        fields = dict(zip(FOLLOW_UP_FIELD_NAMES, values, strict=False))
         existing = db.session.scalar(select(FollowUp).filter_by(sub_goal_id=sub_goal.id, year=year))
-        fields = {
-            "status": status,
-            "outcome": outcome,
-            "deviation_reason": reason,
-            "deviation_text": deviation_text,
-            "next_steps": next_steps,
-        }
         if existing is None:
             db.session.add(FollowUp(sub_goal=sub_goal, year=year, **fields))
             db.session.flush()

@@ -11,8 +11,7 @@ from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import FollowUp, SubGoal, Transaction, User
-
-EDITABLE_FIELDS = ("status", "outcome", "deviation_reason", "deviation_text", "next_steps")
+from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
 
 
 def find_follow_up(sub_goal: SubGoal, year: int) -> FollowUp | None:
@@ -74,7 +73,7 @@ def changes_since(follow_up: FollowUp | None, lock_version: int) -> ConflictRepo
         ChangedMeanwhile(
             field, getattr(base, field, None) if base else None, getattr(follow_up, field)
         )
-        for field in EDITABLE_FIELDS
+        for field in FOLLOW_UP_FIELD_NAMES
         if base is None or getattr(base, field) != getattr(follow_up, field)
     ]
     since = base.transaction_id if base is not None else 0

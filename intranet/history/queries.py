@@ -10,8 +10,7 @@ from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
 from intranet.extensions import db
-from intranet.history.asof import EARLIEST_DAY, TOO_EARLY
-from intranet.history.records import KINDS, record_label
+from intranet.history.records import KINDS, diff_states, record_label
 from intranet.models import (
     Activity,
     Board,
@@ -28,7 +27,7 @@ from intranet.models import (
     Transaction,
     User,
 )
-from intranet.numbers import parse_id
+from intranet.query_args import QueryArgs
 from intranet.snapshot import in_force_at
 
 PER_PAGE = 50
@@ -73,46 +72,17 @@ class AuditFilters:
         return {key: value for key, value in args.items() if value is not None}
 
 
-def _int(args, name, filters, message) -> int | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    number = parse_id(value)
-    if number is None:
-        filters.errors[name] = str(message)
-    return number
-
-
-def _date(args, name, filters) -> date | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        filters.errors[name] = str(_l("Ange datumet som ÅÅÅÅ-MM-DD."))
-        return None
-    if day < EARLIEST_DAY:
-        # Nothing is older, and year 1 in Stockholm is year 0 in UTC: out of range.
-        filters.errors[name] = str(TOO_EARLY)
-        return None
-    return day
-
-
 def parse_filters(args) -> AuditFilters:
     """Filters from query parameters; unusable values are dropped with a message."""
-    filters = AuditFilters()
-    filters.user_id = _int(args, "user", filters, _l("Välj en användare i listan."))
-    filters.board_id = _int(args, "board", filters, _l("Välj en nämnd i listan."))
-    filters.plan_id = _int(args, "plan", filters, _l("Välj en plan i listan."))
-    filters.date_from = _date(args, "from", filters)
-    filters.date_to = _date(args, "to", filters)
-    kind = (args.get("kind") or "").strip()
-    if kind and kind not in KINDS:
-        filters.errors["kind"] = str(_l("Välj en posttyp i listan."))
-    else:
-        filters.kind = kind or None
-    filters.text = (args.get("q") or "").strip()[:200]
+    query = QueryArgs(args)
+    filters = AuditFilters(errors=query.errors)
+    filters.user_id = query.id("user", message=_l("Välj en användare i listan."))
+    filters.board_id = query.id("board", message=_l("Välj en nämnd i listan."))
+    filters.plan_id = query.id("plan", message=_l("Välj en plan i listan."))
+    filters.date_from = query.day("from")
+    filters.date_to = query.day("to")
+    filters.kind = query.code("kind", KINDS, _l("Välj en posttyp i listan."))
+    filters.text = query.raw("q")[:200]
     return filters
 
 
@@ -327,3 +297,51 @@ def filter_choices() -> dict:
         "plans": db.session.scalars(select(Plan).order_by(Plan.start_year, Plan.title)).all(),
         "kinds": [(kind, str(spec.label)) for kind, spec in KINDS.items()],
     }
+
+
+@dataclass
+class Comparison:
+    """Two versions of one record side by side: the changes between them, or why not."""
+
+    first: int | None
+    second: int | None
+    changes: list
+    error: str | None
+    choices: list[Transaction]
+    first_transaction: Transaction | None
+    second_transaction: Transaction | None
+
+    def context(self) -> dict:
+        """What the comparison page shows, by the names its template uses."""
+        shown = [tx for tx in (self.first_transaction, self.second_transaction) if tx]
+        return {**self.__dict__, "authors": authors(shown)}
+
+
+def compare_versions(kind: str, versions, first: int | None, second: int | None) -> Comparison:
+    """The record's state after transaction `first` against after `second` (in either
+    order), with the transactions a user may pick from."""
+    error, changes = None, []
+    if first is None or second is None:
+        error = _l("Välj två versioner att jämföra.")
+    else:
+        first, second = sorted((first, second))
+        old, new = versions.state_at(first), versions.state_at(second)
+        if old is None or new is None:
+            error = _l("Posten fanns inte vid en av de valda versionerna.")
+        else:
+            changes = diff_states(kind, old, new)
+    transactions = {
+        transaction.id: transaction
+        for transaction in db.session.scalars(
+            select(Transaction).where(Transaction.id.in_(versions.transaction_ids))
+        )
+    }
+    return Comparison(
+        first,
+        second,
+        changes,
+        error,
+        [transactions.get(tx) or Transaction(id=tx) for tx in reversed(versions.transaction_ids)],
+        transactions.get(first) or db.session.get(Transaction, first or 0),
+        transactions.get(second) or db.session.get(Transaction, second or 0),
+    )

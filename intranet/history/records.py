@@ -16,10 +16,9 @@ from sqlalchemy_continuum import version_class
 from intranet.extensions import db
 from intranet.models import (
     ACTIVITY_STATUSES,
-    DEVIATION_REASONS,
+    FOLLOW_UP_FIELDS,
     PLAN_STATUSES,
     ROLES,
-    STATUSES,
     TAG_KINDS,
     Activity,
     Board,
@@ -101,11 +100,10 @@ KINDS: dict[str, Kind] = {
         _l("Uppföljning"),
         (
             Field("year", _l("År")),
-            Field("status", _l("Status"), STATUSES),
-            Field("outcome", _l("Redovisning"), long=True),
-            Field("deviation_reason", _l("Avvikelseorsak"), DEVIATION_REASONS),
-            Field("deviation_text", _l("Beskrivning av avvikelsen"), long=True),
-            Field("next_steps", _l("Nästa steg"), long=True),
+            *(
+                Field(field.name, field.heading, field.choices, long=field.multiline)
+                for field in FOLLOW_UP_FIELDS
+            ),
             ARCHIVED,
         ),
     ),

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.errors import EditConflict, RuleViolation
@@ -23,9 +22,9 @@ from intranet.permissions import (
     can_verify_history,
     require,
 )
-from intranet.reports.spreadsheets import CSV_MIMETYPE, write_csv
+from intranet.spreadsheets import CSV_MIMETYPE, write_csv
 from intranet.versioning import set_change_note
-from intranet.web import add_form_error, attachment, page_or_block
+from intranet.views import attachment, get_or_404, page_or_block, show_violation
 
 bp = Blueprint("history", __name__)
 
@@ -33,14 +32,12 @@ ARCHIVABLE = ("plan", "focus_area", "sub_goal", "activity", "follow_up")
 
 
 def _load(kind: str, record_id: int):
-    """The kind's description and the current record (404 when either is unknown)."""
+    """The kind's description and the record, archived or not (404 when either is
+    unknown): history is where archived records are found again."""
     spec = records.kind_or_none(kind)
     if spec is None:
         abort(404)
-    record = db.session.get(spec.model, record_id)
-    if record is None:
-        abort(404)
-    return spec, record
+    return spec, get_or_404(spec.model, record_id)
 
 
 def record_page_url(kind: str, record) -> str | None:
@@ -108,44 +105,18 @@ def compare(kind: str, record_id: int):
     versions = records.load_versions(kind, record.id)
     if versions is None:
         abort(404)
-    first, second = _transaction_arg("a"), _transaction_arg("b")
-    error = None
-    changes = []
-    if first is None or second is None:
-        error = _l("Välj två versioner att jämföra.")
-    else:
-        first, second = sorted((first, second))
-        old, new = versions.state_at(first), versions.state_at(second)
-        if old is None or new is None:
-            error = _l("Posten fanns inte vid en av de valda versionerna.")
-        else:
-            changes = records.diff_states(kind, old, new)
-    transactions = {
-        transaction.id: transaction
-        for transaction in db.session.scalars(
-            select(Transaction).where(Transaction.id.in_(versions.transaction_ids))
-        )
-    }
-    first_transaction = transactions.get(first) or db.session.get(Transaction, first or 0)
-    second_transaction = transactions.get(second) or db.session.get(Transaction, second or 0)
+    comparison = queries.compare_versions(
+        kind, versions, _transaction_arg("a"), _transaction_arg("b")
+    )
     return page_or_block(
         "history/compare.html",
         "comparison",
-        status=400 if error else 200,
+        status=400 if comparison.error else 200,
         kind=kind,
         spec=spec,
         record=record,
         label=records.record_label(kind, record),
-        choices=[
-            transactions.get(tx) or Transaction(id=tx) for tx in reversed(versions.transaction_ids)
-        ],
-        first=first,
-        second=second,
-        first_transaction=first_transaction,
-        second_transaction=second_transaction,
-        authors=queries.authors([tx for tx in (first_transaction, second_transaction) if tx]),
-        changes=changes,
-        error=error,
+        **comparison.context(),
     )
 
 
@@ -154,28 +125,23 @@ def compare(kind: str, record_id: int):
 def restore(kind: str, record_id: int, transaction_id: int):
     spec, record = _load(kind, record_id)
     require(can_restore(current_user, kind, record))
-    transaction = db.session.get(Transaction, transaction_id)
-    if transaction is None:
-        abort(404)
+    transaction = get_or_404(Transaction, transaction_id)
     try:
         services.check_lock_version(record, parse_whole(request.form.get("lock_version")))
         set_change_note(services.restore_note(transaction))
         changed = services.restore_version(kind, record, transaction_id)
         db.session.commit()
-    except EditConflict:
-        db.session.rollback()
-        return _conflict(kind, spec, record_id)
-    except StaleDataError:
+    except (EditConflict, StaleDataError):
         db.session.rollback()
         return _conflict(kind, spec, record_id)
     except RuleViolation as violation:
         db.session.rollback()
         flash(violation.message, "error")
-        return redirect(url_for("history.record", kind=kind, record_id=record_id))
-    if changed:
-        flash(services.restore_note(transaction), "success")
     else:
-        flash(_l("Posten ser redan ut så; inget ändrades."), "info")
+        if changed:
+            flash(services.restore_note(transaction), "success")
+        else:
+            flash(_l("Posten ser redan ut så; inget ändrades."), "info")
     return redirect(url_for("history.record", kind=kind, record_id=record_id))
 
 
@@ -249,8 +215,7 @@ def _archive_change(form: ArchiveForm, change, record, default_note) -> bool:
         change(record)
         db.session.commit()
     except RuleViolation as violation:
-        db.session.rollback()
-        add_form_error(form, violation)
+        show_violation(form, violation)
         return False
     return True
 

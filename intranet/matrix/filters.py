@@ -8,7 +8,8 @@ from werkzeug.datastructures import MultiDict
 
 from intranet.history.asof import AsOf
 from intranet.models import DEVIATION_REASONS, STATUSES
-from intranet.numbers import parse_id, parse_whole
+from intranet.numbers import parse_whole
+from intranet.query_args import QueryArgs
 
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21
@@ -59,34 +60,15 @@ class MatrixFilters:
 
 
 def _parse_id(args: MultiDict, name: str, allowed: set[int], errors: dict) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw or raw == "all":
-        return None
-    if parse_id(raw) in allowed:
-        return parse_id(raw)
-    errors[name] = str(_l("Välj ett värde i listan."))
-    return None
+    return QueryArgs(args, errors).id(name, allowed, empty=("", "all"))
 
 
 def _parse_code(args: MultiDict, name: str, allowed, errors: dict) -> str | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    if raw in allowed:
-        return raw
-    errors[name] = str(_l("Välj ett värde i listan."))
-    return None
+    return QueryArgs(args, errors).code(name, allowed)
 
 
 def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dict) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    year = parse_whole(raw, bounds[0], bounds[1])
-    if year is not None:
-        return year
-    errors[name] = str(_l("Ange ett år mellan %(a)s och %(b)s.", a=bounds[0], b=bounds[1]))
-    return None
+    return QueryArgs(args, errors).year(name, bounds)
 
 
 def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> MatrixFilters:

@@ -9,7 +9,8 @@ from intranet.matrix.export import matrix_table
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
-from intranet.reports.spreadsheets import (
+from intranet.snapshot import Snapshot
+from intranet.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Sheet,
@@ -17,8 +18,7 @@ from intranet.reports.spreadsheets import (
     write_csv,
     write_xlsx,
 )
-from intranet.snapshot import Snapshot
-from intranet.web import attachment, page_or_block
+from intranet.views import attachment, page_or_block
 
 bp = Blueprint("matrix", __name__)
 

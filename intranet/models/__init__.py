@@ -10,6 +10,7 @@ from intranet.models.accounts import ROLES, Board, LoginFailures, Membership, Us
 from intranet.models.followups import (  # noqa: E402
     DEVIATION_REASONS,
     DEVIATION_STATUSES,
+    FOLLOW_UP_FIELDS,
     STATUSES,
     FollowUp,
     ReportingRound,
@@ -36,6 +37,7 @@ sa.orm.configure_mappers()
 
 __all__ = [
     "ACTIVITY_STATUSES",
+    "FOLLOW_UP_FIELDS",
     "DEVIATION_REASONS",
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",

@@ -5,11 +5,12 @@ colour or on seeing it.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from intranet.models import STATUSES
-from intranet.reports.queries import Report
+from intranet.reports.queries import Report, build_report
 
 MISSING = "missing"
 # Distinct in greyscale too; the segments also carry their labels and counts.
@@ -132,3 +133,19 @@ def board_chart_year(report: Report, today_year: int) -> int:
     if report.year:
         return report.year
     return max(report.start_year, min(report.end_year, today_year))
+
+
+def report_charts(report: Report) -> list[StackedChart]:
+    """The report's charts: status per year, and for all boards status per board."""
+    result = [status_per_year(report)]
+    if report.board_id is None:
+        result.append(status_per_board(report, board_chart_year(report, date.today().year)))
+    return result
+
+
+def plan_charts(plan_id: int) -> list[StackedChart]:
+    """The charts on the plan page, from the current data (none for an empty plan)."""
+    report = build_report(plan_id)
+    if report is None or not report.sub_goals:
+        return []
+    return report_charts(report)

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import Length, Regexp
 
-from intranet.followups.forms import CHOOSE_FROM_LIST
+from intranet.fields import CHOOSE_FROM_LIST
 from intranet.forms import id_prefix_meta, optional_text
 from intranet.numbers import coerce_id
 
@@ -44,16 +43,12 @@ class CommentForm(FlaskForm):
         validators=[Length(max=20_000, message=_l("Texten får vara högst 20 000 tecken."))],
     )
 
-
-class UploadForm(FlaskForm):
-    file = FileField(
-        _l("Ifylld Excelfil (.xlsx)"), validators=[FileRequired(_l("Välj en fil att läsa in."))]
-    )
-
-
-class ConfirmImportForm(FlaskForm):
-    payload = HiddenField(validators=[InputRequired()])
-
-
-class PlanImportForm(UploadForm):
-    strategy_id = SelectField(_l("Strategi"), coerce=coerce_id, validate_choice=True)
+    @classmethod
+    def for_report(cls, report) -> "CommentForm":
+        """The form for the report's board and year, holding the stored comments."""
+        return cls(
+            board_id=report.board_id,
+            year=report.year or "",
+            text=report.closing_comments,
+            lock_version=str(report.closing_comments_lock_version),
+        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from intranet.history.asof import Moment, transaction_at
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
-from intranet.plans.tree import load_plan
+from intranet.plan_tree import load_plan
 from intranet.snapshot import Snapshot
 
 
@@ -188,7 +188,7 @@ def build_report(
 ) -> Report | None:
     """The report for a plan, optionally one responsible board, one year and one focus area
     (its number), as it is now or as it stood at `as_of`. None when the plan did not exist
-    (or is archived). Read from the plan tree (intranet.plans.tree), so it shows what the
+    (or is archived). Read from the plan tree (intranet.plan_tree), so it shows what the
     plan page shows."""
     snapshot = Snapshot.current()
     if as_of is not None:

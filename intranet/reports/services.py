@@ -1,7 +1,6 @@
 """Writes for reports: the board's closing comments and the round import. Change and
 flush; the request commits."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
@@ -10,16 +9,12 @@ from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import (
     Board,
-    FollowUp,
     Plan,
     ReportComment,
-    ReportingRound,
     Transaction,
     User,
 )
 from intranet.permissions import can_write_closing_comments
-from intranet.reports.imports import ImportPreview, preview_round_import
-from intranet.versioning import set_change_note
 
 
 def find_comment(plan_id: int, board_id: int, year: int | None) -> ReportComment | None:
@@ -77,22 +72,3 @@ def comment_changed_by(comment: ReportComment | None, lock_version: int) -> list
         )
         .order_by(Transaction.id)
     ).all()
-
-
-def import_round(user: User, reporting_round: ReportingRound, content: bytes) -> ImportPreview:
-    """Write every change of a previewed round workbook, or nothing when any row has an error.
-
-    All changes go into the caller's one transaction, so they form one history entry."""
-    preview = preview_round_import(user, reporting_round, content)
-    if not preview.ok:
-        return preview
-    set_change_note(_("Import från Excel: uppföljning %(year)s", year=reporting_round.year))
-    for change in preview.changes:
-        follow_up = change.follow_up
-        if follow_up is None:
-            follow_up = FollowUp(sub_goal=change.sub_goal, year=reporting_round.year)
-            db.session.add(follow_up)
-        for name, value in change.values.items():
-            setattr(follow_up, name, value)
-    db.session.flush()
-    return preview

@@ -1,20 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.forms import change_note_field
+from intranet.forms import IsoDateField, change_note_field
 from intranet.numbers import coerce_id
-
-
-class IsoDateField(DateField):
-    """A date field whose parse error is in the UI language, whatever WTForms ships."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-02-15.")) from error
 
 
 class OpenRoundForm(FlaskForm):

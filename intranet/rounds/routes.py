@@ -1,24 +1,38 @@
-"""Reporting rounds and the start page that shows what is left to report."""
+"""Reporting rounds, their Excel workbook (export and import), and the start page that shows
+what is left to report."""
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
+from intranet.forms import ConfirmImportForm, UploadForm
 from intranet.models import Plan, ReportingRound
-from intranet.permissions import is_admin, require
-from intranet.rounds import services
+from intranet.permissions import can_import_round, can_manage_rounds, require
+from intranet.rounds import exports, imports, services
 from intranet.rounds.forms import OpenRoundForm, RoundStateForm
-from intranet.web import page_or_block, redirect_after_post
+from intranet.spreadsheets import XLSX_MIMETYPE
+from intranet.views import (
+    SignedUpload,
+    attachment,
+    page_or_block,
+    saved,
+    show_violation,
+    visible_or_404,
+)
 
 bp = Blueprint("rounds", __name__)
 
+ROUND_UPLOAD = SignedUpload("round-import")
 
-def start_page():
+
+@bp.get("/")
+@login_required
+def start():
     """What the signed-in user's boards still have to report, and the open rounds."""
     return page_or_block(
         "rounds/start.html",
@@ -29,65 +43,61 @@ def start_page():
     )
 
 
-def _plan_choices() -> list[tuple[int | str, str]]:
+def _open_round_form() -> OpenRoundForm:
+    form = OpenRoundForm()
     plans = db.session.scalars(
         select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.start_year.desc(), Plan.title)
     )
-    return [("", _("Välj plan"))] + [
+    form.plan_id.choices = [("", _("Välj plan"))] + [
         (plan.id, f"{plan.title} ({plan.start_year}–{plan.end_year})") for plan in plans
     ]
-
-
-def _round_or_404(round_id: int) -> ReportingRound:
-    reporting_round = db.session.get(ReportingRound, round_id)
-    if reporting_round is None or reporting_round.plan.is_archived:
-        abort(404)
-    return reporting_round
+    return form
 
 
 @bp.get("/rounds")
 @login_required
 def index():
-    form = OpenRoundForm()
-    form.plan_id.choices = _plan_choices()
+    form = _open_round_form()
     return page_or_block("rounds/index.html", "content", rounds=services.all_rounds(), form=form)
 
 
 @bp.post("/rounds")
 @login_required
 def create():
-    require(is_admin(current_user))
-    form = OpenRoundForm()
-    form.plan_id.choices = _plan_choices()
+    require(can_manage_rounds(current_user))
+    form = _open_round_form()
     if form.validate_on_submit():
         plan = db.session.get(Plan, form.plan_id.data)
         try:
             reporting_round = services.open_round(
                 current_user, plan, form.year.data, form.deadline.data
             )
-        except RuleViolation as error:
-            db.session.rollback()
-            getattr(form, error.field, form.year).errors.append(error.message)
+        except RuleViolation as violation:
+            show_violation(form, violation, "year")
         else:
-            db.session.commit()
-            flash(_("Uppföljningsomgången är öppnad."), "success")
-            return redirect_after_post(url_for("rounds.show", round_id=reporting_round.id))
+            url = url_for("rounds.show", round_id=reporting_round.id)
+            return saved(_("Uppföljningsomgången är öppnad."), url)
     return page_or_block(
         "rounds/index.html", "open_round_form", 422, rounds=services.all_rounds(), form=form
+    )
+
+
+def _round_page(reporting_round: ReportingRound, block: str, form, status: int = 200):
+    return page_or_block(
+        "rounds/round.html",
+        block,
+        status,
+        reporting_round=reporting_round,
+        completeness=services.completeness(reporting_round),
+        form=form,
     )
 
 
 @bp.get("/rounds/<int:round_id>")
 @login_required
 def show(round_id: int):
-    reporting_round = _round_or_404(round_id)
-    return page_or_block(
-        "rounds/round.html",
-        "content",
-        reporting_round=reporting_round,
-        completeness=services.completeness(reporting_round),
-        form=RoundStateForm(),
-    )
+    reporting_round = visible_or_404(ReportingRound, round_id)
+    return _round_page(reporting_round, "content", RoundStateForm())
 
 
 @bp.post("/rounds/<int:round_id>/close")
@@ -103,24 +113,78 @@ def reopen(round_id: int):
 
 
 def _set_open(round_id: int, is_open: bool):
-    reporting_round = _round_or_404(round_id)
-    require(is_admin(current_user))
+    reporting_round = visible_or_404(ReportingRound, round_id)
+    require(can_manage_rounds(current_user))
     form = RoundStateForm()
     if form.validate_on_submit():
         try:
             services.set_round_open(current_user, reporting_round, is_open, form.note.data)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.note.errors.append(error.message)
+        except RuleViolation as violation:
+            show_violation(form, violation, "note")
         else:
-            db.session.commit()
-            flash(_("Omgången är öppnad igen.") if is_open else _("Omgången är stängd."), "success")
-            return redirect_after_post(url_for("rounds.show", round_id=round_id))
+            message = _("Omgången är öppnad igen.") if is_open else _("Omgången är stängd.")
+            return saved(message, url_for("rounds.show", round_id=round_id))
+    return _round_page(reporting_round, "round_state_form", form, 422)
+
+
+@bp.get("/rounds/<int:round_id>/export.xlsx")
+@login_required
+def export(round_id: int):
+    reporting_round = visible_or_404(ReportingRound, round_id)
+    content = exports.round_xlsx(current_user, reporting_round)
+    filename = f"uppfoljning-{reporting_round.plan_id}-{reporting_round.year}.xlsx"
+    return attachment(content, XLSX_MIMETYPE, filename)
+
+
+def _importable(round_id: int) -> ReportingRound:
+    reporting_round = visible_or_404(ReportingRound, round_id)
+    require(can_import_round(current_user, reporting_round))
+    return reporting_round
+
+
+def _import_page(reporting_round, form, preview=None, payload=None, status=200):
     return page_or_block(
-        "rounds/round.html",
-        "round_state_form",
-        422,
+        "rounds/import.html",
+        "import_area",
+        status,
         reporting_round=reporting_round,
-        completeness=services.completeness(reporting_round),
         form=form,
+        preview=preview,
+        confirm_form=ConfirmImportForm(payload=payload) if payload else None,
     )
+
+
+@bp.get("/rounds/<int:round_id>/import")
+@login_required
+def import_form(round_id: int):
+    return _import_page(_importable(round_id), UploadForm())
+
+
+@bp.post("/rounds/<int:round_id>/import")
+@login_required
+def import_preview(round_id: int):
+    """Show every change and every error; nothing is written until the user confirms."""
+    reporting_round = _importable(round_id)
+    form = UploadForm()
+    content, preview = ROUND_UPLOAD.preview(
+        form, lambda content: imports.preview_round_import(current_user, reporting_round, content)
+    )
+    if preview is None:
+        return _import_page(reporting_round, form, status=422)
+    ready = preview.ok and preview.changes
+    payload = ROUND_UPLOAD.sign(content, round=reporting_round.id) if ready else None
+    return _import_page(reporting_round, form, preview, payload, 200 if preview.ok else 422)
+
+
+@bp.post("/rounds/<int:round_id>/import/confirm")
+@login_required
+def import_confirm(round_id: int):
+    reporting_round = _importable(round_id)
+    content, _signed = ROUND_UPLOAD.open(ConfirmImportForm(), round=round_id)
+    preview = imports.import_round(current_user, reporting_round, content)
+    if not preview.ok:
+        # Something changed since the preview: show the new errors, write nothing.
+        db.session.rollback()
+        return _import_page(reporting_round, UploadForm(), preview, status=422)
+    message = _("%(n)s uppföljningar är sparade från Excelfilen.", n=len(preview.changes))
+    return saved(message, url_for("rounds.show", round_id=round_id))

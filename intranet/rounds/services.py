@@ -13,6 +13,7 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, User
+from intranet.permissions import can_manage_rounds
 from intranet.versioning import set_change_note
 
 
@@ -20,7 +21,7 @@ def open_round(user: User, plan: Plan, year: int | None, deadline: date | None) 
     """Open a round for a plan and year. Admins only; one round per plan and year.
 
     Raises NotAllowed, or RuleViolation on the year or the deadline."""
-    if user.role != "admin":
+    if not can_manage_rounds(user):
         raise NotAllowed()
     if year is not None and db.session.scalar(
         select(ReportingRound.id).where(
@@ -39,7 +40,7 @@ def set_round_open(user: User, reporting_round: ReportingRound, is_open: bool, n
 
     Reopening unlocks reported data, so it must say why: the note goes into the history.
     Raises NotAllowed, or RuleViolation("note") when a reopening has no reason."""
-    if user.role != "admin":
+    if not can_manage_rounds(user):
         raise NotAllowed()
     note = (note or "").strip()
     if is_open and not reporting_round.is_open and not note:

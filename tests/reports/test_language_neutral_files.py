@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import FollowUp, SubGoal
-from intranet.reports.spreadsheets import Sheet, write_csv, write_xlsx
+from intranet.spreadsheets import Sheet, write_csv, write_xlsx
 from tests.conftest import DEMO_PASSWORD
-from tests.reports import test_spreadsheets as round_files
+from tests.foundation import test_spreadsheets as round_files
+from tests.foundation.test_spreadsheets import _export, _row_of, _upload
 from tests.reports.helpers import demo_plan, transactions
-from tests.reports.test_spreadsheets import _export, _row_of, _upload
 
 open_round = round_files.open_round  # the fixture: an open 2021 round of the demo plan
 

@@ -25,7 +25,7 @@ from intranet.models import (
     SubGoalTag,
     Tag,
 )
-from intranet.models.followups import FollowUpLabels
+from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
 from intranet.naturalsort import natural_key
 from intranet.snapshot import Snapshot
 
@@ -72,14 +72,19 @@ class BoardNode:
 
 @dataclass
 class FollowUpNode(FollowUpLabels):
+    """A follow-up as it stood: its id and year, and its declared fields (FOLLOW_UP_FIELDS:
+    `status`, `outcome`, …) read as attributes, so a new field needs nothing here."""
+
     id: int
     year: int
-    status: str
-    outcome: str | None
-    deviation_reason: str | None
-    deviation_text: str | None
-    next_steps: str | None
     sub_goal: "SubGoalNode" = field(repr=False)
+    values: dict = field(default_factory=dict, repr=False)
+
+    def __getattr__(self, name: str):
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
 
 
 @dataclass
@@ -264,12 +269,8 @@ def _fill(snapshot: Snapshot, sub_goals: list[SubGoalNode], details: bool) -> No
             FollowUpNode(
                 row.id,
                 row.year,
-                row.status,
-                row.outcome,
-                row.deviation_reason,
-                row.deviation_text,
-                row.next_steps,
                 sub_goal,
+                {name: getattr(row, name) for name in FOLLOW_UP_FIELD_NAMES},
             )
         )
     if not details:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import FollowUp, ReportingRound, SubGoal
-from intranet.reports.spreadsheets import Sheet, safe_cell, write_csv, write_xlsx
+from intranet.spreadsheets import Sheet, safe_cell, write_csv, write_xlsx
 from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.demo.test_loader import SEED_CODES

@@ -13,10 +13,14 @@ read is a message, too. Both imports (a round's follow-ups, a new plan) read thr
 import io
 import logging
 import zipfile
+from dataclasses import dataclass
 from xml.parsers import expat
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+
+from intranet.numbers import spreadsheet_whole
+from intranet.spreadsheets import unescape_cell
 
 logger = logging.getLogger(__name__)
 
@@ -166,3 +170,40 @@ def read_workbook(content: bytes):
     except Exception as error:  # openpyxl raises many kinds of errors on malformed parts
         logger.info("Uploaded workbook refused: %r", error)
         raise _unreadable() from error
+
+
+@dataclass
+class ImportProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+    @property
+    def place(self) -> str:
+        if self.row is None:
+            return ""
+        if self.column is None:
+            return _("Rad %(row)s", row=self.row)
+        return _("Rad %(row)s, kolumn %(column)s", row=self.row, column=self.column)
+
+
+def cell_text(value) -> str | None:
+    """A name, code or choice from a cell: trimmed, None when empty."""
+    if value is None:
+        return None
+    text = unescape_cell(str(value).strip()).strip()
+    return text or None
+
+
+def cell_data(value) -> str | None:
+    """Free text from a cell exactly as it was exported (see spreadsheets.safe_cell), so an
+    unchanged row reads back unchanged; None when the cell is empty or blank."""
+    if value is None:
+        return None
+    text = unescape_cell(str(value))
+    return text if text.strip() else None
+
+
+def cell_int(value) -> int | None:
+    """A whole number the database can hold, or None (inf, nan, 1e20, 2.5, text)."""
+    return spreadsheet_whole(value)

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
-from intranet.plans.tree import load_plan, load_sub_goal
+from intranet.plan_tree import load_plan, load_sub_goal
 from intranet.snapshot import Snapshot
 from intranet.versioning import acting_as
 from tests.matrix.test_routes import count_queries

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, Plan, Strategy, SubGoal, User
-from intranet.reports.imports import ImportProblem, cell_int, cell_text
-from intranet.reports.spreadsheets import Sheet, write_xlsx
-from intranet.reports.uploads import read_workbook
+from intranet.permissions import can_create_plans
+from intranet.spreadsheets import Sheet, write_xlsx
+from intranet.uploads import ImportProblem, cell_int, cell_text, read_workbook
 from intranet.versioning import set_change_note
 
 # sheet key -> (title, [(field, header)])
@@ -116,10 +116,11 @@ def _rows(workbook, key, preview):
 
 
 def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> PlanPreview:
-    """Build the plan in memory (nothing is added to the session) and check every rule.
+    """Build the plan in memory (nothing is added to the session) and check every rule,
+    sheet by sheet (`_PlanReader`).
 
     Raises NotAllowed for non-admins and uploads.UnreadableFile for files we cannot read."""
-    if user.role != "admin":
+    if not can_create_plans(user):
         raise NotAllowed()
     preview = PlanPreview()
     workbook = read_workbook(content)
@@ -127,131 +128,149 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     workbook.close()
     if preview.errors:
         return preview
+    reader = _PlanReader(preview)
+    if reader.read_plan(sheets["plan"], strategy_id):
+        areas = reader.read_focus_areas(sheets["focus_areas"])
+        codes = reader.read_sub_goals(sheets["sub_goals"], areas)
+        reader.read_activities(sheets["activities"], codes)
+    return preview
 
-    def error(key, number, column, message):
+
+class _PlanReader:
+    """The rows of each sheet, checked and linked in memory into the previewed plan. A row
+    with an error is left out of the plan and named in `preview.errors`."""
+
+    def __init__(self, preview: PlanPreview):
+        self.preview = preview
+
+    def error(self, key, number, column, message) -> None:
         title, columns = SHEETS[key]
         fields = [f for f, _h in columns]
         place = None
         if column in fields:
             index = fields.index(column)
             place = f"{get_column_letter(index + 1)} ({columns[index][1]})"
-        preview.errors.append(ImportProblem(number, place, f"{title}: {message}"))
+        self.preview.errors.append(ImportProblem(number, place, f"{title}: {message}"))
 
-    def checked(key, number, obj, fallback_column):
+    def checked(self, key, number, obj, fallback_column) -> bool:
+        """Do the model's rules hold for `obj`? If not, the error is named by its column."""
         try:
             obj.check_rules()
         except RuleViolation as violation:
-            column = (
-                violation.field
-                if violation.field in [f for f, _h in SHEETS[key][1]]
-                else fallback_column
-            )
-            error(key, number, column, str(violation.message))
+            fields = [f for f, _h in SHEETS[key][1]]
+            column = violation.field if violation.field in fields else fallback_column
+            self.error(key, number, column, str(violation.message))
             return False
         return True
 
-    plan_rows = sheets["plan"]
-    if len(plan_rows) != 1:
-        error("plan", 2, "title", _("Fyll i exakt en rad med planens uppgifter."))
-        return preview
-    number, values = plan_rows[0]
-    plan = Plan(
-        title=cell_text(values["title"]),
-        start_year=cell_int(values["start_year"]),
-        end_year=cell_int(values["end_year"]),
-        description=cell_text(values["description"]),
-        status="draft",
-        strategy_id=strategy_id,
-    )
-    if not checked("plan", number, plan, "title"):
-        return preview
-    preview.plan = plan
-
-    areas: dict[str, FocusArea] = {}
-    for number, values in sheets["focus_areas"]:
-        # Linked in memory only: nothing here is in the session until the import is confirmed.
-        area = FocusArea(
-            number=cell_text(values["number"]), title=cell_text(values["title"]), plan=plan
+    def read_plan(self, rows, strategy_id: int | None) -> bool:
+        if len(rows) != 1:
+            self.error("plan", 2, "title", _("Fyll i exakt en rad med planens uppgifter."))
+            return False
+        number, values = rows[0]
+        plan = Plan(
+            title=cell_text(values["title"]),
+            start_year=cell_int(values["start_year"]),
+            end_year=cell_int(values["end_year"]),
+            description=cell_text(values["description"]),
+            status="draft",
+            strategy_id=strategy_id,
         )
-        if not checked("focus_areas", number, area, "number"):
-            plan.focus_areas.remove(area)
-            continue
-        if area.number in areas:
-            error("focus_areas", number, "number", _("Numret %(n)s finns redan.", n=area.number))
-            plan.focus_areas.remove(area)
-            continue
-        areas[area.number] = area
-        preview.focus_areas.append(area)
+        if not self.checked("plan", number, plan, "title"):
+            return False
+        self.preview.plan = plan
+        return True
 
-    boards = {
-        board.name.casefold(): board
-        for board in db.session.scalars(select(Board).where(Board.archived_at.is_(None)))
-    }
-    codes: dict[str, SubGoal] = {}
-    for number, values in sheets["sub_goals"]:
+    def read_focus_areas(self, rows) -> dict[str, FocusArea]:
+        plan, areas = self.preview.plan, {}
+        for number, values in rows:
+            # Linked in memory only: nothing here is in the session until it is confirmed.
+            area = FocusArea(
+                number=cell_text(values["number"]), title=cell_text(values["title"]), plan=plan
+            )
+            if not self.checked("focus_areas", number, area, "number"):
+                plan.focus_areas.remove(area)
+                continue
+            if area.number in areas:
+                message = _("Numret %(n)s finns redan.", n=area.number)
+                self.error("focus_areas", number, "number", message)
+                plan.focus_areas.remove(area)
+                continue
+            areas[area.number] = area
+            self.preview.focus_areas.append(area)
+        return areas
+
+    def read_sub_goals(self, rows, areas: dict[str, FocusArea]) -> dict[str, SubGoal]:
+        boards = {
+            board.name.casefold(): board
+            for board in db.session.scalars(select(Board).where(Board.archived_at.is_(None)))
+        }
+        codes: dict[str, SubGoal] = {}
+        for number, values in rows:
+            sub_goal = self._sub_goal(number, values, areas, codes)
+            if sub_goal is None:
+                continue
+            names = [
+                name.strip()
+                for name in (cell_text(values["boards"]) or "").split(",")
+                if name.strip()
+            ]
+            unknown = [name for name in names if name.casefold() not in boards]
+            if not names or unknown:
+                sub_goal.focus_area.sub_goals.remove(sub_goal)
+                message = (
+                    _("Okänd nämnd: %(names)s.", names=", ".join(unknown))
+                    if unknown
+                    else _("Ange minst en ansvarig nämnd.")
+                )
+                self.error("sub_goals", number, "boards", message)
+                continue
+            codes[sub_goal.code] = sub_goal
+            sub_goal.set_boards([boards[name.casefold()] for name in names])
+            self.preview.sub_goals.append(sub_goal)
+        return codes
+
+    def _sub_goal(self, number, values, areas, codes) -> SubGoal | None:
+        """The row's sub-goal in its focus area, or None (with the error) if refused."""
         area = areas.get(cell_text(values["focus_area"]) or "")
         if area is None:
-            error(
-                "sub_goals",
-                number,
-                "focus_area",
-                _("Fokusområdet finns inte på bladet Fokusområden."),
-            )
-            continue
+            message = _("Fokusområdet finns inte på bladet Fokusområden.")
+            self.error("sub_goals", number, "focus_area", message)
+            return None
         sub_goal = SubGoal(
             code=cell_text(values["code"]),
             title=cell_text(values["title"]),
             description=cell_text(values["description"]),
             focus_area=area,
         )
-        if not checked("sub_goals", number, sub_goal, "code") or sub_goal.code in codes:
+        if not self.checked("sub_goals", number, sub_goal, "code") or sub_goal.code in codes:
             if sub_goal.code in codes:
-                error(
-                    "sub_goals",
-                    number,
-                    "code",
-                    _("Delmålet %(code)s finns redan.", code=sub_goal.code),
-                )
+                message = _("Delmålet %(code)s finns redan.", code=sub_goal.code)
+                self.error("sub_goals", number, "code", message)
             area.sub_goals.remove(sub_goal)
-            continue
-        names = [
-            name.strip() for name in (cell_text(values["boards"]) or "").split(",") if name.strip()
-        ]
-        unknown = [name for name in names if name.casefold() not in boards]
-        if not names or unknown:
-            area.sub_goals.remove(sub_goal)
-            error(
-                "sub_goals",
-                number,
-                "boards",
-                _("Okänd nämnd: %(names)s.", names=", ".join(unknown))
-                if unknown
-                else _("Ange minst en ansvarig nämnd."),
-            )
-            continue
-        codes[sub_goal.code] = sub_goal
-        sub_goal.set_boards([boards[name.casefold()] for name in names])
-        preview.sub_goals.append(sub_goal)
+            return None
+        return sub_goal
 
-    for number, values in sheets["activities"]:
-        sub_goal = codes.get(cell_text(values["sub_goal"]) or "")
-        if sub_goal is None:
-            error("activities", number, "sub_goal", _("Delmålet finns inte på bladet Delmål."))
-            continue
-        activity = Activity(
-            title=cell_text(values["title"]),
-            description=cell_text(values["description"]),
-            planned_from_year=cell_int(values["planned_from_year"]),
-            planned_to_year=cell_int(values["planned_to_year"]),
-            responsible_unit=cell_text(values["responsible_unit"]),
-            status="planned",
-        )
-        activity.sub_goal = sub_goal
-        if not checked("activities", number, activity, "title"):
-            sub_goal.activities.remove(activity)
-            continue
-        preview.activities.append(activity)
-    return preview
+    def read_activities(self, rows, codes: dict[str, SubGoal]) -> None:
+        for number, values in rows:
+            sub_goal = codes.get(cell_text(values["sub_goal"]) or "")
+            if sub_goal is None:
+                message = _("Delmålet finns inte på bladet Delmål.")
+                self.error("activities", number, "sub_goal", message)
+                continue
+            activity = Activity(
+                title=cell_text(values["title"]),
+                description=cell_text(values["description"]),
+                planned_from_year=cell_int(values["planned_from_year"]),
+                planned_to_year=cell_int(values["planned_to_year"]),
+                responsible_unit=cell_text(values["responsible_unit"]),
+                status="planned",
+            )
+            activity.sub_goal = sub_goal
+            if not self.checked("activities", number, activity, "title"):
+                sub_goal.activities.remove(activity)
+                continue
+            self.preview.activities.append(activity)
 
 
 def import_digest(content: bytes, strategy_id: int | None) -> str:
