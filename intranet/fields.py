@@ -12,6 +12,8 @@ history's labels and the spreadsheets' columns.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional
@@ -127,12 +129,26 @@ class UserField:
         return str(value)
 
 
+def in_every_language(make):
+    """`make()` in each UI language: a file downloaded in English reads back for a Swedish
+    user, and the other way round."""
+    results = []
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            results.append(make())
+    return results
+
+
 def _choice_lookup(choices: Mapping[str, object]) -> dict[str, str]:
-    """A choice's code by its label or by the code itself, either case."""
+    """A choice's code by its label in every UI language or by the code itself, either
+    case."""
     found = {}
-    for code, label in choices.items():
-        found[str(label).casefold()] = code
-        found[code.casefold()] = code
+    for translated in in_every_language(
+        lambda: {code: str(text) for code, text in choices.items()}
+    ):
+        for code, label in translated.items():
+            found[label.casefold()] = code
+            found[code.casefold()] = code
     return found
 
 

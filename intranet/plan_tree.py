@@ -61,6 +61,7 @@ class FocusAreaNode:
     title: str
     plan: PlanNode = field(repr=False)
     sub_goals: list["SubGoalNode"] = field(default_factory=list)
+    description: str | None = None
 
 
 @dataclass
@@ -169,7 +170,9 @@ def load_plan(snapshot: Snapshot, plan_id: int, details: bool = False) -> PlanNo
         snapshot.rows(FocusArea, lambda t: t.plan_id == plan_id),
         key=lambda row: natural_key(row.number),
     ):
-        areas[row.id] = FocusAreaNode(row.id, row.number, row.title, plan)
+        areas[row.id] = FocusAreaNode(
+            row.id, row.number, row.title, plan, description=row.description
+        )
     plan.focus_areas = list(areas.values())
     sub_goals = [
         _sub_goal(row, areas[row.focus_area_id])
@@ -199,6 +202,7 @@ def load_sub_goal(snapshot: Snapshot, sub_goal_id: int) -> SubGoalNode | None:
             areas.id.label("area_id"),
             areas.number.label("area_number"),
             areas.title.label("area_title"),
+            areas.description.label("area_description"),
             plans.id.label("plan_id"),
             plans.title.label("plan_title"),
             plans.start_year,
@@ -225,7 +229,13 @@ def load_sub_goal(snapshot: Snapshot, sub_goal_id: int) -> SubGoalNode | None:
         found.status,
         found.plan_description,
     )
-    area = FocusAreaNode(found.area_id, found.area_number, found.area_title, plan)
+    area = FocusAreaNode(
+        found.area_id,
+        found.area_number,
+        found.area_title,
+        plan,
+        description=found.area_description,
+    )
     plan.focus_areas = [area]
     sub_goal = _sub_goal(found, area)
     area.sub_goals = [sub_goal]

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -50,6 +51,19 @@ class Sheet:
     choices: dict[int, Sequence[str]] = field(default_factory=dict)
     hidden_columns: Sequence[int] = ()
     hidden: bool = False
+    # A line above the headers, e.g. that the data are historical and as of when.
+    note: str | None = None
+    # Columns of codes ("5.10"): formatted as text, so that a code typed in them stays one
+    # instead of becoming the number 5.1.
+    text_columns: Sequence[int] = ()
+
+
+def as_of_note(moment_text: str) -> str:
+    """What an export of the past says above its headers."""
+    return _(
+        "Historiska uppgifter: så som de såg ut %(date)s, inte dagens.",
+        date=moment_text,
+    )
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -58,10 +72,15 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     lists = None
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title[:31])
+        first = 1
+        if sheet.note:
+            worksheet.append([safe_cell(sheet.note)])
+            worksheet["A1"].font = Font(bold=True, italic=True)
+            first = 2
         worksheet.append([printable(header) for header in sheet.headers])
-        for cell in worksheet[1]:
+        for cell in worksheet[first]:
             cell.font = Font(bold=True)
-        worksheet.freeze_panes = "A2"
+        worksheet.freeze_panes = f"A{first + 1}"
         count = 0
         for row in sheet.rows:
             worksheet.append([safe_cell(value) for value in row])
@@ -69,8 +88,17 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
         for index, width in enumerate(sheet.widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
             if width >= 40:
-                for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                for (cell,) in worksheet.iter_rows(min_row=first + 1, min_col=index, max_col=index):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index in sheet.text_columns:
+            # The column's style covers the rows a person adds; the written cells carry it
+            # themselves, as a cell's own style wins over its column's.
+            letter = get_column_letter(index + 1)
+            worksheet.column_dimensions[letter].number_format = "@"
+            for (cell,) in worksheet.iter_rows(
+                min_row=first + 1, min_col=index + 1, max_col=index + 1
+            ):
+                cell.number_format = "@"
         for index in sheet.hidden_columns:
             worksheet.column_dimensions[get_column_letter(index + 1)].hidden = True
         if sheet.hidden:
@@ -90,16 +118,19 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             )
             worksheet.add_data_validation(validation)
             letter = get_column_letter(column + 1)
-            validation.add(f"{letter}2:{letter}{max(count + 1, 2)}")
+            validation.add(f"{letter}{first + 1}:{letter}{max(count + first, first + 1)}")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """Semicolon-separated UTF-8 with a byte-order mark, as Swedish Excel expects."""
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence], note: str | None = None) -> bytes:
+    """Semicolon-separated UTF-8 with a byte-order mark, as Swedish Excel expects; `note`
+    (e.g. that the data are historical) is a line of its own above the headers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    if note:
+        writer.writerow([safe_cell(note)])
     writer.writerow([printable(header) for header in headers])
     for row in rows:
         writer.writerow(["" if value is None else safe_cell(value) for value in row])

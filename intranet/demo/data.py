@@ -44,15 +44,25 @@ PLAN_2018 = {
     "end_year": 2021,
     "status": "closed",
     "description": (
-        "Social- och omsorgsnämnden har ansvar för delmål under fokusområde 4 och 5. "
-        "Leanlink Råd och stöds verksamhet Vårt Nygård i Skäggetorp har genomfört "
-        "delmålen genom sina romska brobyggare."
+        "Leanlink Råd och stöds verksamhet Vårt Nygård i Skäggetorp är de som har varit "
+        "aktiva i att genomföra delmålen i handlingsplanen genom sina romska brobyggare."
     ),
 }
 
+# number, title, description (the focus area's own text, printed in the report)
 FOCUS_AREAS_2018 = [
-    ("4", "Rätten till jämlika villkor"),
-    ("5", "Rätten till en god hälsa"),
+    (
+        "4",
+        "Rätten till jämlika villkor",
+        "Jämställdhet, utbildning och fritid: brobyggarna stöttar kvinnor, unga vuxna, "
+        "föräldrar och barn.",
+    ),
+    (
+        "5",
+        "Rätten till en god hälsa",
+        "Kvinnors, barns och familjers hälsa: samtalsgrupper och samarbete med BVC och "
+        "familjecentralen.",
+    ),
 ]
 
 # code, title (as in the seed), cross-reference, tags {kind: [names]}
@@ -556,6 +566,19 @@ FOLLOW_UPS_2018 = {
         ),
     },
 }
+
+# The board's closing comments on the whole plan period, as the seed ends.
+CLOSING_COMMENTS_2018 = (
+    "Social- och omsorgsförvaltningen behöver arbeta med romsk inkludering bredare och inte "
+    "främst koncentrerat i en stadsdel. Med anledning av det, samt att det kommer etableras en "
+    "ny verksamhet i Skäggetorp som ska arbeta både med myndighetsutövning och sociala "
+    "stödinsatser, kommer brobyggarverksamheten inte att finnas kvar i sin nuvarande form. Den "
+    "långsiktiga målsättningen med den nya satsningen i Skäggetorp är bland annat att öka "
+    "förtroendet och tilliten för socialtjänsten i området och nå grupper vi inte når i dag.\n"
+    "Social- och omsorgsförvaltningen ser också behov av att det skapas tydliga processer "
+    "kring hur handlingsplaner ska implementeras och följas upp, som gäller alla områden och "
+    "målgrupper, vilket kan underlätta och förbättra handlingsplanens efterlevnad i praktiken."
+)
 
 # Earlier reports that were later revised: the history shows them, "as of" a date between.
 # code, year, status, outcome, deviation reason, deviation text

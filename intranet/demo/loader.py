@@ -21,6 +21,7 @@ from intranet.models import (
     FocusArea,
     FollowUp,
     Plan,
+    ReportComment,
     Strategy,
     SubGoal,
     Tag,
@@ -91,9 +92,13 @@ class _Loader:
     def sub_goals(self, plan: Plan, focus_areas, sub_goals, boards_of) -> dict[str, SubGoal]:
         areas = {
             number: _get_or_create(
-                self.report, FocusArea, {"plan_id": plan.id, "number": number}, title=title
+                self.report,
+                FocusArea,
+                {"plan_id": plan.id, "number": number},
+                title=title,
+                description=description[0] if description else None,
             )
-            for number, title in focus_areas
+            for number, title, *description in focus_areas
         }
         result = {}
         for area_number, code, title, board_name, tags, *rest in sub_goals:
@@ -195,4 +200,11 @@ def load_demo(password: str) -> LoadReport:
         with loader.step(when, "officer", f"uppföljning {year}"):
             for code, per_year in data.FOLLOW_UPS_2018.items():
                 loader.follow_up(goals[code], year, per_year[year])
+    with loader.step("2022-02-24T09:00:00", "officer", "avslutande kommentarer 2018–2021"):
+        _get_or_create(
+            loader.report,
+            ReportComment,
+            {"plan_id": plan.id, "board_id": boards[data.SOCIAL_BOARD].id, "year": None},
+            text=data.CLOSING_COMMENTS_2018,
+        )
     return loader.report

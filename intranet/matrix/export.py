@@ -1,8 +1,32 @@
 """The filtered goal matrix as a spreadsheet: what the screen shows, one row per sub-goal."""
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from intranet.matrix.queries import Matrix
+from intranet.spreadsheets import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Sheet,
+    as_of_note,
+    write_csv,
+    write_xlsx,
+)
+
+
+def matrix_file(matrix: Matrix, file_format: str, as_of_text: str | None):
+    """The matrix as CSV or XLSX: (content, mimetype, file name). A matrix of the past says
+    so above its headers; the code column stays text in a spreadsheet."""
+    headers, rows = matrix_table(matrix)
+    filename = f"malmatris-{as_of_text or date.today().isoformat()}.{file_format}"
+    note = as_of_note(as_of_text) if as_of_text else None
+    if file_format == "csv":
+        return write_csv(headers, rows, note), CSV_MIMETYPE, filename
+    sheet = Sheet(
+        _("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26], note=note, text_columns=[2]
+    )
+    return write_xlsx([sheet]), XLSX_MIMETYPE, filename
 
 
 def matrix_table(matrix: Matrix) -> tuple[list[str], list[list]]:

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -10,18 +10,11 @@ from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
 from intranet.matrix.changes import changes_since, parse_since
 from intranet.matrix.conditional import MatrixValidator, rendered_cache
-from intranet.matrix.export import matrix_table
+from intranet.matrix.export import matrix_file
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
 from intranet.snapshot import Snapshot
-from intranet.spreadsheets import (
-    CSV_MIMETYPE,
-    XLSX_MIMETYPE,
-    Sheet,
-    write_csv,
-    write_xlsx,
-)
 from intranet.views import attachment, page_or_block, wants_fragment
 
 bp = Blueprint("matrix", __name__)
@@ -65,15 +58,10 @@ def export(file_format: str):
     options, filters, snapshot = _filters_from_request()
     if "as_of" in filters.errors:
         return validator.stamp(_matrix_page(validator, options, filters, snapshot))
-    headers, rows = matrix_table(build_matrix(filters, snapshot))
-    stamp = filters.as_of_text or date.today().isoformat()
-    filename = f"malmatris-{stamp}.{file_format}"
-    if file_format == "csv":
-        response = attachment(write_csv(headers, rows), CSV_MIMETYPE, filename)
-    else:
-        sheet = Sheet(_("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26])
-        response = attachment(write_xlsx([sheet]), XLSX_MIMETYPE, filename)
-    return validator.stamp(response)
+    content, mimetype, filename = matrix_file(
+        build_matrix(filters, snapshot), file_format, filters.as_of_text
+    )
+    return validator.stamp(attachment(content, mimetype, filename))
 
 
 @bp.get("/matrix")

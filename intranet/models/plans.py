@@ -135,6 +135,8 @@ class FocusArea(Archivable, RuleChecked, db.Model):
     number: Mapped[str] = mapped_column(String(20))
     sort_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="", info=NOT_FREE_TEXT)
     title: Mapped[str] = mapped_column(String(300))
+    # The focus area's own introduction, printed under its heading in the report.
+    description: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship(back_populates="focus_areas")
     sub_goals: Mapped[list["SubGoal"]] = relationship(

@@ -53,6 +53,10 @@ SHEETS = {
 }
 
 
+# The columns that hold codes, which must stay text ("5.10", not 5.1).
+CODE_FIELDS = ("number", "focus_area", "code", "sub_goal")
+
+
 def template_xlsx() -> bytes:
     """The empty template, with one example row per sheet that shows the expected form."""
     examples = {
@@ -68,6 +72,7 @@ def template_xlsx() -> bytes:
                 [header for _field, header in columns],
                 examples[key],
                 widths=[max(14, len(header) + 4) for _field, header in columns],
+                text_columns=[i for i, (name, _h) in enumerate(columns) if name in CODE_FIELDS],
             )
             for key, (title, columns) in SHEETS.items()
         ]

@@ -16,6 +16,7 @@ from intranet.plan_tree import load_plan, load_sub_goal
 from intranet.plans import exports, imports, queries
 from intranet.plans.forms import PlanImportForm
 from intranet.reports.charts import plan_charts
+from intranet.reports.filters import filter_form
 from intranet.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from intranet.views import SignedUpload, attachment, page_or_block, visible_or_404
 
@@ -87,11 +88,25 @@ def sub_goal(sub_goal_id: int):
 @bp.get("/plans/<int:plan_id>/export.<any(xlsx, csv):file_format>")
 @login_required
 def export(plan_id: int, file_format: str):
+    """The plan's content now or, with `as_of`, as it stood then (saying so on the sheet)."""
     plan = visible_or_404(Plan, plan_id)
-    filename = f"plan-{plan.id}-{plan.start_year}-{plan.end_year}.{file_format}"
+    reading = reading_from_request()
+    if reading.snapshot is None or load_plan(reading.snapshot, plan.id) is None:
+        return _export_refused(plan, reading)
+    filename, note = exports.plan_filename(plan, reading.moment, file_format)
     if file_format == "xlsx":
-        return attachment(exports.plan_xlsx(plan.id), XLSX_MIMETYPE, filename)
-    return attachment(exports.plan_csv(plan.id), CSV_MIMETYPE, filename)
+        content = exports.plan_xlsx(plan.id, reading.snapshot, note)
+        return attachment(content, XLSX_MIMETYPE, filename)
+    return attachment(exports.plan_csv(plan.id, reading.snapshot, note), CSV_MIMETYPE, filename)
+
+
+def _export_refused(plan: Plan, reading):
+    """The report form with the date's message: a plan that did not exist then (or an
+    unusable date) gets no file of today's data."""
+    form = filter_form(plan)
+    form.as_of.data = reading.as_of.value
+    form.as_of.errors = [reading.error or _("Planen fanns inte vid det datumet.")]
+    return page_or_block("reports/index.html", "content", 422, form=form, plan=plan)
 
 
 def _import_form() -> PlanImportForm:

@@ -43,6 +43,8 @@ def report_subtitle(report: Report, today: date) -> str:
     parts = [_("Period: %(period)s", period=report.period)]
     if report.board_name:
         parts.append(_("Ansvarig nämnd: %(board)s", board=report.board_name))
+    if report.focus_area:
+        parts.append(_("Endast fokusområde %(n)s", n=report.focus_area))
     if report.as_of:
         parts.append(_("Uppgifter per %(date)s", date=report.as_of.text))
     else:
@@ -53,7 +55,10 @@ def report_subtitle(report: Report, today: date) -> str:
 def document_title(report: Report) -> str:
     """The title a file carries in its metadata: plan, board and period, so that two files
     of one plan can be told apart in a document list or a screen reader's window title."""
-    return " – ".join([report_title(report), report.board_name or _("Alla nämnder"), report.period])
+    parts = [report_title(report), report.board_name or _("Alla nämnder"), report.period]
+    if report.focus_area:
+        parts.append(_("Fokusområde %(n)s", n=report.focus_area))
+    return " – ".join(parts)
 
 
 def document_author(report: Report) -> str:
@@ -70,6 +75,8 @@ def report_filename(report: Report, extension: str) -> str:
         parts.append(years)
     if report.year:
         parts.append(str(report.year))
+    if report.focus_area:
+        parts.append("fokusområde-" + slug(report.focus_area))
     if report.as_of:
         parts.append("per-" + slug(report.as_of.text))
     return "-".join(parts) + "." + extension
@@ -283,24 +290,74 @@ def _add_row(table, values: list[str], bold_first: bool = True) -> None:
         run.bold = bold_first and index == 0
 
 
-def _follow_up_lines(follow_up) -> list[tuple[str, str]]:
-    lines = []
-    if follow_up.outcome:
-        lines.append((_("Redovisning"), follow_up.outcome))
-    if follow_up.is_deviation:
-        reason = follow_up.deviation_label + "."
-        if follow_up.deviation_text:
-            reason += " " + follow_up.deviation_text
-        lines.append((_("Avvikelse"), reason))
-    if follow_up.next_steps:
-        lines.append((_("Nästa steg"), follow_up.next_steps))
-    return lines
+def introduction_lead(report: Report) -> str:
+    if report.board_name and report.administration:
+        return _(
+            "%(board)s (%(administration)s) har ansvar för delmål under:",
+            board=report.board_name,
+            administration=report.administration,
+        )
+    if report.board_name:
+        return _("%(board)s har ansvar för delmål under:", board=report.board_name)
+    return _(
+        "Ansvariga nämnder: %(boards)s. Redovisningen omfattar:",
+        boards=", ".join(report.board_names),
+    )
+
+
+def focus_area_heading(area) -> str:
+    return _("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)
+
+
+def _paragraphs(document, text: str | None, style: str | None = None) -> None:
+    for line in (text or "").split("\n"):
+        if line.strip():
+            document.add_paragraph(_docx_text(line), style=style)
+
+
+def _labelled(document, label: str, text: str, style: str | None = None):
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run(_docx_text(label)).bold = True
+    if text:
+        paragraph.add_run(" " + _docx_text(text))
+    return paragraph
+
+
+def _sub_goal_docx(document, sub_goal) -> None:
+    document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=2)
+    paragraph = _labelled(document, _("Ansvar") + ":", ", ".join(sub_goal.boards))
+    if sub_goal.units:
+        paragraph.add_run(". ")
+        paragraph.add_run(_("Utförare") + ":").bold = True
+        paragraph.add_run(" " + _docx_text(", ".join(sub_goal.units)))
+    if sub_goal.activities:
+        _labelled(document, _("Aktiviteter"), "").paragraph_format.keep_with_next = True
+        for activity in sub_goal.activities:
+            text = f"{activity.title} ({activity.span}): {activity.status_label}"
+            if activity.description:
+                text += f". {activity.description}"
+            document.add_paragraph(_docx_text(text), style="List Bullet")
+    for entry in sub_goal.account:
+        paragraph = _labelled(document, entry.span, entry.status_label, style="List Bullet")
+        if entry.outcome:
+            paragraph.add_run(" " + _docx_text(entry.outcome))
+        if entry.next_steps:
+            paragraph.add_run(" " + _("Nästa steg") + ":").italic = True
+            paragraph.add_run(" " + _docx_text(entry.next_steps))
+    for deviation in sub_goal.deviations:
+        label = _("Avvikelse %(years)s", years=deviation.span)
+        if deviation.reason_label:
+            label += f" – {deviation.reason_label}"
+        _labelled(document, label + ":", deviation.text or "")
+    if not sub_goal.follow_ups and not sub_goal.activities:
+        document.add_paragraph(_("Ingen uppföljning för perioden."))
 
 
 def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> bytes:
     """The report as an A4 Word document in the UI language, with Word's heading styles
-    (Title for the report, Heading 1 for its sections, 2 for focus areas, 3 for sub-goals),
-    so that Word's navigation pane and table of contents work."""
+    (Title for the report, Heading 1 for its introduction, focus areas and closing
+    sections, 2 for sub-goals), so that Word's navigation pane and table of contents work.
+    The same sections, in the same order, as the report page (reports/report.html)."""
     language = DOCUMENT_LANGUAGES.get(str(get_locale()), DOCUMENT_LANGUAGES["sv"])
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
@@ -311,63 +368,25 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
     document.add_heading(_docx_text(report_title(report)), level=0)
     document.add_paragraph(_docx_text(report_subtitle(report, to_user_timezone(now).date())))
 
-    document.add_heading(_("Ansvar per fokusområde"), level=1)
+    document.add_heading(_("Inledning"), level=1)
+    document.add_paragraph(_docx_text(introduction_lead(report)))
     for area in report.focus_areas:
-        document.add_paragraph(
-            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)),
-            style="Caption",
-        ).paragraph_format.keep_with_next = True
-        table = _table(document, [_Column(_("Delmål"), 0.62), _Column(_("Ansvarig nämnd"), 0.38)])
-        for sub_goal in area.sub_goals:
-            _add_row(table, [f"{sub_goal.code} {sub_goal.title}", ", ".join(sub_goal.boards)])
+        document.add_paragraph(_docx_text(focus_area_heading(area)), style="List Bullet")
+    if not report.focus_areas:
+        document.add_paragraph(_("Inga delmål för det valet."), style="List Bullet")
+    _paragraphs(document, report.plan_description)
+    document.add_paragraph(
+        _(
+            "Nedan redovisas delmålen under %(period)s.",
+            period=report.period,
+        )
+    )
 
-    document.add_heading(_("Redovisning per fokusområde och delmål"), level=1)
     for area in report.focus_areas:
-        document.add_heading(
-            _docx_text(_("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)),
-            level=2,
-        )
+        document.add_heading(_docx_text(focus_area_heading(area)), level=1)
+        _paragraphs(document, area.description)
         for sub_goal in area.sub_goals:
-            document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=3)
-            if not sub_goal.follow_ups:
-                document.add_paragraph(_("Ingen uppföljning för perioden."))
-            for follow_up in sub_goal.follow_ups:
-                paragraph = document.add_paragraph()
-                paragraph.paragraph_format.keep_with_next = True
-                paragraph.add_run(
-                    _docx_text(f"{follow_up.year}: {follow_up.status_label}")
-                ).bold = True
-                for heading, text in _follow_up_lines(follow_up):
-                    paragraph = document.add_paragraph()
-                    paragraph.add_run(_docx_text(f"{heading}: ")).italic = True
-                    paragraph.add_run(_docx_text(text))
-
-    document.add_heading(_("Avvikelser"), level=1)
-    if report.deviations:
-        # Year and status are a word each; the sub-goal and the description need the room.
-        table = _table(
-            document,
-            [
-                _Column(_("Delmål"), 0.27),
-                _Column(_("År"), 0.08),
-                _Column(_("Status"), 0.15),
-                _Column(_("Orsak"), 0.18),
-                _Column(_("Beskrivning"), 0.32),
-            ],
-        )
-        for deviation in report.deviations:
-            _add_row(
-                table,
-                [
-                    f"{deviation.sub_goal.code} {deviation.sub_goal.title}",
-                    str(deviation.follow_up.year),
-                    deviation.follow_up.status_label,
-                    deviation.follow_up.deviation_label,
-                    deviation.follow_up.deviation_text or "",
-                ],
-            )
-    else:
-        document.add_paragraph(_("Inga avvikelser under perioden."))
+            _sub_goal_docx(document, sub_goal)
 
     document.add_heading(_("Status i siffror"), level=1)
     for chart in charts:

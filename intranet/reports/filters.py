@@ -1,4 +1,5 @@
-"""Which report the query string asks for: the plan, board, year and moment, checked."""
+"""Which report the query string asks for: the plan, board, year, focus area and moment,
+checked."""
 
 from flask import request
 from flask_babel import gettext as _
@@ -41,10 +42,17 @@ def filter_form(plan: Plan | None) -> ReportFilterForm:
     form.plan_id.choices = [(p.id, f"{p.title} ({p.start_year}–{p.end_year})") for p in _plans()]
     form.board_id.choices = [(None, _("Alla nämnder"))]
     form.year.choices = [(None, _("Hela planperioden"))]
+    form.focus_area.choices = [(None, _("Alla fokusområden"))]
     if plan is not None:
         form.plan_id.data = plan.id
         form.board_id.choices += [(b.id, b.name) for b in _plan_boards(plan.id)]
         form.year.choices += [(year, str(year)) for year in plan.years]
+        form.focus_area.choices += [
+            (area.number, f"{area.number}. {area.title}")
+            for area in sorted(
+                (a for a in plan.focus_areas if not a.is_archived), key=lambda a: a.sort_key
+            )
+        ]
     return form
 
 
@@ -57,7 +65,9 @@ def report_from_request(plan: Plan) -> tuple[Report | None, ReportFilterForm]:
         form.as_of.errors = [*form.as_of.errors, as_of.error]
     if not valid or as_of.error:
         return None, form
-    report = build_report(plan.id, form.board_id.data, form.year.data, as_of.moment)
+    report = build_report(
+        plan.id, form.board_id.data, form.year.data, as_of.moment, form.focus_area.data
+    )
     if report is None:
         form.as_of.errors.append(_("Planen fanns inte vid det datumet."))
         return None, form

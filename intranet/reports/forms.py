@@ -4,7 +4,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Regexp
 
 from intranet.fields import CHOOSE_FROM_LIST
-from intranet.forms import id_prefix_meta
+from intranet.forms import id_prefix_meta, optional_text
 from intranet.numbers import coerce_id
 
 
@@ -18,6 +18,8 @@ class ReportFilterForm(FlaskForm):
     plan_id = SelectField(_l("Plan"), coerce=coerce_id, validate_choice=False)
     board_id = SelectField(_l("Nämnd"), coerce=coerce_id, validate_choice=True)
     year = SelectField(_l("År"), coerce=coerce_id, validate_choice=True)
+    # By number ("4"), as the plan names it, so that the address reads as the report does.
+    focus_area = SelectField(_l("Fokusområde"), coerce=optional_text, validate_choice=True)
     # Read, checked and allowed by history.asof.as_of_from_request, like on every page
     # that shows the past; the field only shows the value and its message.
     as_of = StringField(

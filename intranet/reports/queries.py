@@ -25,6 +25,67 @@ class ReportFollowUp(FollowUpLabels):
     next_steps: str | None
 
 
+def year_span(years: list[int]) -> str:
+    """ "2020" or "2020–2021": the years an entry covers, always consecutive."""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+@dataclass
+class AccountEntry:
+    """The year's account (status, outcome, next steps) of one year, or of consecutive
+    years in which it was word for word the same."""
+
+    years: list[int]
+    status: str
+    status_label: str
+    outcome: str | None
+    next_steps: str | None
+
+    @property
+    def span(self) -> str:
+        return year_span(self.years)
+
+
+@dataclass
+class DeviationEntry:
+    """A deviation and its reason, written once for the consecutive years it covers."""
+
+    years: list[int]
+    reason_label: str | None
+    text: str | None
+
+    @property
+    def span(self) -> str:
+        return year_span(self.years)
+
+
+def _merge_consecutive(follow_ups, key):
+    """Runs of follow-ups in consecutive years with equal `key`: [(key, [years])]."""
+    runs: list[tuple[tuple, list[int]]] = []
+    for follow_up in follow_ups:
+        value = key(follow_up)
+        if value is None:
+            continue
+        if runs and runs[-1][0] == value and runs[-1][1][-1] == follow_up.year - 1:
+            runs[-1][1].append(follow_up.year)
+        else:
+            runs.append((value, [follow_up.year]))
+    return runs
+
+
+@dataclass
+class ReportActivity:
+    title: str
+    description: str | None
+    planned_from_year: int
+    planned_to_year: int
+    status_label: str
+
+    @property
+    def span(self) -> str:
+        return year_span(sorted({self.planned_from_year, self.planned_to_year}))
+
+
 @dataclass
 class ReportSubGoal:
     id: int
@@ -32,12 +93,37 @@ class ReportSubGoal:
     title: str
     boards: list[str]
     follow_ups: list[ReportFollowUp] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    activities: list[ReportActivity] = field(default_factory=list)
+
+    @property
+    def account(self) -> list[AccountEntry]:
+        """The follow-ups year by year, equal consecutive years written once."""
+        return [
+            AccountEntry(years, *value)
+            for value, years in _merge_consecutive(
+                self.follow_ups,
+                lambda f: (f.status, f.status_label, f.outcome or None, f.next_steps or None),
+            )
+        ]
+
+    @property
+    def deviations(self) -> list[DeviationEntry]:
+        """The deviations with their reasons, one equal in consecutive years written once."""
+        return [
+            DeviationEntry(years, *value)
+            for value, years in _merge_consecutive(
+                self.follow_ups,
+                lambda f: (f.deviation_label, f.deviation_text or None) if f.is_deviation else None,
+            )
+        ]
 
 
 @dataclass
 class ReportFocusArea:
     number: str
     title: str
+    description: str | None = None
     sub_goals: list[ReportSubGoal] = field(default_factory=list)
 
 
@@ -59,6 +145,10 @@ class Report:
     as_of: Moment | None
     focus_areas: list[ReportFocusArea]
     closing_comments: str
+    plan_description: str | None = None
+    administration: str | None = None
+    # The focus area the report is limited to (its number), None for all.
+    focus_area: str | None = None
     # The comment's lock version (0: none yet), which the comment form starts from.
     closing_comments_lock_version: int = 0
 
@@ -75,6 +165,11 @@ class Report:
         return [sub_goal for area in self.focus_areas for sub_goal in area.sub_goals]
 
     @property
+    def board_names(self) -> list[str]:
+        """The responsible boards of the report's sub-goals, in order of first mention."""
+        return list(dict.fromkeys(b for sub_goal in self.sub_goals for b in sub_goal.boards))
+
+    @property
     def deviations(self) -> list[Deviation]:
         return [
             Deviation(sub_goal, follow_up)
@@ -89,56 +184,45 @@ def build_report(
     board_id: int | None = None,
     year: int | None = None,
     as_of: Moment | None = None,
+    focus_area: str | None = None,
 ) -> Report | None:
-    """The report for a plan, optionally one responsible board and one year, as it is now or
-    as it stood at `as_of`. None when the plan did not exist (or is archived). Read from the
-    plan tree (intranet.plan_tree), so it shows what the plan page shows."""
+    """The report for a plan, optionally one responsible board, one year and one focus area
+    (its number), as it is now or as it stood at `as_of`. None when the plan did not exist
+    (or is archived). Read from the plan tree (intranet.plan_tree), so it shows what the
+    plan page shows."""
     snapshot = Snapshot.current()
     if as_of is not None:
         transaction_id = transaction_at(as_of.utc)
         if transaction_id is None:
             return None
         snapshot = Snapshot.at(transaction_id)
-    plan = load_plan(snapshot, plan_id)
+    plan = load_plan(snapshot, plan_id, details=True)
     if plan is None:
         return None
     if year is not None and not plan.start_year <= year <= plan.end_year:
         year = None
+    if focus_area is not None and focus_area not in {a.number for a in plan.focus_areas}:
+        focus_area = None
+    years = range(year, year + 1) if year is not None else plan.years
 
     report_areas = []
     for area in plan.focus_areas:
-        report_area = ReportFocusArea(area.number, area.title)
+        if focus_area is not None and area.number != focus_area:
+            continue
+        report_area = ReportFocusArea(area.number, area.title, area.description)
         for sub_goal in area.sub_goals:
             if board_id is not None and board_id not in {b.id for b in sub_goal.boards}:
                 continue
-            report_area.sub_goals.append(
-                ReportSubGoal(
-                    sub_goal.id,
-                    sub_goal.code,
-                    sub_goal.title,
-                    sub_goal.board_names,
-                    [
-                        ReportFollowUp(
-                            follow_up.year,
-                            follow_up.status,
-                            follow_up.outcome,
-                            follow_up.deviation_reason,
-                            follow_up.deviation_text,
-                            follow_up.next_steps,
-                        )
-                        for follow_up in sub_goal.follow_ups
-                        if year is None or follow_up.year == year
-                    ],
-                )
-            )
+            report_area.sub_goals.append(_report_sub_goal(sub_goal, years))
         if report_area.sub_goals:
             report_areas.append(report_area)
 
     comment_text, comment_lock_version = "", 0
-    board_name = None
+    board_name = administration = None
     if board_id is not None:
         board_rows = snapshot.rows(Board, lambda t: t.id == board_id)
-        board_name = board_rows[0].name if board_rows else None
+        if board_rows:
+            board_name, administration = board_rows[0].name, board_rows[0].administration
         comments = snapshot.rows(
             ReportComment,
             lambda t: t.plan_id == plan_id,
@@ -159,4 +243,55 @@ def build_report(
         focus_areas=report_areas,
         closing_comments=comment_text or "",
         closing_comments_lock_version=comment_lock_version,
+        plan_description=plan.description,
+        administration=administration,
+        focus_area=focus_area,
+    )
+
+
+def _report_sub_goal(sub_goal, years: range) -> ReportSubGoal:
+    """The sub-goal's part of the report: its follow-ups of the years, and the activities
+    planned for any of them. The executing units are its unit tags and the units
+    responsible for those activities, each named once."""
+    activities = [
+        activity
+        for activity in sub_goal.activities
+        if activity.planned_from_year <= years[-1] and activity.planned_to_year >= years[0]
+    ]
+    units = list(
+        dict.fromkeys(
+            [
+                *sub_goal.tags("unit"),
+                *(a.responsible_unit for a in activities if a.responsible_unit),
+            ]
+        )
+    )
+    return ReportSubGoal(
+        sub_goal.id,
+        sub_goal.code,
+        sub_goal.title,
+        sub_goal.board_names,
+        [
+            ReportFollowUp(
+                follow_up.year,
+                follow_up.status,
+                follow_up.outcome,
+                follow_up.deviation_reason,
+                follow_up.deviation_text,
+                follow_up.next_steps,
+            )
+            for follow_up in sub_goal.follow_ups
+            if follow_up.year in years
+        ],
+        units,
+        [
+            ReportActivity(
+                activity.title,
+                activity.description,
+                activity.planned_from_year,
+                activity.planned_to_year,
+                activity.status_label,
+            )
+            for activity in activities
+        ],
     )

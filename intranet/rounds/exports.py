@@ -70,5 +70,6 @@ def round_xlsx(user: User, reporting_round: ReportingRound) -> bytes:
             if field.choices is not None
         },
         hidden_columns=hidden,
+        text_columns=[0],
     )
     return write_xlsx([sheet])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
+from intranet.fields import in_every_language
 from intranet.models import FOLLOW_UP_FIELDS, FollowUp, ReportingRound, SubGoal, User
 from intranet.permissions import can_edit_follow_up_year
 from intranet.rounds.exports import ROUND_COLUMNS, round_headers
@@ -61,9 +62,7 @@ def preview_round_import(
         return preview
     workbook = read_workbook(content)
     rows = workbook.worksheets[0].iter_rows(values_only=True)
-    headers = round_headers()
-    first = next(rows, None)
-    if first is None or [cell_text(v) for v in first[: len(headers)]] != headers:
+    if not headers_match(next(rows, None)):
         preview.errors.append(
             ImportProblem(
                 1, None, _("Kolumnerna stämmer inte med mallen. Utgå från en nedladdad fil.")
@@ -73,6 +72,17 @@ def preview_round_import(
     _read_rows(user, reporting_round, rows, preview)
     workbook.close()
     return preview
+
+
+def headers_match(row) -> bool:
+    """The header row of a round file, in any UI language (one language per column is not
+    required: a header a person translated by hand in one column still reads)."""
+    cells = [cell_text(value) for value in (row or ())]
+    per_language = in_every_language(round_headers)
+    width = len(per_language[0])
+    return len(cells) >= width and all(
+        cells[i] in {headers[i] for headers in per_language} for i in range(width)
+    )
 
 
 def _column_names() -> dict[str, str]:

@@ -123,7 +123,9 @@ def test_archived_records_vanish_now_but_stay_in_earlier_as_of_views(client, mak
     assert db.session.get(FollowUp, follow_up.id).is_archived
     now = client.get(f"/sub-goals/{sub_goal_id}").get_data(as_text=True)
     assert "Genomförd" not in now
-    today = datetime.now().date().isoformat()
+    # Today as the app reads as_of: in Stockholm, where UTC is still the day before from
+    # midnight to one (two in summer).
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
     archived_view = load_sub_goal(
         Snapshot.at(db.session.scalar(select(func.max(Transaction.id)))), sub_goal_id
     )

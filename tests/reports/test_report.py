@@ -42,7 +42,7 @@ def _html_report_for_a_year(client, demo):
     assert "Period: 2020" in page
     assert "Avslutande kommentarer" in page
     assert "Yttre omständigheter (t.ex. pandemi)" in page
-    assert re.findall(r"<th scope=\"row\">(\d+\.\d+) ", page)[:16] == SEED_CODES
+    assert re.findall(r"<h3>(\d+\.\d+) ", page) == SEED_CODES
     assert 'role="img"' in page and "<desc" in page
     # A viewer reads but does not write the closing comments, and sees today only.
     assert "Spara kommentarerna" not in page
@@ -80,7 +80,7 @@ def _docx_report_is_complete(client, demo):
     text = docx_text(response.data)
     for code in SEED_CODES:
         assert re.search(rf"^{re.escape(code)} ", text, re.M), code
-    assert "Ansvar per fokusområde" in text
+    assert "Inledning" in text
     assert "Fokusområde 4. Rätten till jämlika villkor" in text
     assert "Yttre omständigheter (t.ex. pandemi)" in text
     assert "covid-19" in text.lower()
@@ -117,7 +117,7 @@ def _officer_writes_closing_comments_in_one_transaction(client, demo):
     )
     assert response.status_code == 302
     assert transactions() == before + 1
-    comment = db.session.query(ReportComment).one()
+    comment = db.session.query(ReportComment).filter_by(year=2021).one()
     assert (comment.year, comment.text) == (2021, "Arbetet fortsätter 2022.")
     page = client.get(f"/plans/{plan.id}/report.docx?board_id={board.id}&year=2021").data
     assert "Arbetet fortsätter 2022." in docx_text(page)
@@ -130,7 +130,7 @@ def _comments_refuse_personal_identity_numbers(client, demo):
     for text in ("Gäller 19811218-9876.", "Gäller 811218\u2009\u2013\u20099876."):
         response = client.post_form(
             f"/plans/{plan.id}/report/comments",
-            {"board_id": board.id, "year": "", "text": text, "lock_version": 0},
+            {"board_id": board.id, "year": 2019, "text": text, "lock_version": 0},
             htmx=True,
         )
         assert response.status_code == 422
@@ -143,7 +143,7 @@ def _comments_refuse_personal_identity_numbers(client, demo):
 
 def _only_the_boards_officers_and_admins_write_comments(client, demo, make):
     plan, board = demo_plan(), social_board()
-    data = {"board_id": board.id, "year": "", "text": "Nej", "lock_version": 0}
+    data = {"board_id": board.id, "year": 2019, "text": "Nej", "lock_version": 0}
     switch_user(client, make.user("officer", boards=[make.board()]).username)
     assert client.post_form(f"/plans/{plan.id}/report/comments", data).status_code == 403
     switch_user(client, make.user("auditor").username)

@@ -296,6 +296,8 @@ AS_OF_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
     ("reports.report", ""): past_readers(200),
     ("reports.report_file", "pdf"): past_readers(200),
     ("reports.report_file", "docx"): past_readers(200),
+    ("plans.export", "xlsx"): past_readers(200),
+    ("plans.export", "csv"): past_readers(200),
     ("plans.show", ""): past_readers(200),
     ("plans.sub_goal", ""): past_readers(200),
 }

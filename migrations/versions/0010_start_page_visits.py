@@ -1,14 +1,14 @@
 """start page visits: when each user last opened the start page (not history)
 
-Revision ID: 0009_start_page_visits
-Revises: 0008_integrity
+Revision ID: 0010_start_page_visits
+Revises: 0009_focus_area_description
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_start_page_visits"
-down_revision = "0008_integrity"
+revision = "0010_start_page_visits"
+down_revision = "0009_focus_area_description"
 branch_labels = None
 depends_on = None
 
