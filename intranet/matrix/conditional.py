@@ -30,24 +30,6 @@ from intranet.extensions import db
 from intranet.models import Transaction
 from intranet.security import revalidate_privately
 
-# The query parameters the matrix reads; anything else does not change the response.
-VIEW_PARAMETERS = (
-    "plan",
-    "board",
-    "focus_area",
-    "status",
-    "deviation",
-    "district",
-    "target_group",
-    "from_year",
-    "to_year",
-    "q",
-    "meeting",
-    "refresh",
-    "as_of",
-    "since",
-    "view",
-)
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 
 
@@ -61,8 +43,12 @@ def head_transaction() -> tuple:
 
 
 def view_parameters() -> tuple[tuple[str, str], ...]:
-    """The view parameters as the matrix reads them (first value, stripped, empty dropped)."""
-    pairs = ((name, (request.args.get(name) or "").strip()) for name in VIEW_PARAMETERS)
+    """Every query parameter, as the matrix reads them (first value, stripped, empty dropped).
+
+    All of them, not a list of the ones the matrix reads today: a parameter added to the
+    filters later then changes the validator by itself, and an unknown one costs at most a
+    cache miss, never another view's matrix."""
+    pairs = ((name, (request.args.get(name) or "").strip()) for name in sorted(request.args))
     return tuple((name, value) for name, value in pairs if value)
 
 
