@@ -56,17 +56,32 @@ def test_cell_details_on_focus_and_click(page_as, axe):
 
 
 def _poll(page) -> int:
-    """Let the 30 s of the meeting poll pass; the status of the request it made."""
+    """Let the 30 s of the meeting poll pass; the status of the request it made.
+
+    The response reaches the test before htmx has handled it, and htmx schedules the swap and
+    the next poll on the page's (fake) clock: wait until htmx is done with this request, or the
+    next call advances the clock before the next poll is scheduled.
+    """
+    done = page.evaluate("window.__pollsDone || 0")
     with page.expect_response(
         lambda response: "/matrix" in response.url and response.request.headers.get("hx-request")
     ) as answer:
         page.clock.run_for(31_000)
+    page.wait_for_function("done => window.__pollsDone > done", arg=done)
     return answer.value.status
+
+
+_COUNT_POLLS = """
+document.addEventListener("htmx:afterRequest", () => {
+  window.__pollsDone = (window.__pollsDone || 0) + 1;
+});
+"""
 
 
 def test_meeting_poll_is_answered_304_and_not_swapped(page_as):
     page = page_as("viewer")
     page.clock.install()
+    page.add_init_script(_COUNT_POLLS)
     page.goto("/matrix?meeting=1&refresh=30")
     expect(page.locator("#matrix-region[data-poll]")).to_have_count(1)
     assert _poll(page) == 200  # the first poll: the fragment and its validator
