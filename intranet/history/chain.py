@@ -27,15 +27,6 @@ GENESIS = "0" * 64
 CHAIN_LOCK_KEY = 4_711_2018
 TRANSACTION_FIELDS = ("id", "issued_at", "user_id", "remote_addr", "note")
 UNHASHED_COLUMNS = frozenset({"end_transaction_id"})
-# Columns a migration added to a version table after rows were chained: hashed only when
-# they hold a value, so that a row chained before the column existed still verifies.
-LATER_COLUMNS = frozenset(
-    {
-        ("plan_version", "import_digest"),  # 0005
-        ("report_comment_version", "lock_version"),  # 0006
-        ("focus_area_version", "description"),  # 0009
-    }
-)
 
 
 def version_tables():
@@ -59,25 +50,15 @@ _hashed_columns: dict = {}
 
 
 def _row_content(table, row) -> dict:
+    # NULL is left out of the content: a version row written before a migration added a
+    # (nullable) column then hashes exactly as it did, with no list of such columns to keep.
+    # Nothing is lost: setting or clearing a value still adds or removes its key.
     names = _hashed_columns.get(table)
     if names is None:
-        names = _hashed_columns[table] = (
-            tuple(
-                column.name
-                for column in table.columns
-                if column.name not in UNHASHED_COLUMNS
-                and (table.name, column.name) not in LATER_COLUMNS
-            ),
-            tuple(
-                column.name
-                for column in table.columns
-                if (table.name, column.name) in LATER_COLUMNS
-            ),
+        names = _hashed_columns[table] = tuple(
+            column.name for column in table.columns if column.name not in UNHASHED_COLUMNS
         )
-    always, later = names
-    content = {name: _canonical(row[name]) for name in always}
-    content.update((name, _canonical(row[name])) for name in later if row[name] is not None)
-    return content
+    return {name: _canonical(row[name]) for name in names if row[name] is not None}
 
 
 def transaction_content(connection, transaction_row, tables=None) -> str:

@@ -1,5 +1,8 @@
 """The migrations build exactly the schema the models describe, version tables included."""
 
+import ast
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -25,3 +28,32 @@ def test_version_and_transaction_tables_exist(app_context):
         "user_version",
     ):
         assert table in names
+
+
+def _version_table_additions():
+    """Every `op.add_column("<x>_version", sa.Column(...))` in the migrations, with its file."""
+    folder = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_column"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).endswith("_version")
+            ):
+                continue
+            column = node.args[1]
+            yield path.name, node.args[0].value, {k.arg: k.value for k in column.keywords}
+
+
+def test_columns_added_to_version_tables_are_nullable_and_leave_old_rows_null():
+    """The hash chain leaves NULL out of a version row's content, so rows chained before a
+    migration still verify only if the migration leaves them NULL: no NOT NULL, no default."""
+    additions = list(_version_table_additions())
+    assert additions  # 0005, 0006 and 0009 add such columns
+    for name, table, keywords in additions:
+        nullable = keywords.get("nullable")
+        assert isinstance(nullable, ast.Constant) and nullable.value is True, (name, table)
+        assert "server_default" not in keywords and "default" not in keywords, (name, table)
