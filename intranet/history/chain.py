@@ -34,6 +34,10 @@ LATER_COLUMNS = frozenset(
         ("plan_version", "import_digest"),  # 0005
         ("report_comment_version", "lock_version"),  # 0006
         ("focus_area_version", "description"),  # 0009
+        ("sub_goal_board_version", "position"),  # 0012
+        ("sub_goal_board_version", "valid_from"),  # 0012
+        ("sub_goal_board_version", "valid_to"),  # 0012
+        ("board_version", "kind"),  # 0012
     }
 )
 
