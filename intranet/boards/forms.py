@@ -39,7 +39,8 @@ class ReorganisationForm(FlaskForm):
         _l("Ansvaret flyttas från och med"),
         validators=[InputRequired(_l("Ange från vilket datum ansvaret flyttas."))],
     )
-    target = SelectField(_l("Flytta alla delmål till"))
+    # Unknown or missing choices mean "none" (chosen_moves reads only listed boards).
+    target = SelectField(_l("Flytta alla delmål till"), validate_choice=False)
     memberships = RadioField(_l("Medlemskap"), choices=choices(MEMBERSHIP_CHOICES), default="move")
     archive_source = BooleanField(_l("Arkivera nämnden när ansvaret är flyttat"))
     note = change_note_field(
@@ -70,6 +71,7 @@ def reorganisation_form(source, links, boards, **kwargs) -> ReorganisationForm:
                     *board_choices,
                 ],
                 default="",
+                validate_choice=False,
             ),
         )
     form = Form(**kwargs)
@@ -78,11 +80,15 @@ def reorganisation_form(source, links, boards, **kwargs) -> ReorganisationForm:
     return form
 
 
+def _listed(value) -> str | None:
+    return value if value == KEEP or (value or "").isdigit() else None
+
+
 def chosen_moves(form, boards_by_id: dict) -> dict:
     """Sub-goal id -> receiving board, from the common choice and the per sub-goal ones."""
     moves = {}
     for link, field in form.moves:
-        choice = field.data or form.target.data
+        choice = _listed(field.data) or _listed(form.target.data)
         if choice and choice != KEEP and int(choice) in boards_by_id:
             moves[link.sub_goal_id] = boards_by_id[int(choice)]
     return moves
