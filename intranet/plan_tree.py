@@ -25,7 +25,7 @@ from intranet.models import (
 )
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
 from intranet.naturalsort import natural_key
-from intranet.responsibility import responsible_boards
+from intranet.responsibility import ResponsibleBoard, responsibility
 from intranet.snapshot import Snapshot
 
 
@@ -124,6 +124,8 @@ class SubGoalNode:
     # (`boards` is what is shown).
     board_ids: set[int] = field(default_factory=set)
     main_board_ids: set[int] = field(default_factory=set)
+    # The links with days (reorganisations), ended and due ones too, by their days.
+    dated_boards: list[ResponsibleBoard] = field(default_factory=list)
     tag_names: dict[str, list[str]] = field(default_factory=dict)
     follow_ups: list[FollowUpNode] = field(default_factory=list)
     activities: list[ActivityNode] = field(default_factory=list)
@@ -267,7 +269,9 @@ def _fill(snapshot: Snapshot, sub_goals: list[SubGoalNode], details: bool) -> No
         return
     by_id = {sub_goal.id: sub_goal for sub_goal in sub_goals}
     ids = list(by_id)
-    for sub_goal_id, responsible in responsible_boards(snapshot, ids).items():
+    current, dated = responsibility(snapshot, ids)
+    for sub_goal_id, responsible in current.items():
+        by_id[sub_goal_id].dated_boards = dated[sub_goal_id]
         sub_goal = by_id[sub_goal_id]
         for board in responsible:
             sub_goal.board_ids.add(board.id)

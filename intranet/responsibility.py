@@ -50,6 +50,12 @@ class ResponsibleBoard:
     def is_company(self) -> bool:
         return self.kind == "company"
 
+    def holds_on(self, day: date) -> bool:
+        """The rule of `in_force_on`, for a link already read."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
 
 def responsible_boards(
     snapshot: Snapshot, sub_goal_ids, day: date | None = None
@@ -57,10 +63,20 @@ def responsible_boards(
     """For each sub-goal id, its boards in force on `day` (the snapshot's day), main board
     first then the involved ones in order; archived boards included (flagged), so that the
     main board stays the main board when a reader hides an archived one. One query."""
+    return responsibility(snapshot, sub_goal_ids, day)[0]
+
+
+def responsibility(
+    snapshot: Snapshot, sub_goal_ids, day: date | None = None
+) -> tuple[dict[int, list[ResponsibleBoard]], dict[int, list[ResponsibleBoard]]]:
+    """`responsible_boards`, and for each sub-goal its dated links (a reorganisation's,
+    ended, current or due) in the order of their days: who answers for it when. One
+    query."""
     ids = list(sub_goal_ids)
     found: dict[int, list] = {sub_goal_id: [] for sub_goal_id in ids}
+    dated: dict[int, list] = {sub_goal_id: [] for sub_goal_id in ids}
     if not ids:
-        return found
+        return found, dated
     day = day or snapshot.day
     links, boards = snapshot.table(SubGoalBoard), snapshot.table(Board)
     rows = db.session.execute(
@@ -79,22 +95,25 @@ def responsible_boards(
             links.sub_goal_id.in_(ids),
             snapshot.visible(links),
             snapshot.existing(boards),
-            in_force_on(links, day),
         )
     )
     for row in sorted(rows, key=lambda row: link_order(row.position, row.name)):
-        found[row.sub_goal_id].append(
-            ResponsibleBoard(
-                row.board_id,
-                row.name,
-                row.kind or "board",
-                main=not found[row.sub_goal_id],
-                archived=row.archived_at is not None,
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-            )
+        board = ResponsibleBoard(
+            row.board_id,
+            row.name,
+            row.kind or "board",
+            archived=row.archived_at is not None,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
         )
-    return found
+        if board.valid_from is not None or board.valid_to is not None:
+            dated[row.sub_goal_id].append(board)
+        if board.holds_on(day):
+            board.main = not found[row.sub_goal_id]
+            found[row.sub_goal_id].append(board)
+    for links_of in dated.values():
+        links_of.sort(key=lambda board: (board.valid_from or date.min, board.valid_to or date.max))
+    return found, dated
 
 
 def responsibility_label(boards) -> str:

@@ -105,6 +105,9 @@ def test_a_merger_through_the_form_and_the_pages_before_and_after(client, make):
     assert "Gamla nämnden" not in now
     then = client.get(f"/plans/{sub_goal.plan.id}?as_of={before}").get_data(as_text=True)
     assert '<strong class="board-main">Gamla nämnden</strong> (huvudansvarig)' in then
+    today = local_day().isoformat()
+    page = client.get(f"/sub-goals/{sub_goal.id}").get_data(as_text=True)
+    assert f"<li>Gamla nämnden till {today}</li><li>Nya nämnden från {today}</li>" in page
     matrix = client.get(f"/matrix.csv?plan={sub_goal.plan.id}").get_data(as_text=True)
     assert "Nya nämnden (huvudansvarig)" in matrix
 
