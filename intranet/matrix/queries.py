@@ -366,14 +366,16 @@ def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None 
 
 
 def _board_progress(rows: list[Row], year: int) -> list[BoardProgress]:
-    """Per board: of its sub-goals whose plan covers `year`, how many have a reported status."""
+    """Per main board: of its sub-goals whose plan covers `year`, how many have a reported
+    status."""
     totals: Counter = Counter()
     reported: Counter = Counter()
     for row in rows:
         if not row.plan_start <= year <= row.plan_end:
             continue
         cell = next(cell for cell in row.cells if cell.year == year)
-        for name in (board.name for board in row.boards):
+        # The main board reports, so a sub-goal counts for it (as in a round's completeness).
+        for name in (board.name for board in row.boards if board.main):
             totals[name] += 1
             if cell.status and cell.status != "not_started":
                 reported[name] += 1

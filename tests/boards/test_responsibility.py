@@ -190,3 +190,21 @@ def test_a_renamed_board_keeps_its_history(world):
     assert names == ["Nämnd A", "Nämnd Alfa"]
     with pytest.raises(RuleViolation):
         services.create_board("Nämnd B", None, "board")
+
+
+def test_restoring_a_sub_goal_brings_back_its_boards_with_order_and_days(world):
+    from intranet.history.services import restore_version
+
+    with acting_as(None, "test"):
+        world["s1"].set_boards([world["c"], world["a"]])
+        db.session.commit()
+    ordered = _last_transaction()
+    _reorganise(world, {world["s1"].id: world["b"]}, local_day() + timedelta(days=5))
+    with acting_as(world["admin"].id, "Ångra"):
+        assert restore_version("sub_goal", db.session.get(SubGoal, world["s1"].id), ordered)
+        db.session.commit()
+    db.session.expire_all()
+    s1 = db.session.get(SubGoal, world["s1"].id)
+    assert [b.name for b in s1.boards] == ["Bolaget", "Nämnd A"]
+    assert all(link.valid_to is None and link.valid_from is None for link in s1.board_links)
+    assert {link.board_id for link in s1.board_links} == {world["a"].id, world["c"].id}
