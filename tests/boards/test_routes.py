@@ -139,3 +139,29 @@ def test_officers_may_not_open_the_board_pages(client, make):
     assert client.get("/boards").status_code == 403
     assert client.get(f"/boards/{board.id}/reorganise").status_code == 403
     assert "/boards" not in client.get("/plans").get_data(as_text=True)
+
+
+def test_an_involved_board_reads_and_comments_but_does_not_report(client, make):
+    main, involved = make.board(name="Huvudnämnden"), make.board(name="Medverkande nämnden")
+    sub_goal = make.sub_goal(boards=[main, involved], code="3.1")
+    make.follow_up(sub_goal=sub_goal)
+    officer = make.user("officer", boards=[involved])
+    client.login(officer.username)
+    start = client.get("/").get_data(as_text=True)
+    assert "3.1" in start and "<td>Medverkande</td>" in start
+    year = sub_goal.plan.start_year
+    page = client.get(f"/sub-goals/{sub_goal.id}").get_data(as_text=True)
+    assert "Medverkande nämnden" in page
+    assert f"/sub-goals/{sub_goal.id}/follow-ups/{year}/edit" not in page
+    assert f"/sub-goals/{sub_goal.id}/activities/new" not in page
+    assert client.get(f"/sub-goals/{sub_goal.id}/follow-ups/{year}/edit").status_code == 403
+    assert client.get(f"/sub-goals/{sub_goal.id}/activities/new").status_code == 403
+    assert client.get(f"/history/sub_goal/{sub_goal.id}").status_code == 200
+    # Its comments are its own board's closing comments, on a report that holds the sub-goal.
+    report = client.get(f"/plans/{sub_goal.plan.id}/report?board_id={involved.id}")
+    assert "3.1" in report.get_data(as_text=True)
+    response = client.post_form(
+        f"/plans/{sub_goal.plan.id}/report/comments",
+        {"board_id": str(involved.id), "text": "Vi medverkar.", "lock_version": "0"},
+    )
+    assert response.status_code == 302
