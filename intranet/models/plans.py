@@ -309,7 +309,8 @@ class SubGoal(Archivable, RuleChecked, db.Model):
         """Today's responsibility becomes `boards`: the first the main board, the rest
         involved, in this order. Links that ended before today stay as the record of who
         was responsible then; a board listed again whose link had ended is responsible
-        again from today; links due to start later that are not listed go."""
+        again from today; a listed board whose link starts later (a reorganisation not yet
+        in force) keeps its day, and links due to start later that are not listed go."""
         today = local_day()
         by_board = {link.board_id: link for link in self.board_links}
         wanted = {board.id: position for position, board in enumerate(boards)}
