@@ -15,6 +15,7 @@ from intranet.models import (
     SubGoalBoard,
     User,
 )
+from intranet.responsibility import responsible_today
 
 
 def is_admin(user: User) -> bool:
@@ -32,7 +33,8 @@ def can_read_record_history(user: User, kind: str, record) -> bool:
     """May the user read the record's history (its versions, who changed it, from where)?
 
     Admins and auditors: every record. Officers: what their boards own, namely the
-    sub-goals one of their boards is responsible for and the follow-ups and activities
+    sub-goals one of their boards is responsible for today, as main or as involved board
+    (involved boards read and comment, see can_edit_for_boards), and the follow-ups and activities
     under them, their boards themselves, their own account, and the plans and focus areas
     that hold such a sub-goal (the structure their own work hangs under). Viewers: none.
     """
@@ -58,7 +60,8 @@ def can_read_record_history(user: User, kind: str, record) -> bool:
 
 
 def _boards_hold_a_sub_goal(board_ids: set[int], where) -> bool:
-    """Is one of the boards responsible for a sub-goal matching `where` (one query)?"""
+    """Is one of the boards responsible today (main or involved) for a sub-goal matching
+    `where` (one query)?"""
     if not board_ids:
         return False
     return bool(
@@ -67,7 +70,7 @@ def _boards_hold_a_sub_goal(board_ids: set[int], where) -> bool:
                 exists()
                 .where(SubGoalBoard.sub_goal_id == SubGoal.id)
                 .where(SubGoal.focus_area_id == FocusArea.id)
-                .where(SubGoalBoard.board_id.in_(board_ids), where)
+                .where(SubGoalBoard.board_id.in_(board_ids), responsible_today(), where)
             )
         )
     )
@@ -120,6 +123,17 @@ def can_manage_users(user: User) -> bool:
     return is_admin(user)
 
 
+def can_manage_boards(user: User) -> bool:
+    """Creating, renaming and archiving boards and companies: administrators."""
+    return is_admin(user)
+
+
+def can_reorganise_boards(user: User) -> bool:
+    """Merging and splitting boards (moving responsibility and memberships from a day):
+    administrators."""
+    return is_admin(user)
+
+
 def can_manage_rounds(user: User) -> bool:
     """Opening, closing and reopening reporting rounds: administrators."""
     return is_admin(user)
@@ -131,16 +145,32 @@ def can_create_plans(user: User) -> bool:
 
 
 def can_import_round(user: User, reporting_round: ReportingRound) -> bool:
-    """May the user read a filled-in round workbook back? Admins and officers responsible
-    for at least one of the round's current sub-goals. A closed round is not a permission
-    matter: the preview says that it is closed."""
+    """May the user read a filled-in round workbook back? Admins and officers of the main
+    board of at least one of the round's current sub-goals (those report). A closed round
+    is not a permission matter: the preview says that it is closed."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
         return _plan_has_sub_goal(reporting_round.plan_id, None)
     if user.role != "officer" or not user.board_ids:
         return False
-    return _plan_has_sub_goal(reporting_round.plan_id, user.board_ids)
+    if not _plan_has_sub_goal(reporting_round.plan_id, user.board_ids):
+        return False
+    # Responsible, but maybe only as an involved board: which board is main is decided by
+    # the ordered links (SubGoal.main_board_ids), not by one SQL condition.
+    sub_goals = db.session.scalars(
+        select(SubGoal)
+        .join(FocusArea, FocusArea.id == SubGoal.focus_area_id)
+        .join(SubGoalBoard, SubGoalBoard.sub_goal_id == SubGoal.id)
+        .where(
+            FocusArea.plan_id == reporting_round.plan_id,
+            FocusArea.archived_at.is_(None),
+            SubGoal.archived_at.is_(None),
+            SubGoalBoard.board_id.in_(user.board_ids),
+            responsible_today(),
+        )
+    )
+    return any(sub_goal.main_board_ids & user.board_ids for sub_goal in sub_goals)
 
 
 def _plan_has_sub_goal(plan_id: int, board_ids: set[int] | None) -> bool:
@@ -156,19 +186,22 @@ def _plan_has_sub_goal(plan_id: int, board_ids: set[int] | None) -> bool:
     )
     if board_ids is not None:
         query = query.join(SubGoalBoard, SubGoalBoard.sub_goal_id == SubGoal.id).where(
-            SubGoalBoard.board_id.in_(board_ids)
+            SubGoalBoard.board_id.in_(board_ids), responsible_today()
         )
     return db.session.scalar(select(exists(query))) or False
 
 
 def sees_own_boards_only(user: User) -> bool:
-    """Officers' round workbooks hold their boards' sub-goals; everyone else's the whole
-    plan."""
+    """Officers' round workbooks hold the sub-goals their boards report for; everyone
+    else's the whole plan."""
     return user.role == "officer"
 
 
 def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
-    """Admins edit everything; officers what one of their boards is responsible for."""
+    """Admins edit everything; officers what one of their boards reports for. Callers pass
+    the sub-goal's main board (`main_board_ids`): the main board reports (follow-ups and
+    activities); involved boards read the sub-goal and its history and comment on it in
+    their own closing comments (can_write_closing_comments), but do not report."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
@@ -177,7 +210,8 @@ def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
 
 
 def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
-    return can_edit_for_boards(user, sub_goal.board_ids)
+    """The sub-goal's activities and follow-ups: admins and its main board's officers."""
+    return can_edit_for_boards(user, sub_goal.main_board_ids)
 
 
 def can_edit_follow_up(user: User, follow_up: FollowUp) -> bool:
@@ -195,7 +229,7 @@ def can_edit_follow_up_year(
     """
     return can_edit_year_for_boards(
         user,
-        sub_goal.board_ids,
+        sub_goal.main_board_ids,
         ReportingRound.locks(sub_goal.plan.id, year) if locked is None else locked,
     )
 
@@ -207,7 +241,8 @@ def can_edit_year_for_boards(user: User, board_ids: set[int], locked: bool) -> b
 def can_write_closing_comments(user: User, plan_id: int, board_id: int | None, year) -> bool:
     """A board's closing comments: its officers and admins; once the year's reporting round
     is closed, admins only, as for that year's follow-ups. The whole period's comments (no
-    year) are not locked by a round."""
+    year) are not locked by a round. This is how an involved board comments: its closing
+    comments cover every sub-goal it is main or involved board for (the board's report)."""
     if board_id is None:
         return False
     locked = year is not None and ReportingRound.locks(plan_id, year)
@@ -233,11 +268,13 @@ def template_helpers() -> dict:
             can_edit_sub_goal,
             can_edit_year_for_boards,
             can_import_round,
+            can_manage_boards,
             can_manage_rounds,
             can_manage_users,
             can_read_audit_log,
             can_read_past,
             can_read_record_history,
+            can_reorganise_boards,
             can_restore,
         )
     }

@@ -15,18 +15,17 @@ from intranet.models import (
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
     Activity,
-    Board,
     FocusArea,
     FollowUp,
     Plan,
     Strategy,
     SubGoal,
-    SubGoalBoard,
     SubGoalTag,
     Tag,
 )
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
 from intranet.naturalsort import natural_key
+from intranet.responsibility import ResponsibleBoard, responsibility
 from intranet.snapshot import Snapshot
 
 
@@ -66,8 +65,16 @@ class FocusAreaNode:
 
 @dataclass
 class BoardNode:
+    """A responsible board as shown: `main` marks the main board (the first), the others
+    are involved; a municipal company (`kind` "company") is shown as one."""
+
     id: int
     name: str
+    main: bool = False
+    kind: str = "board"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass
@@ -111,10 +118,14 @@ class SubGoalNode:
     description: str | None
     cross_references: str | None
     focus_area: FocusAreaNode = field(repr=False)
+    # On the snapshot's day, main board first (intranet.responsibility).
     boards: list[BoardNode] = field(default_factory=list)
     # The stored responsibility, archived boards included: what permission predicates read
     # (`boards` is what is shown).
     board_ids: set[int] = field(default_factory=set)
+    main_board_ids: set[int] = field(default_factory=set)
+    # The links with days (reorganisations), ended and due ones too, by their days.
+    dated_boards: list[ResponsibleBoard] = field(default_factory=list)
     tag_names: dict[str, list[str]] = field(default_factory=dict)
     follow_ups: list[FollowUpNode] = field(default_factory=list)
     activities: list[ActivityNode] = field(default_factory=list)
@@ -126,6 +137,14 @@ class SubGoalNode:
     @property
     def board_names(self) -> list[str]:
         return [board.name for board in self.boards]
+
+    @property
+    def main_board(self) -> BoardNode | None:
+        return next((board for board in self.boards if board.main), None)
+
+    @property
+    def involved_boards(self) -> list[BoardNode]:
+        return [board for board in self.boards if not board.main]
 
     @property
     def latest_follow_up(self) -> FollowUpNode | None:
@@ -250,17 +269,16 @@ def _fill(snapshot: Snapshot, sub_goals: list[SubGoalNode], details: bool) -> No
         return
     by_id = {sub_goal.id: sub_goal for sub_goal in sub_goals}
     ids = list(by_id)
-    links, boards = snapshot.table(SubGoalBoard), snapshot.table(Board)
-    for row in db.session.execute(
-        select(links.sub_goal_id, links.board_id, boards.name, boards.archived_at)
-        .join(boards, boards.id == links.board_id)
-        .where(links.sub_goal_id.in_(ids), snapshot.visible(links), snapshot.existing(boards))
-        .order_by(boards.name)
-    ):
-        sub_goal = by_id[row.sub_goal_id]
-        sub_goal.board_ids.add(row.board_id)
-        if row.archived_at is None:
-            sub_goal.boards.append(BoardNode(row.board_id, row.name))
+    current, dated = responsibility(snapshot, ids)
+    for sub_goal_id, responsible in current.items():
+        by_id[sub_goal_id].dated_boards = dated[sub_goal_id]
+        sub_goal = by_id[sub_goal_id]
+        for board in responsible:
+            sub_goal.board_ids.add(board.id)
+            if board.main:
+                sub_goal.main_board_ids.add(board.id)
+            if not board.archived:
+                sub_goal.boards.append(BoardNode(board.id, board.name, board.main, board.kind))
     for row in snapshot.rows(
         FollowUp, lambda t: t.sub_goal_id.in_(ids), order_by=(lambda t: t.year,)
     ):

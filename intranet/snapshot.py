@@ -17,9 +17,16 @@ What is visible (the archived rule, decided here once):
   permission predicates keep reading it (a sub-goal's `board_ids`).
 - "At transaction T" applies the same rule to the rows as they stood at T: a record
   archived after T is shown as of T.
+
+Two times: the transactions are when something was recorded; a board's responsibility for
+a sub-goal also has days it holds (valid time, from a reorganisation's date). A snapshot
+therefore also stands for a calendar day, `day`: today for the current one, the day of the
+moment asked for as of (intranet.responsibility reads the links in force on it, as they
+were recorded at the snapshot's transaction).
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import and_, inspect, or_, select, true
@@ -27,6 +34,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
+from intranet.models import Transaction
+from intranet.models.base import local_day
 
 DELETE = 2  # Continuum's operation_type for a deleted row
 
@@ -63,15 +72,29 @@ class Snapshot:
     """Now (`transaction_id` None) or the state right after one history transaction."""
 
     transaction_id: int | None = None
+    # The moment asked for (naive UTC); None: now, or for a past snapshot the moment of its
+    # transaction.
+    moment: datetime | None = None
 
     @classmethod
     def current(cls) -> "Snapshot":
         return cls(None)
 
     @classmethod
-    def at(cls, transaction_id: int) -> "Snapshot":
-        """As of a transaction; 0 (before the first one) is a state in which nothing exists."""
-        return cls(transaction_id)
+    def at(cls, transaction_id: int, moment: datetime | None = None) -> "Snapshot":
+        """As of a transaction; 0 (before the first one) is a state in which nothing exists.
+        `moment` is the moment asked for, at or after the transaction."""
+        return cls(transaction_id, moment)
+
+    @property
+    def day(self) -> date:
+        """The calendar day the snapshot stands for (see the module's two times)."""
+        if self.moment is not None or self.transaction_id is None:
+            return local_day(self.moment)
+        issued = db.session.scalar(
+            select(Transaction.issued_at).where(Transaction.id == self.transaction_id)
+        )
+        return local_day(issued) if issued is not None else date.min
 
     @property
     def is_past(self) -> bool:

@@ -8,7 +8,12 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from intranet.errors import NotAllowed
-from intranet.permissions import can_manage_users, can_read_audit_log, template_helpers
+from intranet.permissions import (
+    can_manage_boards,
+    can_manage_users,
+    can_read_audit_log,
+    template_helpers,
+)
 
 ERROR_TITLES = {
     400: _l("Felaktig begäran"),
@@ -38,6 +43,7 @@ def main_menu() -> list[tuple[str, str]]:
         ("rounds.index", _l("Uppföljningsomgångar")),
         ("reports.index", _l("Redovisningar")),
         ("admin.users", _l("Användare")),
+        ("boards.index", _l("Nämnder och bolag")),
         ("history.audit", _l("Granskningslogg")),
     ]
     return [(endpoint, str(label)) for endpoint, label in items if _menu_allows(endpoint)]
@@ -46,6 +52,8 @@ def main_menu() -> list[tuple[str, str]]:
 def _menu_allows(endpoint: str) -> bool:
     if endpoint.startswith("admin."):
         return can_manage_users(current_user)
+    if endpoint.startswith("boards."):
+        return can_manage_boards(current_user)
     if endpoint == "history.audit":
         return can_read_audit_log(current_user)
     return current_user.is_authenticated

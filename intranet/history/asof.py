@@ -151,4 +151,8 @@ def reading_from_request() -> Reading:
     transaction_id = transaction_at(as_of.moment.utc)
     if transaction_id is None:
         return Reading(as_of, None, error=str(_l("Det finns ingen historik så långt tillbaka.")))
-    return Reading(as_of, Snapshot.at(transaction_id), db.session.get(Transaction, transaction_id))
+    return Reading(
+        as_of,
+        Snapshot.at(transaction_id, as_of.moment.utc),
+        db.session.get(Transaction, transaction_id),
+    )

@@ -16,6 +16,7 @@ from sqlalchemy_continuum import version_class
 from intranet.extensions import db
 from intranet.models import (
     ACTIVITY_STATUSES,
+    BOARD_KINDS,
     FOLLOW_UP_FIELDS,
     PLAN_STATUSES,
     ROLES,
@@ -34,6 +35,7 @@ from intranet.models import (
     Transaction,
     User,
 )
+from intranet.models.plans import link_order
 from intranet.snapshot import rows_in_force
 
 LONG_TEXT = 80  # characters; longer values get a word-level diff
@@ -123,7 +125,12 @@ KINDS: dict[str, Kind] = {
     "board": Kind(
         Board,
         _l("Nämnd"),
-        (Field("name", _l("Namn")), Field("administration", _l("Förvaltning")), ARCHIVED),
+        (
+            Field("name", _l("Namn")),
+            Field("administration", _l("Förvaltning")),
+            Field("kind", _l("Typ"), BOARD_KINDS),
+            ARCHIVED,
+        ),
     ),
     "user": Kind(
         User,
@@ -202,8 +209,27 @@ class RecordVersions:
         state["_row"] = row
         for link, pairs in self.links.items():
             valid = {id(row) for row in rows_in_force([row for row, _ in pairs], transaction_id)}
-            state[link] = sorted(name for row, name in pairs if id(row) in valid)
+            if link == "boards":
+                state[link] = _board_labels([(r, name) for r, name in pairs if id(r) in valid])
+            else:
+                state[link] = sorted(name for row, name in pairs if id(row) in valid)
         return state
+
+
+def _board_labels(pairs) -> list[str]:
+    """The responsibility as recorded: main board first and marked, the days of a dated
+    link (a reorganisation) with it, so that a change of order or date shows in the diff."""
+    labels = []
+    for index, (row, name) in enumerate(
+        sorted(pairs, key=lambda pair: link_order(pair[0].position, pair[1]))
+    ):
+        marks = [str(_l("huvudansvarig"))] if index == 0 else []
+        if row.valid_from is not None:
+            marks.append(str(_l("från %(day)s", day=row.valid_from.isoformat())))
+        if row.valid_to is not None:
+            marks.append(str(_l("till %(day)s", day=row.valid_to.isoformat())))
+        labels.append(f"{name} ({', '.join(marks)})" if marks else name)
+    return labels
 
 
 def _names(model, ids) -> dict[int, str]:

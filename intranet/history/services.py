@@ -64,18 +64,32 @@ def restore_version(kind: str, record, transaction_id: int) -> bool:
 def _restore_sub_goal_links(sub_goal, transaction_id: int) -> None:
     past = Snapshot.at(transaction_id)
     BoardLink = past.table(SubGoalBoard)
-    boards = db.session.scalars(
-        select(Board)
-        .where(
-            Board.id.in_(
-                select(BoardLink.board_id).where(
-                    BoardLink.sub_goal_id == sub_goal.id, past.existing(BoardLink)
-                )
-            )
+    # The links as they were, with their order and days (a reorganisation's dates too).
+    was = {
+        row.board_id: row
+        for row in db.session.execute(
+            select(
+                BoardLink.board_id, BoardLink.position, BoardLink.valid_from, BoardLink.valid_to
+            ).where(BoardLink.sub_goal_id == sub_goal.id, past.existing(BoardLink))
         )
-        .order_by(Board.id)
-    ).all()
-    sub_goal.set_boards(list(boards))
+    }
+    kept = [link for link in sub_goal.board_links if link.board_id in was]
+    for link in kept:
+        row = was[link.board_id]
+        link.position, link.valid_from, link.valid_to = row.position, row.valid_from, row.valid_to
+    present = {link.board_id for link in kept}
+    kept += [
+        SubGoalBoard(
+            board=db.session.get(Board, row.board_id),
+            board_id=row.board_id,
+            position=row.position,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+        )
+        for row in was.values()
+        if row.board_id not in present
+    ]
+    sub_goal.board_links = kept
     TagLink = past.table(SubGoalTag)
     tags = db.session.scalars(
         select(Tag)

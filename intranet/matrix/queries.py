@@ -6,7 +6,7 @@ code renders the live matrix and the matrix as of any past moment (intranet.snap
 what existed and what is visible).
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,12 @@ from intranet.models import (
     Tag,
 )
 from intranet.models.followups import FollowUpLabels
+from intranet.responsibility import (
+    ResponsibleBoard,
+    in_force_on,
+    responsibility_label,
+    responsible_boards,
+)
 from intranet.snapshot import Snapshot
 
 
@@ -135,16 +141,26 @@ class Row:
     plan_id: int
     plan_start: int
     plan_end: int
-    boards: list[tuple[int, str]] = field(default_factory=list)
+    # Responsible on the snapshot's day, main board first, archived ones included (shown
+    # without them, but the main board's officers still report).
+    responsible: list[ResponsibleBoard] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
 
     @property
+    def boards(self) -> list[ResponsibleBoard]:
+        return [board for board in self.responsible if not board.archived]
+
+    @property
     def board_ids(self) -> set[int]:
-        return {board_id for board_id, _ in self.boards}
+        return {board.id for board in self.responsible}
+
+    @property
+    def main_board_ids(self) -> set[int]:
+        return {board.id for board in self.responsible if board.main}
 
     @property
     def board_names(self) -> str:
-        return ", ".join(name for _, name in self.boards)
+        return responsibility_label(self.boards)
 
 
 @dataclass
@@ -234,6 +250,7 @@ def _row_query(snapshot: Snapshot, filters: MatrixFilters):
                 board_links.sub_goal_id == sub_goals.id,
                 board_links.board_id == filters.board_id,
                 visible(board_links),
+                in_force_on(board_links, snapshot.day),
             )
         )
     for tag_id in (filters.district_id, filters.target_group_id):
@@ -280,20 +297,8 @@ def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None 
     records = db.session.execute(row_query).all()
     sub_goal_ids = row_query.with_only_columns(snapshot.table(SubGoal).id).order_by(None)
 
-    board_links, boards = snapshot.table(SubGoalBoard), snapshot.table(Board)
     follow_ups = snapshot.table(FollowUp)
-    boards_of = defaultdict(list)
-    for sub_goal_id, board_id, name in db.session.execute(
-        select(board_links.sub_goal_id, boards.id, boards.name)
-        .join(boards, boards.id == board_links.board_id)
-        .where(
-            board_links.sub_goal_id.in_(sub_goal_ids),
-            snapshot.visible(board_links),
-            snapshot.visible(boards),
-        )
-        .order_by(boards.name)
-    ):
-        boards_of[sub_goal_id].append((board_id, name))
+    boards_of = responsible_boards(snapshot, [record.id for record in records])
 
     follow_up_of = {}
     for record in db.session.execute(
@@ -361,14 +366,16 @@ def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None 
 
 
 def _board_progress(rows: list[Row], year: int) -> list[BoardProgress]:
-    """Per board: of its sub-goals whose plan covers `year`, how many have a reported status."""
+    """Per main board: of its sub-goals whose plan covers `year`, how many have a reported
+    status."""
     totals: Counter = Counter()
     reported: Counter = Counter()
     for row in rows:
         if not row.plan_start <= year <= row.plan_end:
             continue
         cell = next(cell for cell in row.cells if cell.year == year)
-        for _, name in row.boards:
+        # The main board reports, so a sub-goal counts for it (as in a round's completeness).
+        for name in (board.name for board in row.boards if board.main):
             totals[name] += 1
             if cell.status and cell.status != "not_started":
                 reported[name] += 1

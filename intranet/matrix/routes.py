@@ -43,7 +43,7 @@ def _filters_from_request():
     snapshot = Snapshot.current()
     if filters.as_of is not None:
         # Before the first transaction nothing existed: an id no version is in force at.
-        snapshot = Snapshot.at(transaction_at(filters.as_of) or 0)
+        snapshot = Snapshot.at(transaction_at(filters.as_of) or 0, filters.as_of)
     return options, filters, snapshot
 
 

@@ -22,6 +22,7 @@ from intranet.models import (
     SubGoalBoard,
 )
 from intranet.models.base import utc_now
+from intranet.responsibility import responsible_boards, responsible_today
 from intranet.snapshot import Snapshot
 
 
@@ -34,6 +35,8 @@ class BoardSubGoal:
     year: int | None = None
     status: str | None = None
     deviation_reason: str | None = None
+    # Do the user's boards report for it (main board), or are they involved?
+    main: bool = False
 
     @property
     def status_label(self) -> str:
@@ -81,12 +84,18 @@ def board_overview(user) -> BoardOverview:
         .where(visible(SubGoal), visible(FocusArea), Plan.id.in_(current))
         .where(
             select(SubGoalBoard.sub_goal_id)
-            .where(SubGoalBoard.sub_goal_id == SubGoal.id, SubGoalBoard.board_id.in_(board_ids))
+            .where(
+                SubGoalBoard.sub_goal_id == SubGoal.id,
+                SubGoalBoard.board_id.in_(board_ids),
+                responsible_today(),
+            )
             .exists()
         )
         .order_by(Plan.start_year.desc(), Plan.id, FocusArea.sort_key, SubGoal.sort_key)
     ).all()
     sub_goals = {r.id: BoardSubGoal(r.id, r.code, r.title, r.plan_title) for r in records}
+    for sub_goal_id, boards in responsible_boards(Snapshot.current(), sub_goals).items():
+        sub_goals[sub_goal_id].main = bool(boards) and boards[0].id in user.board_ids
     years = set()
     for follow_up in db.session.execute(
         select(FollowUp.sub_goal_id, FollowUp.year, FollowUp.status, FollowUp.deviation_reason)

@@ -6,7 +6,14 @@ setup_versioning()
 
 import sqlalchemy as sa  # noqa: E402
 
-from intranet.models.accounts import ROLES, Board, LoginFailures, Membership, User  # noqa: E402
+from intranet.models.accounts import (  # noqa: E402
+    BOARD_KINDS,
+    ROLES,
+    Board,
+    LoginFailures,
+    Membership,
+    User,
+)
 from intranet.models.followups import (  # noqa: E402
     DEVIATION_REASONS,
     DEVIATION_STATUSES,
@@ -42,6 +49,7 @@ __all__ = [
     "DEVIATION_REASONS",
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",
+    "BOARD_KINDS",
     "ROLES",
     "STATUSES",
     "StartPageVisit",

@@ -21,6 +21,8 @@ ROLES = {
     "viewer": _l("Läsare"),
 }
 
+BOARD_KINDS = {"board": _l("Nämnd"), "company": _l("Bolag")}
+
 
 def _hash_method() -> str:
     # Tests lower the scrypt cost through the config; production keeps Werkzeug's default.
@@ -36,11 +38,20 @@ class Board(Archivable, RuleChecked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     administration: Mapped[str | None] = mapped_column(String(200))
+    # A board (nämnd) or a municipal company (bolag); both can be responsible for sub-goals.
+    # NULL in versions written before the column existed reads as a board.
+    kind: Mapped[str | None] = mapped_column(String(20), default="board", info=NOT_FREE_TEXT)
+
+    @property
+    def kind_label(self) -> str:
+        return str(BOARD_KINDS.get(self.kind or "board", self.kind))
 
     def check_rules(self) -> None:
         super().check_rules()
         if not (self.name or "").strip():
             raise RuleViolation("name", _l("Ange nämndens namn."))
+        if (self.kind or "board") not in BOARD_KINDS:
+            raise RuleViolation("kind", _l("Välj nämnd eller bolag."))
 
     def __repr__(self) -> str:
         return f"<Board {self.name!r}>"

@@ -1,13 +1,15 @@
 """Strategies, plans, focus areas, sub-goals with their links, and planned activities."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.accounts import Board
-from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, related
+from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, local_day, related
 from intranet.naturalsort import KEY_LENGTH, natural_key
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -173,15 +175,41 @@ class Tag(Archivable, RuleChecked, db.Model):
 
 
 class SubGoalBoard(db.Model):
-    """A board responsible for a sub-goal."""
+    """A board responsible for a sub-goal, in a place and for a period.
+
+    The link with the lowest `position` among those in force on a day is the main
+    responsible board, the others are involved boards in that order (a link written before
+    positions existed has none, and comes after, by board name). `valid_from` (inclusive) and
+    `valid_to` (exclusive) are the days the responsibility holds, either open: a
+    reorganisation ends one board's link and starts another's on the same day. They are
+    valid time, the history's transactions the time of recording; `responsible_links` (and
+    intranet.responsibility for the readers of a snapshot) is the one rule joining them.
+    """
 
     __tablename__ = "sub_goal_board"
     __versioned__ = {}
 
     sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"), primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"), primary_key=True, index=True)
+    position: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
     board: Mapped[Board] = relationship()
+    sub_goal: Mapped["SubGoal"] = relationship(back_populates="board_links")
+
+    def in_force_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+    def sort_key(self) -> tuple:
+        return link_order(self.position, self.board.name if self.board else "")
+
+
+def link_order(position: int | None, board_name: str) -> tuple:
+    """Main first, then involved boards in their order; unplaced links last by name."""
+    return (position is None, position or 0, natural_key(board_name or ""))
 
 
 class SubGoalTag(db.Model):
@@ -211,8 +239,9 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     focus_area: Mapped[FocusArea] = relationship(back_populates="sub_goals")
+    # Every link, ended and future ones too: `boards` and the readers choose by day.
     board_links: Mapped[list[SubGoalBoard]] = relationship(
-        cascade="all, delete-orphan", order_by=SubGoalBoard.board_id
+        cascade="all, delete-orphan", order_by=SubGoalBoard.board_id, back_populates="sub_goal"
     )
     tag_links: Mapped[list[SubGoalTag]] = relationship(
         cascade="all, delete-orphan", order_by=SubGoalTag.tag_id
@@ -235,13 +264,38 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     def plan(self) -> Plan:
         return self.focus_area.plan
 
+    def responsible_links(self, day: date | None = None) -> list[SubGoalBoard]:
+        """The links in force on `day` (today), main board first."""
+        day = day or local_day()
+        return sorted(
+            (link for link in self.board_links if link.in_force_on(day)),
+            key=SubGoalBoard.sort_key,
+        )
+
     @property
     def boards(self) -> list[Board]:
-        return [link.board for link in self.board_links]
+        """The boards responsible today: the main board first, then the involved ones."""
+        return [link.board for link in self.responsible_links()]
+
+    @property
+    def main_board(self) -> Board | None:
+        boards = self.boards
+        return boards[0] if boards else None
+
+    @property
+    def involved_boards(self) -> list[Board]:
+        return self.boards[1:]
 
     @property
     def board_ids(self) -> set[int]:
-        return {link.board_id for link in self.board_links}
+        """Today's responsible boards, main and involved: who may read its history."""
+        return {link.board_id for link in self.responsible_links()}
+
+    @property
+    def main_board_ids(self) -> set[int]:
+        """The main board (a set, as permissions compare with a user's boards)."""
+        links = self.responsible_links()
+        return {links[0].board_id} if links else set()
 
     def follow_ups_by_year(self) -> dict:
         return {
@@ -252,11 +306,30 @@ class SubGoal(Archivable, RuleChecked, db.Model):
         return [link.tag for link in self.tag_links if link.tag.kind == kind]
 
     def set_boards(self, boards: list[Board]) -> None:
-        wanted = {board.id for board in boards}
-        current = self.board_ids
-        self.board_links = [link for link in self.board_links if link.board_id in wanted] + [
-            SubGoalBoard(board=board) for board in boards if board.id not in current
+        """Today's responsibility becomes `boards`: the first the main board, the rest
+        involved, in this order. Links that ended before today stay as the record of who
+        was responsible then; a board listed again whose link had ended is responsible
+        again from today; a listed board whose link starts later (a reorganisation not yet
+        in force) keeps its day, and links due to start later that are not listed go."""
+        today = local_day()
+        by_board = {link.board_id: link for link in self.board_links}
+        wanted = {board.id: position for position, board in enumerate(boards)}
+        kept = []
+        for link in self.board_links:
+            ended = link.valid_to is not None and link.valid_to <= today
+            if link.board_id in wanted:
+                link.position = wanted[link.board_id]
+                if ended:
+                    link.valid_from, link.valid_to = today, None
+                kept.append(link)
+            elif ended:
+                kept.append(link)
+        kept += [
+            SubGoalBoard(board=board, board_id=board.id, position=wanted[board.id])
+            for board in boards
+            if board.id not in by_board
         ]
+        self.board_links = kept
 
     def set_tags(self, kind: str, tags: list[Tag]) -> None:
         wanted = {tag.id for tag in tags}

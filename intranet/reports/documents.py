@@ -325,7 +325,7 @@ def _labelled(document, label: str, text: str, style: str | None = None):
 
 def _sub_goal_docx(document, sub_goal) -> None:
     document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=2)
-    paragraph = _labelled(document, _("Ansvar") + ":", ", ".join(sub_goal.boards))
+    paragraph = _labelled(document, _("Ansvar") + ":", sub_goal.responsibility)
     if sub_goal.units:
         paragraph.add_run(". ")
         paragraph.add_run(_("Utförare") + ":").bold = True

@@ -10,6 +10,7 @@ from intranet.history.asof import as_of_from_request
 from intranet.models import Board, FocusArea, Plan, SubGoal, SubGoalBoard
 from intranet.reports.forms import ReportFilterForm
 from intranet.reports.queries import Report, build_report
+from intranet.responsibility import responsible_today
 
 
 def _plans() -> list[Plan]:
@@ -29,7 +30,7 @@ def _plan_boards(plan_id: int) -> list[Board]:
             .join(SubGoalBoard, SubGoalBoard.board_id == Board.id)
             .join(SubGoal, SubGoal.id == SubGoalBoard.sub_goal_id)
             .join(FocusArea, FocusArea.id == SubGoal.focus_area_id)
-            .where(FocusArea.plan_id == plan_id, Board.archived_at.is_(None))
+            .where(FocusArea.plan_id == plan_id, Board.archived_at.is_(None), responsible_today())
             .distinct()
             .order_by(Board.name)
         )

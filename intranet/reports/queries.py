@@ -12,6 +12,7 @@ from intranet.history.asof import Moment, transaction_at
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
 from intranet.plan_tree import load_plan
+from intranet.responsibility import responsibility_label
 from intranet.snapshot import Snapshot
 
 
@@ -95,6 +96,8 @@ class ReportSubGoal:
     follow_ups: list[ReportFollowUp] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     activities: list[ReportActivity] = field(default_factory=list)
+    # The boards as one line, the main board marked (intranet.responsibility).
+    responsibility: str = ""
 
     @property
     def account(self) -> list[AccountEntry]:
@@ -195,7 +198,7 @@ def build_report(
         transaction_id = transaction_at(as_of.utc)
         if transaction_id is None:
             return None
-        snapshot = Snapshot.at(transaction_id)
+        snapshot = Snapshot.at(transaction_id, as_of.utc)
     plan = load_plan(snapshot, plan_id, details=True)
     if plan is None:
         return None
@@ -294,4 +297,5 @@ def _report_sub_goal(sub_goal, years: range) -> ReportSubGoal:
             )
             for activity in activities
         ],
+        responsibility_label(sub_goal.boards),
     )

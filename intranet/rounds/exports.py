@@ -29,10 +29,11 @@ def round_headers() -> list[str]:
 
 
 def round_sub_goals(user: User, reporting_round: ReportingRound) -> list[SubGoal]:
-    """Officers get their boards' sub-goals; everyone else the whole plan."""
+    """Officers get the sub-goals their boards report for (as main board); everyone else
+    the whole plan."""
     sub_goals = plan_sub_goals(reporting_round.plan_id)
     if sees_own_boards_only(user):
-        sub_goals = [s for s in sub_goals if s.board_ids & user.board_ids]
+        sub_goals = [s for s in sub_goals if s.main_board_ids & user.board_ids]
     return sub_goals
 
 
@@ -44,7 +45,7 @@ def _row(sub_goal: SubGoal, year: int) -> list:
     return [
         sub_goal.code,
         sub_goal.title,
-        ", ".join(board.name for board in sub_goal.boards),
+        ", ".join(board.name for board in sub_goal.boards),  # main board first
         year,
         *(field.to_cell(getattr(follow_up, field.name, None)) for field in FOLLOW_UP_FIELDS),
         sub_goal.id,

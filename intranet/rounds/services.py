@@ -100,11 +100,11 @@ class BoardCompleteness:
 def completeness(reporting_round: ReportingRound) -> list[BoardCompleteness]:
     """Per responsible board: how many of its sub-goals have been reported for the year.
 
-    A sub-goal with several boards counts for each of them."""
+    The main board reports, so a sub-goal counts for its main board only."""
     reported = reported_sub_goal_ids(reporting_round.plan_id, reporting_round.year)
     per_board: dict[int, BoardCompleteness] = {}
     for sub_goal in plan_sub_goals(reporting_round.plan_id):
-        for board in sub_goal.boards:
+        for board in sub_goal.boards[:1]:
             entry = per_board.setdefault(
                 board.id, BoardCompleteness(board.id, board.name, 0, 0, [])
             )
@@ -123,7 +123,8 @@ class PendingRound:
 
 
 def pending_for(user: User) -> list[PendingRound]:
-    """Open rounds with the sub-goals of the user's boards that still lack a report."""
+    """Open rounds with the sub-goals the user's boards report for (as main board) that
+    still lack a report."""
     if not user.board_ids:
         return []
     pending = []
@@ -132,7 +133,7 @@ def pending_for(user: User) -> list[PendingRound]:
         missing = [
             sub_goal
             for sub_goal in plan_sub_goals(reporting_round.plan_id)
-            if sub_goal.board_ids & user.board_ids and sub_goal.id not in reported
+            if sub_goal.main_board_ids & user.board_ids and sub_goal.id not in reported
         ]
         if missing:
             pending.append(PendingRound(reporting_round, missing))

@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade():
     # Plain ALTERs, no batch copy (see 0004). The version rows written before keep a NULL,
-    # which the hash chain leaves out (history.chain.LATER_COLUMNS), so they still verify.
+    # which the hash chain leaves out, so they still verify.
     op.add_column("focus_area", sa.Column("description", sa.Text(), nullable=True))
     op.add_column(
         "focus_area_version",

@@ -163,3 +163,45 @@ def test_integrity_page_and_verify_now(page_as, axe):
     expect(page.get_by_text("Godkänd: inga avvikelser")).to_be_visible()
     screenshot(page, "integrity")
     assert axe_violations(axe, page) == []
+
+
+def _boards(page: Page) -> None:
+    page.goto("/boards")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nämnder och bolag")
+
+
+def _board_new_with_errors(page: Page) -> None:
+    page.goto("/boards/new")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".field-error").first).to_contain_text("Ange nämndens namn.")
+
+
+def _board_edit(page: Page) -> None:
+    _boards(page)
+    page.get_by_role("link", name="Ändra Social- och omsorgsnämnden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ändra Social")
+
+
+def _board_reorganise_with_errors(page: Page) -> None:
+    _boards(page)
+    page.get_by_role("link", name="Omorganisera Social- och omsorgsnämnden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Omorganisera")
+    page.get_by_role("button", name="Flytta ansvaret").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+
+
+# The administrators' pages for boards and reorganisations.
+ADMIN_PAGES = {
+    "boards": _boards,
+    "board-new-errors": _board_new_with_errors,
+    "board-edit": _board_edit,
+    "board-reorganise-errors": _board_reorganise_with_errors,
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_admin_page(page_as, axe, name):
+    page = page_as("admin")
+    ADMIN_PAGES[name](page)
+    screenshot(page, name)
+    assert axe_violations(axe, page) == []

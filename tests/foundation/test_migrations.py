@@ -39,13 +39,15 @@ def _version_table_additions():
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_column"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and str(node.args[0].value).endswith("_version")
+                and len(node.args) > 1
             ):
                 continue
-            column = node.args[1]
-            yield path.name, node.args[0].value, {k.arg: k.value for k in column.keywords}
+            table = node.args[0]
+            # A table named by a variable (a loop over tables) may be a version table too.
+            if isinstance(table, ast.Constant) and not str(table.value).endswith("_version"):
+                continue
+            name = table.value if isinstance(table, ast.Constant) else ast.unparse(table)
+            yield path.name, name, {k.arg: k.value for k in node.args[1].keywords}
 
 
 def test_columns_added_to_version_tables_are_nullable_and_leave_old_rows_null():

@@ -69,8 +69,9 @@ def test_board_link_changes_show_like_a_field(client, make):
     newest = entries[0]
     [change] = newest.changes
     assert change.label == "Ansvarig nämnd"
-    assert change.removed == ["Kultur- och fritidsnämnden"]
-    assert change.added == ["Barn- och ungdomsnämnden"]
+    # Each board with its place: the first is the main board.
+    assert change.removed == ["Kultur- och fritidsnämnden (huvudansvarig)"]
+    assert change.added == ["Barn- och ungdomsnämnden (huvudansvarig)"]
 
     make.user("auditor", username="revisorn")
     client.login("revisorn")

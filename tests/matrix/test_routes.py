@@ -52,7 +52,12 @@ def test_demo_matrix_has_16_sub_goals_by_4_years_with_statuses(officer_client):
     assert cells[(_sub_goal("5.8").id, 2021)] == "not_done"
     assert "Fokusområde 4. Rätten till jämlika villkor" in page
     assert "Samverkanspart saknas eller har slutat" in page  # 5.8's deviation category
-    assert page.count("Social- och omsorgsnämnden</td>") == 16
+    assert (
+        page.count(
+            '<strong class="board-main">Social- och omsorgsnämnden</strong> (huvudansvarig)</td>'
+        )
+        == 16
+    )
 
 
 def test_status_is_shown_with_text_not_colour_alone(officer_client):

@@ -22,7 +22,8 @@ def _round(plan, year=2019, is_open=True):
 
 @pytest.fixture
 def setting(make):
-    """Two boards; A has two sub-goals (one reported), B shares one of them and has one more."""
+    """Two boards; A has two sub-goals (one reported), B is involved in one of them (A is its
+    main board) and main board of one more."""
     board_a, board_b = make.board(name="Nämnd A"), make.board(name="Nämnd B")
     area = make.focus_area()
     shared = make.sub_goal(focus_area=area, code="1.1", boards=[board_a, board_b])
@@ -48,7 +49,8 @@ def test_completeness_counts_reported_sub_goals_per_board(setting):
         c.board_name: (c.reported, c.total, c.percent, c.missing)
         for c in services.completeness(setting["round"])
     }
-    assert figures == {"Nämnd A": (1, 2, 50, ["1.2"]), "Nämnd B": (1, 2, 50, ["1.3"])}
+    # The main board reports: the shared sub-goal counts for A only.
+    assert figures == {"Nämnd A": (1, 2, 50, ["1.2"]), "Nämnd B": (0, 1, 0, ["1.3"])}
 
 
 def test_pending_lists_unreported_sub_goals_of_the_officers_boards(setting, make):

@@ -46,12 +46,19 @@ def board_b_readers(status):
     return signed_in(403) | {"auditor": status, "officer_b": status, "admin": status}
 
 
+def sub_goal_readers(status):
+    """The history of the sub-goal and what hangs under it: board A reports for it, board B
+    is involved in it; both boards' officers read it, with auditors and admins."""
+    return board_a_readers(status) | {"officer_b": status}
+
+
 def auditors(status):
     return signed_in(403) | {"auditor": status, "admin": status}
 
 
 def board_a_and_admin(status):
-    """Writes for the sub-goal of board A: its officer and admins."""
+    """Writes for the sub-goal of board A (its main board): its officer and admins; the
+    officer of board B, which is involved in the sub-goal, does not report."""
     return signed_in(403) | {"officer_a": status, "admin": status}
 
 
@@ -97,9 +104,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("plans.import_preview", "POST"): admin_only(422),
     ("plans.import_confirm", "POST"): admin_only(400),
     # The world's record is a follow-up of board A (see RECORD_HISTORY for every kind).
-    ("history.record", "GET"): board_a_readers(200),
+    ("history.record", "GET"): sub_goal_readers(200),
     # Without the two versions to compare: a bad request, explained.
-    ("history.compare", "GET"): board_a_readers(400),
+    ("history.compare", "GET"): sub_goal_readers(400),
     ("history.audit", "GET"): auditors(200),
     ("history.audit_csv", "GET"): auditors(200),
     ("history.integrity_page", "GET"): auditors(200),
@@ -116,6 +123,16 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.reset_password", "POST"): admin_only(422),
     ("admin.deactivate_user", "POST"): admin_only(302),
     ("admin.reactivate_user", "POST"): admin_only(302),
+    ("boards.index", "GET"): admin_only(200),
+    ("boards.new", "GET"): admin_only(200),
+    ("boards.new", "POST"): admin_only(422),
+    ("boards.edit", "GET"): admin_only(200),
+    ("boards.edit", "POST"): admin_only(422),
+    # Board A still answers for the sub-goal: refused with a message, back to the list.
+    ("boards.archive", "POST"): admin_only(302),
+    ("boards.unarchive", "POST"): admin_only(302),
+    ("boards.reorganise", "GET"): admin_only(200),
+    ("boards.reorganise", "POST"): admin_only(422),
 }
 
 # URL arguments that differ from WORLD's for one endpoint.
@@ -154,9 +171,10 @@ def _form_data(key, args) -> dict:
 
 @pytest.fixture
 def world(make):
-    """Two boards; a sub-goal of board A with a follow-up; one user of each role."""
+    """Two boards; a sub-goal with board A as main board and board B involved, with a
+    follow-up; one user of each role."""
     board_a, board_b = make.board(), make.board()
-    sub_goal = make.sub_goal(boards=[board_a])
+    sub_goal = make.sub_goal(boards=[board_a, board_b])
     follow_up = make.follow_up(sub_goal=sub_goal)
     activity = make.activity(sub_goal=sub_goal)
     reporting_round = make.reporting_round(plan=sub_goal.plan, year=follow_up.year)
@@ -358,11 +376,11 @@ def test_routes_without_as_of_ignore_it(app, world):
 
 # Whose history each role may read: what their boards own (see permissions.can_read_record_history).
 RECORD_HISTORY = {
-    ("plan", "plan"): board_a_readers(200),
-    ("focus_area", "focus_area"): board_a_readers(200),
-    ("sub_goal", "sub_goal"): board_a_readers(200),
-    ("follow_up", "follow_up"): board_a_readers(200),
-    ("activity", "activity"): board_a_readers(200),
+    ("plan", "plan"): sub_goal_readers(200),
+    ("focus_area", "focus_area"): sub_goal_readers(200),
+    ("sub_goal", "sub_goal"): sub_goal_readers(200),
+    ("follow_up", "follow_up"): sub_goal_readers(200),
+    ("activity", "activity"): sub_goal_readers(200),
     ("board", "board_a"): board_a_readers(200),
     ("board", "board_b"): board_b_readers(200),
     # An officer's own account, nobody else's (names, roles, addresses).

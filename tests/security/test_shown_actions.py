@@ -15,6 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from intranet.extensions import db
 from intranet.models import Plan
+from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD, PASSWORD
 
 PER_ENDPOINT = 3
@@ -108,11 +109,18 @@ def _submit(app, client, forms) -> dict[str, int]:
 
 @pytest.fixture
 def world(demo, make):
-    """The demo data with an open reporting round, and an officer of a board that is
-    responsible for nothing in it."""
+    """The demo data with an open reporting round, an officer of a board that is
+    responsible for nothing in it, and one of a board involved in some of its sub-goals
+    (which reads them but does not report)."""
     plan = db.session.scalar(select(Plan).order_by(Plan.start_year.desc()))
     make.reporting_round(plan=plan, year=plan.start_year)
     make.user("officer", boards=[make.board()], username="lonely")
+    involved = make.board(name="Medverkande nämnden")
+    with acting_as(None, "test data"):
+        for sub_goal in plan.focus_areas[0].sub_goals[:3]:
+            sub_goal.set_boards([*sub_goal.boards, involved])
+        db.session.commit()
+    make.user("officer", boards=[involved], username="involved")
 
 
 @pytest.mark.parametrize(
@@ -123,6 +131,7 @@ def world(demo, make):
         ("auditor", DEMO_PASSWORD),
         ("viewer", DEMO_PASSWORD),
         ("lonely", PASSWORD),
+        ("involved", PASSWORD),
     ],
 )
 def test_every_shown_action_is_allowed(app, client, world, username, password):
@@ -133,3 +142,8 @@ def test_every_shown_action_is_allowed(app, client, world, username, password):
     assert {"plans.show", "plans.sub_goal", "matrix.show", "rounds.show"} <= visited.keys()
     if username in ("admin", "officer"):
         assert "followups.edit" in visited and "followups.edit" in submitted
+    if username == "involved":
+        assert "followups.edit" not in visited and "activities.new" not in visited
+    if username == "admin":
+        assert {"boards.index", "boards.edit", "boards.reorganise"} <= visited.keys()
+        assert {"boards.archive", "boards.reorganise"} <= submitted.keys()
