@@ -3,6 +3,8 @@ multi-year activities, tags, ignored columns; a plan's export reads back as an e
 and the template's own example row imports as it is."""
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
@@ -328,3 +330,32 @@ def test_an_english_export_imports_for_a_swedish_user(client, make):
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page[-3000:]
     assert "1 fokusområden, 1 delmål, 0 aktiviteter." in page
+
+
+def test_an_export_of_the_past_imports_below_its_note(client, make):
+    board = make.board(name="Socialnämnden")
+    plan = make.plan(title="Historisk")
+    make.sub_goal(focus_area=make.focus_area(plan=plan, number="1"), code="1.1", boards=[board])
+    client.login(make.user("admin").username)
+    now = datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%dT%H:%M")
+    response = client.get(f"/plans/{plan.id}/export.xlsx?as_of={now}")
+    assert response.status_code == 200, response.text[-2000:]
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert str(workbook["Plan"]["A1"].value).startswith("Historiska uppgifter")
+    workbook["Plan"]["A3"] = "Historisk kopia"
+    response = _upload(client, workbook, plan.strategy_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[-3000:]
+    assert "Historisk kopia" in page and "1 fokusområden, 1 delmål, 0 aktiviteter." in page
+
+
+def test_a_refused_file_keeps_the_chosen_strategy(client, make):
+    strategy = make.strategy(title="Vald strategi")
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    workbook["Plan"]["B2"] = "tjugo"
+    response = _upload(client, workbook, strategy.id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Rad 2, kolumn B (Startår): Plan: Ange ett årtal, till exempel 2020." in page
+    assert f'<option selected value="{strategy.id}">' in page
