@@ -24,6 +24,7 @@ from intranet.models import (
     Tag,
 )
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
+from intranet.models.plans import activity_years_label
 from intranet.naturalsort import natural_key
 from intranet.responsibility import ResponsibleBoard, responsibility
 from intranet.snapshot import Snapshot
@@ -99,11 +100,15 @@ class ActivityNode:
     id: int
     title: str
     description: str | None
-    planned_from_year: int
-    planned_to_year: int
+    planned_from_year: int | None
+    planned_to_year: int | None
     responsible_unit: str | None
     status: str
     sub_goal: "SubGoalNode" = field(repr=False)
+
+    @property
+    def years_label(self) -> str:
+        return activity_years_label(self.planned_from_year, self.planned_to_year)
 
     @property
     def status_label(self) -> str:
@@ -304,7 +309,13 @@ def _fill(snapshot: Snapshot, sub_goals: list[SubGoalNode], details: bool) -> No
     for row in snapshot.rows(
         Activity,
         lambda t: t.sub_goal_id.in_(ids),
-        order_by=(lambda t: t.planned_from_year, lambda t: t.id),
+        # Undated activities last, on every database.
+        order_by=(
+            lambda t: t.planned_from_year.is_(None),
+            lambda t: t.planned_from_year,
+            lambda t: t.planned_to_year,
+            lambda t: t.id,
+        ),
     ):
         sub_goal = by_id[row.sub_goal_id]
         sub_goal.activities.append(

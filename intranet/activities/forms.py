@@ -8,8 +8,6 @@ from intranet.fields import CHOOSE_FROM_LIST
 from intranet.forms import ChangeNoteMixin, choices, too_long
 from intranet.models import ACTIVITY_STATUSES
 
-YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2020.")
-
 
 class ActivityForm(ChangeNoteMixin, FlaskForm):
     title = StringField(
@@ -18,9 +16,15 @@ class ActivityForm(ChangeNoteMixin, FlaskForm):
     )
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])
     planned_from_year = IntegerField(
-        _l("Planerad från år"), validators=[InputRequired(YEAR_MESSAGE)]
+        _l("Planerad från år"),
+        validators=[Optional()],
+        description=_l("Lämna båda åren tomma för en aktivitet utan år (ej daterad)."),
     )
-    planned_to_year = IntegerField(_l("Planerad till år"), validators=[InputRequired(YEAR_MESSAGE)])
+    planned_to_year = IntegerField(
+        _l("Planerad till år"),
+        validators=[Optional()],
+        description=_l("Tomt: samma år som från-året. Får gå förbi planens slut, inom strategin."),
+    )
     responsible_unit = StringField(_l("Ansvarig enhet"), validators=[Optional(), Length(max=200)])
     status = SelectField(
         _l("Status"),
@@ -43,11 +47,13 @@ class ActivityForm(ChangeNoteMixin, FlaskForm):
         return form
 
     def values(self) -> dict:
+        start, end = self.planned_from_year.data, self.planned_to_year.data
         return {
             "title": (self.title.data or "").strip(),
             "description": (self.description.data or "").strip() or None,
-            "planned_from_year": self.planned_from_year.data,
-            "planned_to_year": self.planned_to_year.data,
+            "planned_from_year": start,
+            # One year given: an activity of that year.
+            "planned_to_year": start if end is None else end,
             "responsible_unit": (self.responsible_unit.data or "").strip() or None,
             "status": self.status.data,
         }

@@ -11,7 +11,8 @@ from intranet.models import Activity, SubGoal
 def save_activity(
     sub_goal: SubGoal, activity: Activity | None, values: dict, expected_lock_version: int
 ) -> Activity:
-    """Create (activity None) or update an activity; the years must lie within the plan.
+    """Create (activity None) or update an activity; the model checks its years (none, or
+    starting within the plan and ending within the strategy).
 
     Raises EditConflict when someone saved the activity since the user opened it, and
     RuleViolation from the model rules.

@@ -54,6 +54,21 @@ def check_within(field: str, start: int, end: int, bound_start: int, bound_end: 
         )
 
 
+def activity_years_label(start: int | None, end: int | None) -> str:
+    """How an activity's planned years read everywhere: "2020", "2020–2022", or that it
+    has no years."""
+    if start is None and end is None:
+        return str(_l("Ej daterad"))
+    if start is None or end is None or start == end:
+        return str(start if start is not None else end)
+    return f"{start}–{end}"
+
+
+def activity_sort_key(start: int | None, end: int | None, ident: int | None) -> tuple:
+    """Dated activities by their years, undated ones last."""
+    return (start is None, start or 0, end or 0, ident or 0)
+
+
 def check_required(field: str, value: str | None, message) -> None:
     if not (value or "").strip():
         raise RuleViolation(field, message)
@@ -247,7 +262,14 @@ class SubGoal(Archivable, RuleChecked, db.Model):
         cascade="all, delete-orphan", order_by=SubGoalTag.tag_id
     )
     activities: Mapped[list["Activity"]] = relationship(
-        back_populates="sub_goal", order_by="Activity.planned_from_year, Activity.id"
+        back_populates="sub_goal",
+        # Undated activities (no years) last, on every database.
+        order_by=lambda: (
+            Activity.planned_from_year.is_(None),
+            Activity.planned_from_year,
+            Activity.planned_to_year,
+            Activity.id,
+        ),
     )
     follow_ups: Mapped[list["FollowUp"]] = relationship(  # noqa: F821
         back_populates="sub_goal", order_by="FollowUp.year"
@@ -312,30 +334,33 @@ class SubGoal(Archivable, RuleChecked, db.Model):
         again from today; a listed board whose link starts later (a reorganisation not yet
         in force) keeps its day, and links due to start later that are not listed go."""
         today = local_day()
-        by_board = {link.board_id: link for link in self.board_links}
-        wanted = {board.id: position for position, board in enumerate(boards)}
+        # By id for stored boards; a board made in the same change (a plan import's new
+        # board) has no id yet and is new here by definition.
+        stored = {board.id: position for position, board in enumerate(boards) if board.id}
+        linked = {link.board_id for link in self.board_links}
         kept = []
         for link in self.board_links:
             ended = link.valid_to is not None and link.valid_to <= today
-            if link.board_id in wanted:
-                link.position = wanted[link.board_id]
+            if link.board_id in stored:
+                link.position = stored[link.board_id]
                 if ended:
                     link.valid_from, link.valid_to = today, None
                 kept.append(link)
             elif ended:
                 kept.append(link)
         kept += [
-            SubGoalBoard(board=board, board_id=board.id, position=wanted[board.id])
-            for board in boards
-            if board.id not in by_board
+            SubGoalBoard(board=board, board_id=board.id, position=position)
+            for position, board in enumerate(boards)
+            if board.id is None or board.id not in linked
         ]
         self.board_links = kept
 
     def set_tags(self, kind: str, tags: list[Tag]) -> None:
-        wanted = {tag.id for tag in tags}
-        kept = [link for link in self.tag_links if link.tag.kind != kind or link.tag_id in wanted]
-        present = {link.tag_id for link in kept}
-        self.tag_links = kept + [SubGoalTag(tag=tag) for tag in tags if tag.id not in present]
+        # By object, not id: a tag made in the same change has no id yet (the session's
+        # identity map keeps one object per stored tag).
+        kept = [link for link in self.tag_links if link.tag.kind != kind or link.tag in tags]
+        present = [link.tag for link in kept]
+        self.tag_links = kept + [SubGoalTag(tag=tag) for tag in tags if tag not in present]
 
     def check_rules(self) -> None:
         super().check_rules()
@@ -353,8 +378,9 @@ class Activity(Archivable, RuleChecked, db.Model):
     sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
-    planned_from_year: Mapped[int] = mapped_column(Integer)
-    planned_to_year: Mapped[int] = mapped_column(Integer)
+    # Both empty: an undated activity ("Ej daterad").
+    planned_from_year: Mapped[int | None] = mapped_column(Integer)
+    planned_to_year: Mapped[int | None] = mapped_column(Integer)
     responsible_unit: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="planned")
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -372,17 +398,39 @@ class Activity(Archivable, RuleChecked, db.Model):
         check_required("title", self.title, _l("Ange aktivitetens namn."))
         if self.status not in ACTIVITY_STATUSES:
             raise RuleViolation("status", _l("Okänd status."))
-        check_year_span(
-            self.planned_from_year,
-            self.planned_to_year,
-            fields=("planned_from_year", "planned_to_year"),
-        )
+        self._check_years()
+
+    @property
+    def years_label(self) -> str:
+        return activity_years_label(self.planned_from_year, self.planned_to_year)
+
+    def _check_years(self) -> None:
+        """No years at all (undated), or a start and an end: the start within the plan's
+        years, the end within the strategy's (an activity may run past its plan), or within
+        the plan's when the plan belongs to no strategy."""
+        start, end = self.planned_from_year, self.planned_to_year
+        if start is None and end is None:
+            return
+        if start is None or end is None:
+            missing = "planned_from_year" if start is None else "planned_to_year"
+            raise RuleViolation(missing, _l("Ange både från- och till år, eller lämna båda tomma."))
+        fields = ("planned_from_year", "planned_to_year")
+        check_year_span(start, end, fields=fields)
         plan = related(self, "sub_goal", SubGoal, "sub_goal_id").plan
         check_within(
-            "planned_from_year",
-            self.planned_from_year,
-            self.planned_to_year,
-            plan.start_year,
-            plan.end_year,
-            _l("planens period"),
+            "planned_from_year", start, start, plan.start_year, plan.end_year, _l("planens period")
         )
+        strategy = related(plan, "strategy", Strategy, "strategy_id")
+        if strategy is None:
+            check_within(
+                "planned_to_year", start, end, plan.start_year, plan.end_year, _l("planens period")
+            )
+        else:
+            check_within(
+                "planned_to_year",
+                start,
+                end,
+                strategy.start_year,
+                strategy.end_year,
+                _l("strategins period"),
+            )

@@ -4,8 +4,16 @@ from flask_babel import gettext as _
 
 from intranet.filenames import slug
 from intranet.history.asof import Moment
-from intranet.models import FOLLOW_UP_FIELDS, TAG_KINDS, Plan
+from intranet.models import FOLLOW_UP_FIELDS, Plan
 from intranet.plan_tree import PlanNode, load_plan
+from intranet.plans.columns import (
+    ACTIVITIES,
+    FOCUS_AREAS,
+    LIST_SEPARATOR,
+    PLAN,
+    SUB_GOALS,
+    SheetSpec,
+)
 from intranet.snapshot import Snapshot
 from intranet.spreadsheets import Sheet, as_of_note, write_csv, write_xlsx
 
@@ -26,85 +34,78 @@ def plan_filename(plan: Plan, moment: Moment | None, file_format: str) -> tuple[
 
 
 def _boards(sub_goal) -> str:
-    return ", ".join(sub_goal.board_names)
+    """Main board first, as the import reads them back."""
+    return f"{LIST_SEPARATOR} ".join(sub_goal.board_names)
+
+
+def _sub_goal_value(area, sub_goal, name: str):
+    if name.startswith("tag:"):
+        return f"{LIST_SEPARATOR} ".join(sub_goal.tags(name.removeprefix("tag:")))
+    if name == "focus_area":
+        return area.number
+    if name == "boards":
+        return _boards(sub_goal)
+    return getattr(sub_goal, name)
+
+
+def _activity_value(sub_goal, activity, name: str):
+    if name == "sub_goal":
+        return sub_goal.code
+    if name == "status":
+        return activity.status_label
+    return getattr(activity, name)
+
+
+def _sheet(spec: SheetSpec, rows, note, extra_headers=(), extra_widths=()) -> Sheet:
+    """A sheet with the import's columns (intranet.plans.columns), so the file reads back
+    as a new plan; `extra_headers` are columns the import names as ignored."""
+    return Sheet(
+        str(spec.label),
+        [*(str(column.label) for column in spec.columns), *extra_headers],
+        rows,
+        widths=[*(column.width for column in spec.columns), *extra_widths],
+        note=note,
+        text_columns=[i for i, column in enumerate(spec.columns) if column.code],
+    )
 
 
 def plan_xlsx(plan_id: int, snapshot: Snapshot | None = None, note: str | None = None) -> bytes:
-    """Every sheet carries `note` (an export of the past says so on each sheet)."""
+    """Every sheet carries `note` (an export of the past says so on each sheet). The first
+    four sheets are the import's: the file imports as a copy of the plan (a draft; its
+    status and follow-ups are not copied)."""
     plan = _plan_loaded(plan_id, snapshot)
     areas = plan.focus_areas
     sub_goals = [(area, sub_goal) for area in areas for sub_goal in area.sub_goals]
     return write_xlsx(
         [
-            Sheet(
-                _("Plan"),
-                [_("Titel"), _("Startår"), _("Slutår"), _("Status"), _("Beskrivning")],
-                [[plan.title, plan.start_year, plan.end_year, plan.status_label, plan.description]],
-                widths=[50, 10, 10, 12, 60],
-                note=note,
+            _sheet(
+                PLAN,
+                [[*(getattr(plan, c.field) for c in PLAN.columns), plan.status_label]],
+                note,
+                [_("Status")],
+                [12],
             ),
-            Sheet(
-                _("Fokusområden"),
-                [_("Nummer"), _("Titel")],
-                [[area.number, area.title] for area in areas],
-                widths=[10, 60],
-                note=note,
-                text_columns=[0],
+            _sheet(
+                FOCUS_AREAS,
+                [[getattr(area, c.field) for c in FOCUS_AREAS.columns] for area in areas],
+                note,
             ),
-            Sheet(
-                _("Delmål"),
+            _sheet(
+                SUB_GOALS,
                 [
-                    _("Fokusområde"),
-                    _("Delmål"),
-                    _("Titel"),
-                    _("Beskrivning"),
-                    _("Ansvariga nämnder"),
-                    *(str(label) for label in TAG_KINDS.values()),
-                    _("Hänvisningar"),
-                ],
-                [
-                    [
-                        area.number,
-                        sub_goal.code,
-                        sub_goal.title,
-                        sub_goal.description,
-                        _boards(sub_goal),
-                        *(", ".join(sub_goal.tags(kind)) for kind in TAG_KINDS),
-                        sub_goal.cross_references,
-                    ]
+                    [_sub_goal_value(area, sub_goal, c.field) for c in SUB_GOALS.columns]
                     for area, sub_goal in sub_goals
                 ],
-                widths=[12, 10, 50, 50, 30, 25, 25, 25, 25, 20],
-                note=note,
-                text_columns=[0, 1],
+                note,
             ),
-            Sheet(
-                _("Aktiviteter"),
+            _sheet(
+                ACTIVITIES,
                 [
-                    _("Delmål"),
-                    _("Aktivitet"),
-                    _("Beskrivning"),
-                    _("Från år"),
-                    _("Till år"),
-                    _("Ansvarig enhet"),
-                    _("Status"),
-                ],
-                [
-                    [
-                        sub_goal.code,
-                        activity.title,
-                        activity.description,
-                        activity.planned_from_year,
-                        activity.planned_to_year,
-                        activity.responsible_unit,
-                        activity.status_label,
-                    ]
+                    [_activity_value(sub_goal, activity, c.field) for c in ACTIVITIES.columns]
                     for _area, sub_goal in sub_goals
                     for activity in sub_goal.activities
                 ],
-                widths=[10, 40, 50, 10, 10, 25, 12],
-                note=note,
-                text_columns=[0],
+                note,
             ),
             Sheet(
                 _("Uppföljningar"),

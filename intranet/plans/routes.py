@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from intranet.extensions import db
-from intranet.forms import ConfirmImportForm
 from intranet.history.asof import reading_from_request
 from intranet.models import TAG_KINDS, Plan, SubGoal
 from intranet.permissions import can_create_plans, require
 from intranet.plan_tree import load_plan, load_sub_goal
 from intranet.plans import exports, imports, queries
-from intranet.plans.forms import PlanImportForm
+from intranet.plans.forms import PlanConfirmForm, PlanImportForm
 from intranet.reports.charts import plan_charts
 from intranet.reports.filters import filter_form
 from intranet.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
@@ -115,14 +114,15 @@ def _import_form() -> PlanImportForm:
     return form
 
 
-def _import_page(form, preview=None, payload=None, status=200):
+def _import_page(form, preview=None, confirm_form=None, status=200):
     return page_or_block(
         "plans/import.html",
         "import_area",
         status,
         form=form,
         preview=preview,
-        confirm_form=ConfirmImportForm(payload=payload) if payload else None,
+        confirm_form=confirm_form,
+        tag_kinds=TAG_KINDS,
     )
 
 
@@ -151,19 +151,25 @@ def import_preview():
     )
     if preview is None:
         return _import_page(form, status=422)
-    payload = PLAN_UPLOAD.sign(content, strategy=strategy_id) if preview.ok else None
-    return _import_page(form, preview, payload, 200 if preview.ok else 422)
+    if not preview.ok:
+        return _import_page(form, preview, status=422)
+    confirm = PlanConfirmForm(payload=PLAN_UPLOAD.sign(content, strategy=strategy_id))
+    return _import_page(form, preview, confirm)
 
 
 @bp.post("/plans/import/confirm")
 @login_required
 def import_confirm():
+    """Write the previewed plan; new boards only when the form confirms them (otherwise the
+    preview again, with the signed file, so that ticking the box is all it takes)."""
     require(can_create_plans(current_user))
-    content, signed = PLAN_UPLOAD.open(ConfirmImportForm())
-    preview = _import_once(content, signed.get("strategy"))
+    confirm = PlanConfirmForm()
+    content, signed = PLAN_UPLOAD.open(confirm)
+    preview = _import_once(content, signed.get("strategy"), confirm.create_boards.data)
     if not preview.ok:
         db.session.rollback()
-        return _import_page(_import_form(), preview, status=422)
+        confirm.create_boards.errors = [preview.board_error] if preview.board_error else []
+        return _import_page(_import_form(), preview, confirm if preview.board_error else None, 422)
     if preview.already_imported:
         flash(_("Filen är redan inläst; ingenting nytt har skapats. Här är planen."), "info")
     else:
@@ -171,11 +177,13 @@ def import_confirm():
     return redirect(url_for("plans.show", plan_id=preview.plan.id))
 
 
-def _import_once(content: bytes, strategy_id: int | None) -> imports.PlanPreview:
+def _import_once(
+    content: bytes, strategy_id: int | None, create_boards: bool
+) -> imports.PlanPreview:
     """Import and commit; when the same file was confirmed at the same moment elsewhere,
     the plan that one made (the file's digest is unique)."""
     try:
-        preview = imports.import_plan(current_user, content, strategy_id)
+        preview = imports.import_plan(current_user, content, strategy_id, create_boards)
         if preview.ok and not preview.already_imported:
             db.session.commit()
         return preview

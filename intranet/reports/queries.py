@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from intranet.history.asof import Moment, transaction_at
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
+from intranet.models.plans import activity_years_label
 from intranet.plan_tree import load_plan
 from intranet.responsibility import responsibility_label
 from intranet.snapshot import Snapshot
@@ -78,13 +79,13 @@ def _merge_consecutive(follow_ups, key):
 class ReportActivity:
     title: str
     description: str | None
-    planned_from_year: int
-    planned_to_year: int
+    planned_from_year: int | None
+    planned_to_year: int | None
     status_label: str
 
     @property
     def span(self) -> str:
-        return year_span(sorted({self.planned_from_year, self.planned_to_year}))
+        return activity_years_label(self.planned_from_year, self.planned_to_year)
 
 
 @dataclass
@@ -254,12 +255,14 @@ def build_report(
 
 def _report_sub_goal(sub_goal, years: range) -> ReportSubGoal:
     """The sub-goal's part of the report: its follow-ups of the years, and the activities
-    planned for any of them. The executing units are its unit tags and the units
+    planned for any of them, and the undated ones (planned, but for no year in
+    particular). The executing units are its unit tags and the units
     responsible for those activities, each named once."""
     activities = [
         activity
         for activity in sub_goal.activities
-        if activity.planned_from_year <= years[-1] and activity.planned_to_year >= years[0]
+        if activity.planned_from_year is None
+        or (activity.planned_from_year <= years[-1] and activity.planned_to_year >= years[0])
     ]
     units = list(
         dict.fromkeys(

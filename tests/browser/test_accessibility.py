@@ -204,4 +204,21 @@ def test_admin_page(page_as, axe, name):
     page = page_as("admin")
     ADMIN_PAGES[name](page)
     screenshot(page, name)
+def test_plan_import_preview_and_its_refused_confirmation(page_as, axe, tmp_path):
+    """The admin's import preview with a new board and an ignored column, and the
+    confirmation sent without confirming the board (nothing is written: the demo data stay
+    as the tests that follow expect)."""
+    page = page_as("admin")
+    page.goto("/plans/import")
+    template = tmp_path / "mall.xlsx"
+    template.write_bytes(page.request.get("/plans/import/template.xlsx").body())
+    page.get_by_label("Excelfil").set_input_files(str(template))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Nya nämnder")).to_be_visible()
+    screenshot(page, "plan-import-preview")
+    assert axe_violations(axe, page) == []
+
+    page.get_by_role("button", name="Spara planen").click()
+    expect(page.locator("#create_boards-error")).to_contain_text("Okänd nämnd: Kulturnämnden.")
+    screenshot(page, "plan-import-refused")
     assert axe_violations(axe, page) == []

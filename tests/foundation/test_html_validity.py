@@ -217,3 +217,26 @@ HTMX_ATTRIBUTE = re.compile(r"""[\s"']hx-[a-z-]+=""")
 def test_templates_use_the_data_prefix_for_htmx(path):
     """`hx-get` is not HTML; htmx reads `data-hx-get` the same way, fragments included."""
     assert HTMX_ATTRIBUTE.findall((ROOT / path).read_text(encoding="utf-8")) == []
+
+
+def test_plan_import_previews_are_valid_html(client, make, tmp_path):
+    """The import's preview (new boards, proposed codes, tags, ignored columns), its
+    confirmation refused for unconfirmed boards, and a file with errors."""
+    from tests.plans.test_import_real_plans import _confirm, _template, _upload
+
+    client.login(make.user("admin").username)
+    workbook = _template(client)
+    workbook["Delmål"]["B2"] = None  # a proposed code
+    workbook["Delmål"]["L1"] = "Kommentar"  # an ignored column
+    preview = _upload(client, workbook)
+    refused = _confirm(client, preview.get_data(as_text=True))
+    workbook["Plan"]["B2"] = "tjugo"
+    errors = _upload(client, workbook)
+    pages = [
+        Page("admin sv", f"POST /plans/import ({label})", response.status_code, response.text)
+        for label, response in [("preview", preview), ("refused", refused), ("errors", errors)]
+    ]
+    assert [page.status for page in pages] == [200, 422, 422]
+    assert "föreslaget nummer" in pages[0].html and "Kommentar" in pages[0].html
+    problems = _vnu_errors(pages, tmp_path)
+    assert not problems, "\n".join(problems)

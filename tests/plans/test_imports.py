@@ -77,7 +77,8 @@ def test_plan_import_with_errors_writes_nothing(client, make):
     board = make.board(name="Utbildningsnämnden")
     client.login(make.user("admin").username)
     workbook = _template(client)
-    _fill(workbook, [board.name, "Okända nämnden"])
+    _fill(workbook, [board.name])
+    workbook["Delmål"]["E3"] = ""
     workbook["Aktiviteter"].append(["9.9", "Saknar delmål", "", 2026, 2026, ""])
     workbook["Aktiviteter"].append(["1.1", "Fel år", "", 2030, 2031, ""])
     workbook["Delmål"].append(["2", "2.10", "Dubblett", "", board.name])
@@ -85,7 +86,7 @@ def test_plan_import_with_errors_writes_nothing(client, make):
     response = _upload(client, workbook)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Rad 3, kolumn E (Ansvariga nämnder)" in page and "Okända nämnden" in page
+    assert "Rad 3, kolumn E (Ansvariga nämnder): Delmål: Ange minst en ansvarig nämnd." in page
     assert "Rad 4, kolumn A (Delmål): Aktiviteter: Delmålet finns inte" in page
     assert "Rad 5, kolumn D (Från år)" in page
     assert "Delmålet 2.10 finns redan." in page
