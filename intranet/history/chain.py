@@ -34,6 +34,9 @@ LATER_COLUMNS = frozenset(
         ("plan_version", "import_digest"),  # 0005
         ("report_comment_version", "lock_version"),  # 0006
         ("focus_area_version", "description"),  # 0009
+        ("plan_version", "owner_board_id"),  # 0011
+        ("focus_area_version", "position"),  # 0011
+        ("sub_goal_version", "position"),  # 0011
     }
 )
 

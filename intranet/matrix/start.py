@@ -84,7 +84,12 @@ def board_overview(user) -> BoardOverview:
             .where(SubGoalBoard.sub_goal_id == SubGoal.id, SubGoalBoard.board_id.in_(board_ids))
             .exists()
         )
-        .order_by(Plan.start_year.desc(), Plan.id, FocusArea.sort_key, SubGoal.sort_key)
+        .order_by(
+            Plan.start_year.desc(),
+            Plan.id,
+            *FocusArea.reading_order(),
+            *SubGoal.reading_order(),
+        )
     ).all()
     sub_goals = {r.id: BoardSubGoal(r.id, r.code, r.title, r.plan_title) for r in records}
     years = set()

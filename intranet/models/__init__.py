@@ -19,6 +19,7 @@ from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
+    PLAN_TRANSITIONS,
     TAG_KINDS,
     Activity,
     FocusArea,
@@ -42,6 +43,7 @@ __all__ = [
     "DEVIATION_REASONS",
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",
+    "PLAN_TRANSITIONS",
     "ROLES",
     "STATUSES",
     "StartPageVisit",
