@@ -25,8 +25,8 @@ from intranet.models import (
     SubGoalTag,
     Tag,
 )
-from intranet.models.plans import row_order
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
+from intranet.models.plans import row_order
 from intranet.snapshot import Snapshot
 
 

@@ -56,7 +56,12 @@ class PlanForm(ChangeNoteMixin, FlaskForm):
     title = StringField(
         _l("Titel"), validators=[InputRequired(_l("Ange planens titel.")), too_long(300)]
     )
-    strategy_id = SelectField(_l("Strategi"), coerce=coerce_id, validate_choice=True)
+    strategy_id = SelectField(
+        _l("Strategi"),
+        coerce=coerce_id,
+        validate_choice=True,
+        validators=[InputRequired(_l("Välj strategin som planen hör till."))],
+    )
     start_year = _year(_l("Startår"))
     end_year = _year(_l("Slutår"))
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])

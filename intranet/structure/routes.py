@@ -123,7 +123,7 @@ def _plan_form(plan: Plan | None) -> PlanForm:
     strategies = db.session.scalars(
         select(Strategy).where(Strategy.archived_at.is_(None)).order_by(Strategy.start_year)
     )
-    form.strategy_id.choices = [(None, _("Ingen strategi"))] + [
+    form.strategy_id.choices = [(None, _("Välj strategi"))] + [
         (s.id, f"{s.title} ({s.start_year}–{s.end_year})") for s in strategies
     ]
     boards = db.session.scalars(
@@ -221,7 +221,10 @@ def new_focus_area(plan_id: int):
         lambda: services.save_focus_area(current_user, plan, None, form.values()),
         lambda area: _plan_structure_url(plan.id),
         _("Fokusområdet är skapat."),
-        number_hint=_("Lämnas fältet tomt får fokusområdet nummer %(n)s.", n=form.number.render_kw["placeholder"]),
+        number_hint=_(
+            "Lämnas fältet tomt får fokusområdet nummer %(n)s.",
+            n=form.number.render_kw["placeholder"],
+        ),
     )
 
 

@@ -105,13 +105,15 @@ def _check_years_hold_follow_ups(plan: Plan) -> None:
         select(FollowUp.year)
         .join(SubGoal)
         .join(FocusArea)
-        .where(FocusArea.plan_id == plan.id, FollowUp.year.not_between(plan.start_year, plan.end_year))
+        .where(
+            FocusArea.plan_id == plan.id, ~FollowUp.year.between(plan.start_year, plan.end_year)
+        )
         .limit(1)
     ) or db.session.scalar(
         select(ReportingRound.year)
         .where(
             ReportingRound.plan_id == plan.id,
-            ReportingRound.year.not_between(plan.start_year, plan.end_year),
+            ~ReportingRound.year.between(plan.start_year, plan.end_year),
         )
         .limit(1)
     )
