@@ -76,14 +76,18 @@ class PlanForm(ChangeNoteMixin, FlaskForm):
     )
 
     def values(self) -> dict:
-        return {
+        """The posted values; without the strategy and the owner board when the form has
+        them removed (only admins set those)."""
+        values = {
             "title": _text(self.title.data),
-            "strategy_id": self.strategy_id.data,
             "start_year": self.start_year.data,
             "end_year": self.end_year.data,
             "description": _text(self.description.data),
-            "owner_board_id": self.owner_board_id.data,
         }
+        for name in ("strategy_id", "owner_board_id"):
+            if name in self:
+                values[name] = self[name].data
+        return values
 
 
 class FocusAreaForm(ChangeNoteMixin, FlaskForm):
@@ -158,11 +162,7 @@ class SubGoalForm(ChangeNoteMixin, FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(
-        choices=[("up", "up"), ("down", "down")],
-        validate_choice=False,
-        validators=[AnyOf(["up", "down"], message=CHOOSE_FROM_LIST)],
-    )
+    direction = HiddenField(validators=[AnyOf(["up", "down"], message=CHOOSE_FROM_LIST)])
 
 
 class PlanStatusForm(FlaskForm):

@@ -131,7 +131,9 @@ def _plan_form(plan: Plan | None) -> PlanForm:
     )
     form.owner_board_id.choices = [(None, _("Ingen planägare"))] + [(b.id, b.name) for b in boards]
     if not can_create_plans(current_user):
-        form.owner_board_id.render_kw = form.strategy_id.render_kw = {"disabled": True}
+        # The strategy and the owner board are the admins' to set (services.save_plan).
+        del form.strategy_id
+        del form.owner_board_id
     return form
 
 
@@ -278,7 +280,9 @@ def _editor_error(plan_id: int):
 
 
 def _sub_goal_form(sub_goal: SubGoal | None) -> SubGoalForm:
-    form = SubGoalForm(obj=sub_goal)
+    # The stored values on GET only: a posted form missing a field must not take it from
+    # the record (the lock version above all).
+    form = SubGoalForm(obj=sub_goal if request.method == "GET" else None)
     boards = list(
         db.session.scalars(select(Board).where(Board.archived_at.is_(None)).order_by(Board.name))
     )

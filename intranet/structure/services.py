@@ -105,9 +105,7 @@ def _check_years_hold_follow_ups(plan: Plan) -> None:
         select(FollowUp.year)
         .join(SubGoal)
         .join(FocusArea)
-        .where(
-            FocusArea.plan_id == plan.id, ~FollowUp.year.between(plan.start_year, plan.end_year)
-        )
+        .where(FocusArea.plan_id == plan.id, ~FollowUp.year.between(plan.start_year, plan.end_year))
         .limit(1)
     ) or db.session.scalar(
         select(ReportingRound.year)
