@@ -229,3 +229,18 @@ def test_structure_forms_refuse_posts_without_csrf(client, world):
     client.login(world["admin"].username)
     response = client.post(f"/plans/{world['plan'].id}/focus-areas/new", data={"title": "x"})
     assert response.status_code == 400
+
+
+def test_htmx_gets_the_editor_block_back_with_its_messages(client, world):
+    client.login(world["admin"].username)
+    url = f"/plans/{world['plan'].id}/focus-areas/new"
+    response = client.post_form(url, {"number": "9", "title": ""}, htmx=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.lstrip().startswith('<section class="editor"')
+    assert "Ange fokusområdets titel." in page and 'value="9"' in page
+    saved = client.post_form(url, {"title": "Bostad"}, htmx=True)
+    assert saved.status_code == 204
+    assert saved.headers["HX-Redirect"].endswith(f"/plans/{world['plan'].id}/structure")
+    area = db.session.scalar(select(FocusArea).where(FocusArea.title == "Bostad"))
+    assert area.number == "6"
