@@ -280,3 +280,19 @@ def test_focus_areas_read_in_their_explicit_order(make, admin):
     assert [a.number for a in load_plan(Snapshot.current(), plan.id).focus_areas] == ["2", "1"]
     assert db.session.get(FocusArea, two.id).position == 1
     assert db.session.get(SubGoal, make.sub_goal(focus_area=two).id).position is None
+
+
+def test_structure_changes_keep_the_history_verifiable(make, admin):
+    from intranet.history.verify import verify_history
+
+    board = make.board()
+    plan = make.plan(owner_board_id=board.id)
+    area = make.focus_area(plan=plan, number="1")
+    first, second = (make.sub_goal(focus_area=area, code=c) for c in ("1.1", "1.2"))
+    _commit(admin, lambda: services.move(admin, second, -1))
+    _commit(admin, lambda: lifecycle.change_status(admin, plan, "closed", None))
+    with db.engine.connect() as connection:
+        report = verify_history(connection)
+    assert report.ok, [str(problem) for problem in report.problems]
+    positions = [v.position for v in db.session.get(SubGoal, first.id).versions]
+    assert positions == [None, 2]
