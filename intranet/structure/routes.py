@@ -36,6 +36,7 @@ from intranet.views import (
     show_conflict,
     show_violation,
     visible_or_404,
+    wants_fragment,
 )
 
 bp = Blueprint("structure", __name__)
@@ -51,6 +52,7 @@ def _editor(form, heading, back_url, status=200, conflict=False, **context):
         back_url=back_url,
         action=request.path,
         conflict=conflict,
+        inline=wants_fragment(),
         **context,
     )
 

@@ -128,6 +128,15 @@ def _focus_area_new(page: Page) -> None:
     )
 
 
+def _structure_inline_editor(page: Page) -> None:
+    """The sub-goal editor opened inside the structure page (htmx), with its messages."""
+    _structure(page)
+    page.get_by_role("link", name=re.compile("^Nytt delmål")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Nytt delmål i"))).to_be_focused()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#structure-editor [aria-invalid=true]").first).to_be_visible()
+
+
 def _sub_goal_edit(page: Page) -> None:
     _sub_goal(page)
     page.get_by_role("link", name="Ändra delmålet").click()
@@ -146,6 +155,7 @@ ADMIN_PAGES = {
     "plans-admin": _plans,
     "plan-admin": _plan,
     "plan-structure": _structure,
+    "plan-structure-inline-editor": _structure_inline_editor,
     "plan-new-errors": _plan_new_with_errors,
     "focus-area-new": _focus_area_new,
     "sub-goal-edit": _sub_goal_edit,

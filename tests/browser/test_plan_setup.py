@@ -21,7 +21,8 @@ def _follow(page: Page, name: str) -> None:
 
 def _new_sub_goal(page: Page, title: str) -> None:
     _follow(page, "Nytt delmål i fokusområde 1")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nytt delmål i fokusområde 1")
+    # The editor opens in the structure page, with the focus on its heading.
+    expect(page.get_by_role("heading", name="Nytt delmål i fokusområde 1")).to_be_focused()
     _tab_and_type(page, "Titel", title)
     # A closed select takes typed letters as the option to choose.
     _tab_and_type(page, "Ansvarig nämnd", "Utbildning")
@@ -48,6 +49,9 @@ def test_an_admin_sets_up_a_plan_by_keyboard(page_as):
     )
     expect(page.get_by_text("Utkast", exact=False).first).to_be_visible()
     _follow(page, "Nytt fokusområde")
+    expect(
+        page.get_by_role("heading", name="Nytt fokusområde i Tangentbordsplanen 2024–2026")
+    ).to_be_focused()
     # The number may be left blank: the field proposes the next one.
     expect(page.get_by_label("Nummer", exact=True)).to_have_attribute("placeholder", "1")
     _tab_and_type(page, "Titel", "Utbildning")
