@@ -19,7 +19,18 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
-from intranet.models import TAG_KINDS, Board, FocusArea, Plan, Strategy, SubGoal, Tag, User
+from intranet.models import (
+    TAG_KINDS,
+    Board,
+    FocusArea,
+    FollowUp,
+    Plan,
+    ReportingRound,
+    Strategy,
+    SubGoal,
+    Tag,
+    User,
+)
 from intranet.permissions import can_create_plans, can_edit_structure
 
 TAG_SEPARATORS = re.compile(r"[;\n]")
@@ -99,8 +110,7 @@ def save_plan(user: User, plan: Plan | None, values: dict) -> Plan:
 
 
 def _check_years_hold_follow_ups(plan: Plan) -> None:
-    from intranet.models import FollowUp, ReportingRound
-
+    """A plan's years must still hold its follow-ups and its rounds."""
     outside = db.session.scalar(
         select(FollowUp.year)
         .join(SubGoal)

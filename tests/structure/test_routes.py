@@ -244,3 +244,28 @@ def test_htmx_gets_the_editor_block_back_with_its_messages(client, world):
     assert saved.headers["HX-Redirect"].endswith(f"/plans/{world['plan'].id}/structure")
     area = db.session.scalar(select(FocusArea).where(FocusArea.title == "Bostad"))
     assert area.number == "6"
+
+
+def test_strategies_and_sub_goals_are_archived_through_the_history_routes(client, world):
+    client.login(world["admin"].username)
+    strategy = world["strategy"]
+    page = client.get(f"/strategies/{strategy.id}/edit").get_data(as_text=True)
+    assert f'action="/archive/strategy/{strategy.id}"' in page
+    response = client.post_form(f"/archive/strategy/{strategy.id}", {"note": "Ersatt"})
+    assert response.status_code == 302
+    assert _fresh(Strategy, strategy.id).is_archived
+    history = client.get(f"/history/strategy/{strategy.id}").get_data(as_text=True)
+    assert "Ersatt" in history and "Ta tillbaka från arkivet" in history
+    sub_goal = world["area"].sub_goals[0]
+    structure = client.get(f"/plans/{world['plan'].id}/structure").get_data(as_text=True)
+    assert f'action="/archive/sub_goal/{sub_goal.id}"' in structure
+    assert client.post_form(f"/archive/sub_goal/{sub_goal.id}").status_code == 302
+    structure = client.get(f"/plans/{world['plan'].id}/structure").get_data(as_text=True)
+    assert f'id="sub-goal-{sub_goal.id}"' not in structure
+
+
+def test_plan_owners_archive_their_sub_goals_but_not_the_plan(client, world):
+    client.login(world["owner"].username)
+    sub_goal = world["area"].sub_goals[0]
+    assert client.post_form(f"/archive/sub_goal/{sub_goal.id}").status_code == 302
+    assert client.post_form(f"/archive/plan/{world['plan'].id}").status_code == 403
