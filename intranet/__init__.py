@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports,
         rounds,
         security,
+        structure,
         web,
     )
 
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports.init_app(app)
     app.register_blueprint(admin.bp)
     app.register_blueprint(boards.bp)
+    app.register_blueprint(structure.bp)
     cli.init_app(app)
     operations.init_app(app)
     history.init_app(app)

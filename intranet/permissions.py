@@ -10,6 +10,7 @@ from intranet.extensions import db
 from intranet.models import (
     FocusArea,
     FollowUp,
+    Plan,
     ReportingRound,
     SubGoal,
     SubGoalBoard,
@@ -105,12 +106,17 @@ def can_restore(user: User, kind: str, record) -> bool:
 
 
 def can_archive(user: User, kind: str, record) -> bool:
-    """Admins archive plans, focus areas, sub-goals, activities and follow-ups; officers the
+    """Admins archive strategies, plans, focus areas, sub-goals, activities and follow-ups;
+    a plan's owners its focus areas and sub-goals (see can_edit_structure); officers the
     follow-ups (of open rounds' years) and activities of the sub-goals they may edit."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":
-        return kind in ("plan", "focus_area", "sub_goal", "activity", "follow_up")
+        return kind in ("strategy", "plan", "focus_area", "sub_goal", "activity", "follow_up")
+    if kind == "focus_area":
+        return can_edit_structure(user, record.plan)
+    if kind == "sub_goal":
+        return can_edit_structure(user, record.focus_area.plan)
     if kind == "follow_up":
         return can_edit_follow_up(user, record)
     if kind == "activity":
@@ -140,8 +146,39 @@ def can_manage_rounds(user: User) -> bool:
 
 
 def can_create_plans(user: User) -> bool:
-    """Creating a plan (from the Excel template): administrators."""
+    """Creating a plan (from the Excel template or the form) or a strategy, and editing a
+    strategy: administrators."""
     return is_admin(user)
+
+
+def is_closed(plan) -> bool:
+    """A closed plan (a Plan or a plan_tree node) is read-only but for admins' corrections."""
+    return plan is not None and plan.status == "closed"
+
+
+def can_edit_structure(user: User, plan) -> bool:
+    """May the user edit the plan (its title, years, owner board) and create, edit, reorder
+    and archive its focus areas and sub-goals?
+
+    Admins: always, a closed plan included (corrections). Officers of the plan's owner
+    board (a plan may name one; most do not): while the plan is not closed. Ask it of
+    the Plan record: a plan_tree node carries no owner, so for a node only admins qualify."""
+    if not user.is_authenticated or not user.is_active or plan is None:
+        return False
+    if user.role == "admin":
+        return True
+    owner = getattr(plan, "owner_board_id", None)
+    return user.role == "officer" and owner in user.board_ids and not is_closed(plan)
+
+
+def can_change_plan_status(user: User, plan, status: str | None = None) -> bool:
+    """Moving a plan through its lifecycle (intranet.plans.lifecycle) to `status`, or with
+    None to any status it may move to: administrators, along an allowed transition
+    (draft → active → closed; closed → active reopens)."""
+    if not is_admin(user) or plan is None:
+        return False
+    targets = [target for target, _label in plan.status_actions]
+    return bool(targets) if status is None else status in targets
 
 
 def can_import_round(user: User, reporting_round: ReportingRound) -> bool:
@@ -210,7 +247,10 @@ def can_edit_for_boards(user: User, board_ids: set[int]) -> bool:
 
 
 def can_edit_sub_goal(user: User, sub_goal: SubGoal) -> bool:
-    """The sub-goal's activities and follow-ups: admins and its main board's officers."""
+    """The sub-goal's activities and follow-ups: admins and its main board's officers;
+    once its plan is closed, admins only."""
+    if is_closed(sub_goal.plan) and not is_admin(user):
+        return False
     return can_edit_for_boards(user, sub_goal.main_board_ids)
 
 
@@ -245,7 +285,10 @@ def can_write_closing_comments(user: User, plan_id: int, board_id: int | None, y
     comments cover every sub-goal it is main or involved board for (the board's report)."""
     if board_id is None:
         return False
-    locked = year is not None and ReportingRound.locks(plan_id, year)
+    if year is None:
+        locked = db.session.scalar(select(Plan.status).where(Plan.id == plan_id)) == "closed"
+    else:
+        locked = ReportingRound.locks(plan_id, year)
     return can_edit_year_for_boards(user, {board_id}, locked)
 
 
@@ -261,7 +304,9 @@ def template_helpers() -> dict:
         predicate.__name__: _for_current_user(predicate)
         for predicate in (
             can_archive,
+            can_change_plan_status,
             can_create_plans,
+            can_edit_structure,
             can_edit_follow_up,
             can_edit_follow_up_year,
             can_edit_for_boards,

@@ -24,8 +24,7 @@ from intranet.models import (
     Tag,
 )
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES, FollowUpLabels
-from intranet.models.plans import activity_years_label
-from intranet.naturalsort import natural_key
+from intranet.models.plans import activity_years_label, row_order
 from intranet.responsibility import ResponsibleBoard, responsibility
 from intranet.snapshot import Snapshot
 
@@ -192,7 +191,7 @@ def load_plan(snapshot: Snapshot, plan_id: int, details: bool = False) -> PlanNo
     areas = {}
     for row in sorted(
         snapshot.rows(FocusArea, lambda t: t.plan_id == plan_id),
-        key=lambda row: natural_key(row.number),
+        key=row_order,
     ):
         areas[row.id] = FocusAreaNode(
             row.id, row.number, row.title, plan, description=row.description
@@ -202,7 +201,7 @@ def load_plan(snapshot: Snapshot, plan_id: int, details: bool = False) -> PlanNo
         _sub_goal(row, areas[row.focus_area_id])
         for row in sorted(
             snapshot.rows(SubGoal, lambda t: t.focus_area_id.in_(list(areas))),
-            key=lambda row: natural_key(row.code),
+            key=row_order,
         )
     ]
     for sub_goal in sub_goals:

@@ -42,7 +42,9 @@ PLAN_2018 = {
     "title": "Handlingsplan för romsk inkludering 2018–2021",
     "start_year": 2018,
     "end_year": 2021,
-    "status": "closed",
+    # Active, not closed: a closed plan is read-only but for admins' corrections, and the
+    # demo's officers report on this one.
+    "status": "active",
     "description": (
         "Leanlink Råd och stöds verksamhet Vårt Nygård i Skäggetorp är de som har varit "
         "aktiva i att genomföra delmålen i handlingsplanen genom sina romska brobyggare."

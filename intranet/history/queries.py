@@ -19,7 +19,6 @@ from intranet.models import (
     Membership,
     Plan,
     ReportingRound,
-    Strategy,
     SubGoal,
     SubGoalBoard,
     SubGoalTag,
@@ -32,7 +31,6 @@ from intranet.snapshot import in_force_at
 
 PER_PAGE = 50
 OTHER_KINDS = {
-    Strategy: _l("Strategi"),
     Tag: _l("Etikett"),
     ReportingRound: _l("Uppföljningsomgång"),
 }

@@ -61,6 +61,17 @@ class Kind:
 ARCHIVED = Field("archived_at", _l("Arkiverad"))
 
 KINDS: dict[str, Kind] = {
+    "strategy": Kind(
+        Strategy,
+        _l("Strategi"),
+        (
+            Field("title", _l("Titel")),
+            Field("start_year", _l("Startår")),
+            Field("end_year", _l("Slutår")),
+            Field("description", _l("Beskrivning"), long=True),
+            ARCHIVED,
+        ),
+    ),
     "plan": Kind(
         Plan,
         _l("Handlingsplan"),
@@ -71,6 +82,7 @@ KINDS: dict[str, Kind] = {
             Field("status", _l("Status"), PLAN_STATUSES),
             Field("description", _l("Beskrivning"), long=True),
             Field("strategy_id", _l("Strategi"), refers_to="strategy"),
+            Field("owner_board_id", _l("Planägare"), refers_to="board"),
             ARCHIVED,
         ),
     ),
@@ -81,6 +93,7 @@ KINDS: dict[str, Kind] = {
             Field("number", _l("Nummer")),
             Field("title", _l("Titel")),
             Field("plan_id", _l("Plan"), refers_to="plan"),
+            Field("position", _l("Plats i ordningen")),
             ARCHIVED,
         ),
     ),
@@ -93,6 +106,7 @@ KINDS: dict[str, Kind] = {
             Field("description", _l("Beskrivning"), long=True),
             Field("cross_references", _l("Hänvisning")),
             Field("focus_area_id", _l("Fokusområde"), refers_to="focus_area"),
+            Field("position", _l("Plats i ordningen")),
             ARCHIVED,
         ),
         links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS)),
@@ -160,7 +174,7 @@ def kind_or_none(name: str) -> Kind | None:
 
 def record_label(kind: str, record) -> str:
     """A short human label for a record or one of its version rows."""
-    if kind == "plan":
+    if kind in ("plan", "strategy"):
         return record.title
     if kind == "focus_area":
         return f"{record.number}. {record.title}"
@@ -330,9 +344,6 @@ def display(spec: Field, value) -> str:
 
 
 def _referenced_label(kind: str, record_id: int) -> str:
-    if kind == "strategy":
-        strategy = db.session.get(Strategy, record_id)
-        return strategy.title if strategy else str(record_id)
     record = db.session.get(KINDS[kind].model, record_id)
     return record_label(kind, record) if record else str(record_id)
 

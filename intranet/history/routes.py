@@ -28,7 +28,7 @@ from intranet.views import attachment, get_or_404, page_or_block, show_violation
 
 bp = Blueprint("history", __name__)
 
-ARCHIVABLE = ("plan", "focus_area", "sub_goal", "activity", "follow_up")
+ARCHIVABLE = ("strategy", "plan", "focus_area", "sub_goal", "activity", "follow_up")
 
 
 def _load(kind: str, record_id: int):
@@ -46,6 +46,8 @@ def record_page_url(kind: str, record) -> str | None:
         return None
     if kind == "plan":
         return url_for("plans.show", plan_id=record.id)
+    if kind == "strategy":
+        return url_for("plans.index")
     if kind == "sub_goal":
         return url_for("plans.sub_goal", sub_goal_id=record.id)
     if kind in ("follow_up", "activity"):

@@ -102,7 +102,7 @@ def filter_options() -> FilterOptions:
     areas = db.session.execute(
         select(FocusArea.id, FocusArea.number, FocusArea.title, FocusArea.plan_id)
         .where(visible(FocusArea))
-        .order_by(FocusArea.plan_id, FocusArea.sort_key)
+        .order_by(FocusArea.plan_id, *FocusArea.reading_order())
     ).all()
     tags = db.session.execute(
         select(Tag.id, Tag.kind, Tag.name)
@@ -238,7 +238,12 @@ def _row_query(snapshot: Snapshot, filters: MatrixFilters):
         .join(focus_areas, focus_areas.id == sub_goals.focus_area_id)
         .join(plans, plans.id == focus_areas.plan_id)
         .where(visible(sub_goals), visible(focus_areas), visible(plans))
-        .order_by(plans.start_year, plans.id, focus_areas.sort_key, sub_goals.sort_key)
+        .order_by(
+            plans.start_year,
+            plans.id,
+            *FocusArea.reading_order(focus_areas),
+            *SubGoal.reading_order(sub_goals),
+        )
     )
     if filters.plan_id is not None:
         query = query.where(plans.id == filters.plan_id)

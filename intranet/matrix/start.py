@@ -91,7 +91,12 @@ def board_overview(user) -> BoardOverview:
             )
             .exists()
         )
-        .order_by(Plan.start_year.desc(), Plan.id, FocusArea.sort_key, SubGoal.sort_key)
+        .order_by(
+            Plan.start_year.desc(),
+            Plan.id,
+            *FocusArea.reading_order(),
+            *SubGoal.reading_order(),
+        )
     ).all()
     sub_goals = {r.id: BoardSubGoal(r.id, r.code, r.title, r.plan_title) for r in records}
     for sub_goal_id, boards in responsible_boards(Snapshot.current(), sub_goals).items():

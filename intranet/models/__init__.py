@@ -26,6 +26,7 @@ from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
+    PLAN_TRANSITIONS,
     TAG_KINDS,
     Activity,
     FocusArea,
@@ -50,6 +51,7 @@ __all__ = [
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",
     "BOARD_KINDS",
+    "PLAN_TRANSITIONS",
     "ROLES",
     "STATUSES",
     "StartPageVisit",

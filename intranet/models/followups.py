@@ -174,7 +174,10 @@ class ReportingRound(RuleChecked, db.Model):
 
     @staticmethod
     def locks(plan_id: int, year: int) -> bool:
-        """A plan's follow-ups for a year are locked once that year's round is closed."""
+        """A plan's follow-ups for a year are locked once that year's round is closed, and
+        all of them once the plan is closed (admins may still correct them)."""
+        if db.session.scalar(select(Plan.status).where(Plan.id == plan_id)) == "closed":
+            return True
         is_open = db.session.scalar(
             select(ReportingRound.is_open).where(
                 ReportingRound.plan_id == plan_id, ReportingRound.year == year
@@ -184,13 +187,19 @@ class ReportingRound(RuleChecked, db.Model):
 
     @staticmethod
     def closed_years() -> set[tuple[int, int]]:
-        """(plan id, year) of every closed round, for pages that show many years at once."""
+        """(plan id, year) of every closed round, and every year of every closed plan, for
+        pages that show many years at once: what `locks` says, all at once."""
         rows = db.session.execute(
             select(ReportingRound.plan_id, ReportingRound.year).where(
                 ReportingRound.is_open.is_(False)
             )
         )
-        return {(plan_id, year) for plan_id, year in rows}
+        locked = {(plan_id, year) for plan_id, year in rows}
+        for plan in db.session.execute(
+            select(Plan.id, Plan.start_year, Plan.end_year).where(Plan.status == "closed")
+        ):
+            locked.update((plan.id, year) for year in range(plan.start_year, plan.end_year + 1))
+        return locked
 
     def check_rules(self) -> None:
         super().check_rules()

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet.errors import RuleViolation
@@ -15,6 +15,12 @@ from intranet.naturalsort import KEY_LENGTH, natural_key
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 PLAN_STATUSES = {"draft": _l("Utkast"), "active": _l("Aktiv"), "closed": _l("Avslutad")}
+# The lifecycle's moves (intranet.plans.lifecycle) and what their buttons say.
+PLAN_TRANSITIONS = {
+    ("draft", "active"): _l("Aktivera planen"),
+    ("active", "closed"): _l("Avsluta planen"),
+    ("closed", "active"): _l("Öppna planen igen"),
+}
 
 TAG_KINDS = {
     "unit": _l("Utförande enhet"),
@@ -69,6 +75,18 @@ def activity_sort_key(start: int | None, end: int | None, ident: int | None) -> 
     return (start is None, start or 0, end or 0, ident or 0)
 
 
+def reading_order(table) -> tuple:
+    """ORDER BY terms for focus areas or sub-goals (`table` a model or its version class):
+    the explicit position, then the natural order of the number. Records without a position
+    count as 0, so a group nobody has reordered reads in number order."""
+    return (func.coalesce(table.position, 0), table.sort_key, table.id)
+
+
+def row_order(row) -> tuple:
+    """The same order for rows already read (plain rows of a snapshot)."""
+    return (row.position or 0, natural_key(row.number if hasattr(row, "number") else row.code))
+
+
 def check_required(field: str, value: str | None, message) -> None:
     if not (value or "").strip():
         raise RuleViolation(field, message)
@@ -108,12 +126,16 @@ class Plan(Archivable, RuleChecked, db.Model):
     # The digest of the workbook a plan was imported from: unique, so that confirming the
     # same import twice (a double click, a resent form, two app servers) creates one plan.
     import_digest: Mapped[str | None] = mapped_column(String(64), info=NOT_FREE_TEXT)
+    # The board whose officers may set up and maintain this plan's structure beside the
+    # admins (intranet.permissions.can_edit_structure); None: admins only.
+    owner_board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
 
     __table_args__ = (Index("ix_plan_import_digest", "import_digest", unique=True),)
 
     strategy: Mapped[Strategy | None] = relationship(back_populates="plans")
+    owner_board: Mapped[Board | None] = relationship()
     focus_areas: Mapped[list["FocusArea"]] = relationship(
-        back_populates="plan", order_by="FocusArea.sort_key"
+        back_populates="plan", order_by=lambda: FocusArea.reading_order()
     )
 
     @property
@@ -123,6 +145,11 @@ class Plan(Archivable, RuleChecked, db.Model):
     @property
     def status_label(self) -> str:
         return str(PLAN_STATUSES.get(self.status, self.status))
+
+    @property
+    def status_actions(self) -> list[tuple[str, object]]:
+        """The statuses the plan may move to, each with its button's text."""
+        return [(to, label) for (at, to), label in PLAN_TRANSITIONS.items() if at == self.status]
 
     def check_rules(self) -> None:
         super().check_rules()
@@ -151,14 +178,21 @@ class FocusArea(Archivable, RuleChecked, db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     number: Mapped[str] = mapped_column(String(20))
     sort_key: Mapped[str] = mapped_column(String(KEY_LENGTH), default="", info=NOT_FREE_TEXT)
+    # The explicit place among the plan's focus areas once someone has reordered them; None
+    # (imported and older plans): in the order of the numbers. See reading_order.
+    position: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     # The focus area's own introduction, printed under its heading in the report.
     description: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship(back_populates="focus_areas")
     sub_goals: Mapped[list["SubGoal"]] = relationship(
-        back_populates="focus_area", order_by="SubGoal.sort_key"
+        back_populates="focus_area", order_by=lambda: SubGoal.reading_order()
     )
+
+    @classmethod
+    def reading_order(cls, table=None) -> tuple:
+        return reading_order(table if table is not None else cls)
 
     @validates("number")
     def _keep_sort_key(self, key, number):
@@ -251,6 +285,8 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     cross_references: Mapped[str | None] = mapped_column(String(300))
+    # As FocusArea.position: explicit once reordered, else the order of the codes.
+    position: Mapped[int | None] = mapped_column(Integer)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     focus_area: Mapped[FocusArea] = relationship(back_populates="sub_goals")
@@ -281,6 +317,10 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     def _keep_sort_key(self, key, code):
         self.sort_key = natural_key(code)
         return (code or "").strip()
+
+    @classmethod
+    def reading_order(cls, table=None) -> tuple:
+        return reading_order(table if table is not None else cls)
 
     @property
     def plan(self) -> Plan:

@@ -50,9 +50,8 @@ def filter_form(plan: Plan | None) -> ReportFilterForm:
         form.year.choices += [(year, str(year)) for year in plan.years]
         form.focus_area.choices += [
             (area.number, f"{area.number}. {area.title}")
-            for area in sorted(
-                (a for a in plan.focus_areas if not a.is_archived), key=lambda a: a.sort_key
-            )
+            for area in plan.focus_areas
+            if not area.is_archived
         ]
     return form
 

@@ -14,15 +14,18 @@ from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, User
 from intranet.permissions import can_manage_rounds
+from intranet.plans.lifecycle import check_round_allowed
 from intranet.versioning import set_change_note
 
 
 def open_round(user: User, plan: Plan, year: int | None, deadline: date | None) -> ReportingRound:
     """Open a round for a plan and year. Admins only; one round per plan and year.
 
-    Raises NotAllowed, or RuleViolation on the year or the deadline."""
+    Raises NotAllowed, or RuleViolation on the plan (a draft or closed plan gets no round,
+    see intranet.plans.lifecycle), the year or the deadline."""
     if not can_manage_rounds(user):
         raise NotAllowed()
+    check_round_allowed(plan)
     if year is not None and db.session.scalar(
         select(ReportingRound.id).where(
             ReportingRound.plan_id == plan.id, ReportingRound.year == year
@@ -62,7 +65,7 @@ def plan_sub_goals(plan_id: int) -> list[SubGoal]:
                 FocusArea.archived_at.is_(None),
                 SubGoal.archived_at.is_(None),
             )
-            .order_by(FocusArea.sort_key, SubGoal.sort_key)
+            .order_by(*FocusArea.reading_order(), *SubGoal.reading_order())
         )
     )
 

@@ -107,6 +107,70 @@ SIGNED_IN_PAGES = {
 }
 
 
+def _structure(page: Page) -> None:
+    _plan(page)
+    page.get_by_role("link", name="Redigera planens struktur").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Struktur:")
+
+
+def _plan_new_with_errors(page: Page) -> None:
+    page.goto("/plans")
+    page.get_by_role("link", name="Ny handlingsplan").click()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_visible()
+
+
+def _focus_area_new(page: Page) -> None:
+    _structure(page)
+    page.get_by_role("link", name="Nytt fokusområde").click()
+    expect(page.get_by_label("Nummer", exact=True)).to_have_attribute(
+        "placeholder", re.compile(".")
+    )
+
+
+def _structure_inline_editor(page: Page) -> None:
+    """The sub-goal editor opened inside the structure page (htmx), with its messages."""
+    _structure(page)
+    page.get_by_role("link", name=re.compile("^Nytt delmål")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Nytt delmål i"))).to_be_focused()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator("#structure-editor [aria-invalid=true]").first).to_be_visible()
+
+
+def _sub_goal_edit(page: Page) -> None:
+    _sub_goal(page)
+    page.get_by_role("link", name="Ändra delmålet").click()
+    expect(page.get_by_role("group", name="Involverade nämnder")).to_be_visible()
+
+
+def _strategy_edit(page: Page) -> None:
+    page.goto("/plans")
+    page.get_by_role("link", name=re.compile("^Ändra strategin")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra strategi")
+
+
+# The pages of setting up plans, as an administrator sees them (the plan page with its
+# lifecycle buttons among them).
+ADMIN_PAGES = {
+    "plans-admin": _plans,
+    "plan-admin": _plan,
+    "plan-structure": _structure,
+    "plan-structure-inline-editor": _structure_inline_editor,
+    "plan-new-errors": _plan_new_with_errors,
+    "focus-area-new": _focus_area_new,
+    "sub-goal-edit": _sub_goal_edit,
+    "strategy-edit": _strategy_edit,
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_plan_setup_page(page_as, axe, name):
+    page = page_as("admin")
+    ADMIN_PAGES[name](page)
+    screenshot(page, name)
+    assert axe_violations(axe, page) == []
+
+
 def test_sign_in_page(page: Page, axe):
     page.goto("/login")
     expect(page.get_by_role("heading", level=1)).to_have_text("Logga in")

@@ -113,6 +113,16 @@ def _urls(make) -> tuple[list[str], list[str]]:
         f"/history/follow_up/{follow_up.id}/compare?a={first}&b={last}",
         f"/history/sub_goal/{sub_goal.id}",
         f"/history/plan/{plan.id}",
+        "/strategies/new",
+        f"/strategies/{plan.strategy_id}/edit",
+        f"/history/strategy/{plan.strategy_id}",
+        "/plans/new",
+        f"/plans/{plan.id}/edit",
+        f"/plans/{plan.id}/structure",
+        f"/plans/{plan.id}/focus-areas/new",
+        f"/focus-areas/{sub_goal.focus_area_id}/edit",
+        f"/focus-areas/{sub_goal.focus_area_id}/sub-goals/new",
+        f"/sub-goals/{sub_goal.id}/edit",
     ], error_pages
 
 
@@ -126,6 +136,9 @@ def _forms_with_errors(sub_goal: SubGoal, plan: Plan) -> list[tuple[str, dict]]:
         ("/boards/new", {}),
         (f"/boards/{board_id}/reorganise", {}),
         ("/rounds", {}),
+        ("/plans/new", {}),
+        (f"/sub-goals/{sub_goal.id}/edit", {}),
+        (f"/plans/{plan.id}/status", {}),
         (f"/plans/{plan.id}/report/comments", {"board_id": board_id, "text": "x" * 20_001}),
     ]
 

@@ -1,0 +1,3 @@
+from intranet.structure.routes import bp
+
+__all__ = ["bp"]
