@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         followups,
         history,
         i18n,
+        lineage,
         matrix,
         operations,
         plans,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(rounds.bp)
     reports.init_app(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(lineage.bp)
     cli.init_app(app)
     operations.init_app(app)
     history.init_app(app)
