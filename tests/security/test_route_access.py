@@ -107,6 +107,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("history.restore", "POST"): board_a_and_admin(302),
     ("history.archive", "POST"): board_a_and_admin(302),
     ("history.unarchive", "POST"): board_a_and_admin(302),
+    # Starting the next plan from an active one; linking a sub-goal to an earlier one. An
+    # empty form is explained; an unlink naming no link goes back to the link page.
+    ("lineage.next_plan", "GET"): admin_only(200),
+    ("lineage.create_next_plan", "POST"): admin_only(422),
+    ("lineage.links", "GET"): admin_only(200),
+    ("lineage.link", "POST"): admin_only(422),
+    ("lineage.unlink", "POST"): admin_only(302),
     ("admin.users", "GET"): admin_only(200),
     ("admin.new_user", "GET"): admin_only(200),
     ("admin.new_user", "POST"): admin_only(422),

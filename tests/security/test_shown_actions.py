@@ -133,3 +133,9 @@ def test_every_shown_action_is_allowed(app, client, world, username, password):
     assert {"plans.show", "plans.sub_goal", "matrix.show", "rounds.show"} <= visited.keys()
     if username in ("admin", "officer"):
         assert "followups.edit" in visited and "followups.edit" in submitted
+    if username == "admin":
+        assert {"lineage.next_plan", "lineage.links"} <= visited.keys()
+        # The next-plan and link forms post to their own pages' addresses (matched as the pages).
+        assert {"lineage.next_plan", "lineage.links", "lineage.unlink"} <= submitted.keys()
+    else:
+        assert not {"lineage.next_plan", "lineage.links"} & visited.keys()
