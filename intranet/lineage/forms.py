@@ -61,7 +61,7 @@ def next_plan_form(plan, areas, formdata=None) -> NextPlanForm:
                 Form,
                 "goal",
                 goal.id,
-                _l("%(code)s %(title)s", code=goal.code, title=goal.title),
+                f"{goal.code} {goal.title}",
                 _l("Nummer i nya planen (delmål %(code)s)", code=goal.code),
             )
     length = plan.end_year - plan.start_year
