@@ -102,7 +102,9 @@ class EarlierYears:
     def text(self) -> str:
         """ "1.2 (Pilotplan 2012–2015): 2012 Genomförd, 2013 Pågår" """
         statuses = ", ".join(f"{year} {label}" for year, label in self.years)
-        return f"{self.code} ({self.plan_title}): {statuses or _('ingen uppföljning')}"
+        if not statuses:
+            statuses = _("ingen uppföljning")
+        return f"{self.code} ({self.plan_title}): {statuses}"
 
 
 @dataclass
