@@ -62,7 +62,7 @@ def create_next_plan(plan_id: int):
 
 
 def _link_page(sub_goal: SubGoal, form: LinkForm, status=200):
-    form.continues_id.choices = [(None, _("Välj delmål"))] + [
+    form.continues_id.choices = [("", _("Välj delmål"))] + [
         (goal.id, f"{goal.plan.title}: {goal.code} {goal.title}")
         for goal in services.earlier_candidates(sub_goal)
     ]

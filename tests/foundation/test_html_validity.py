@@ -37,12 +37,12 @@ class Page:
     html: str
 
 
-def _sub_goal(code: str) -> SubGoal:
+def _sub_goal(code: str, start_year: int = 2018) -> SubGoal:
     return db.session.scalar(
         select(SubGoal)
         .join(FocusArea)
         .join(Plan)
-        .where(Plan.start_year == 2018, SubGoal.code == code)
+        .where(Plan.start_year == start_year, SubGoal.code == code)
     )
 
 
@@ -108,6 +108,13 @@ def _urls(make) -> tuple[list[str], list[str]]:
         f"/history/follow_up/{follow_up.id}/compare?a={first}&b={last}",
         f"/history/sub_goal/{sub_goal.id}",
         f"/history/plan/{plan.id}",
+        # Lineage: the next plan from this one, linking, a pilot goal's line, the matrix
+        # following lines, and the report with earlier years.
+        f"/plans/{plan.id}/next",
+        f"/sub-goals/{sub_goal.id}/lineage",
+        f"/sub-goals/{_sub_goal('1.2', 2012).id}",
+        "/matrix?plan=all&lines=1",
+        f"/plans/{plan.id}/report?earlier=y",
     ], error_pages
 
 
@@ -120,6 +127,13 @@ def _forms_with_errors(sub_goal: SubGoal, plan: Plan) -> list[tuple[str, dict]]:
         ("/admin/users/new", {}),
         ("/rounds", {}),
         (f"/plans/{plan.id}/report/comments", {"board_id": board_id, "text": "x" * 20_001}),
+        (f"/plans/{plan.id}/next", {}),
+        # A rule's message next to a sub-goal's checkbox: its focus area is not chosen.
+        (
+            f"/plans/{plan.id}/next",
+            {"title": "Ny", "start_year": "2022", "end_year": "2025", f"goal_{sub_goal.id}": "y"},
+        ),
+        (f"/sub-goals/{sub_goal.id}/lineage", {}),
     ]
 
 
