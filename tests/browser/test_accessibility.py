@@ -91,6 +91,27 @@ def _start(page: Page) -> None:
     expect(page.get_by_role("heading", name="Dina nämnders delmål")).to_be_visible()
 
 
+def _sub_goal_line(page: Page) -> None:
+    """A sub-goal that continues the pilot plan's bridge-builder work: its line."""
+    _plan(page)
+    page.get_by_role("link", name=re.compile(r"^5\.5 ")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Delmålets linje 2012–2021"))
+    ).to_be_visible()
+
+
+def _matrix_lines(page: Page) -> None:
+    page.goto("/matrix?plan=all")
+    page.get_by_label("En rad per linje").check()
+    expect(page.get_by_text("(tidigare 1.2)").first).to_be_visible()
+
+
+def _report_earlier(page: Page) -> None:
+    _plan(page)
+    page.goto(page.url + "/report?earlier=y")
+    expect(page.get_by_text("Tidigare år:").first).to_be_visible()
+
+
 SIGNED_IN_PAGES = {
     "start": _start,
     "plans": _plans,
@@ -104,7 +125,48 @@ SIGNED_IN_PAGES = {
     "matrix-changes-since": _matrix_changes_since,
     "follow-up": _follow_up,
     "follow-up-edit": _follow_up_edit,
+    "sub-goal-line": _sub_goal_line,
+    "matrix-lines": _matrix_lines,
+    "report-earlier": _report_earlier,
 }
+
+
+def _next_plan(page: Page) -> None:
+    _plan(page)
+    page.get_by_role("link", name="Starta nästa plan från den här").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Starta nästa plan")
+    expect(page.get_by_label("Nummer i nya planen (delmål 5.11)")).to_have_value("5.11")
+
+
+def _next_plan_refused(page: Page) -> None:
+    """Sent back with the messages: a blank title, and a sub-goal without its focus area."""
+    _next_plan(page)
+    page.get_by_label("Den nya planens titel").fill("")
+    page.get_by_label("Fokusområde 4. Rätten till jämlika villkor").uncheck()
+    page.get_by_role("button", name="Skapa den nya planen").click()
+    expect(page.get_by_text("Ange planens titel.")).to_be_visible()
+
+
+def _lineage_links(page: Page) -> None:
+    _sub_goal_line(page)
+    page.get_by_role("link", name="Koppla till tidigare delmål").click()
+    expect(page.get_by_role("button", name="Ta bort kopplingen 1.2")).to_be_visible()
+
+
+# Pages only administrators reach.
+ADMIN_PAGES = {
+    "next-plan": _next_plan,
+    "next-plan-refused": _next_plan_refused,
+    "lineage-links": _lineage_links,
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_admin_page(page_as, axe, name):
+    page = page_as("admin")
+    ADMIN_PAGES[name](page)
+    screenshot(page, name)
+    assert axe_violations(axe, page) == []
 
 
 def test_sign_in_page(page: Page, axe):
