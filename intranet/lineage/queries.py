@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.models import STATUSES, FocusArea, FollowUp, Plan, SubGoal, SubGoalLineage
+from intranet.models import (
+    STATUSES,
+    Activity,
+    FocusArea,
+    FollowUp,
+    Plan,
+    SubGoal,
+    SubGoalLineage,
+)
 from intranet.naturalsort import natural_key
 from intranet.snapshot import Snapshot
 
@@ -75,6 +83,10 @@ class LineMember:
     end_year: int
     continues: list[int] = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)
+    # Its planned activities, and how many of them are done: an earlier plan may have been
+    # followed up by its activities rather than by yearly follow-ups.
+    activities: int = 0
+    activities_done: int = 0
 
     @property
     def years(self) -> list[YearStatus]:
@@ -90,7 +102,7 @@ class LineMember:
 
 def load_members(snapshot: Snapshot, ids: list[int], links: Links) -> dict[int, LineMember]:
     """The sub-goals of `ids` visible at the snapshot (an archived sub-goal, focus area or
-    plan hides it), with their statuses: two queries."""
+    plan hides it), with their statuses and activity counts: three queries."""
     if not ids:
         return {}
     sub_goals, areas, plans = (snapshot.table(m) for m in (SubGoal, FocusArea, Plan))
@@ -126,6 +138,10 @@ def load_members(snapshot: Snapshot, ids: list[int], links: Links) -> dict[int, 
         )
     for row in snapshot.rows(FollowUp, lambda t: t.sub_goal_id.in_(list(members))):
         members[row.sub_goal_id].statuses[row.year] = row.status
+    for row in snapshot.rows(Activity, lambda t: t.sub_goal_id.in_(list(members))):
+        member = members[row.sub_goal_id]
+        member.activities += 1
+        member.activities_done += row.status == "done"
     return members
 
 
@@ -157,7 +173,7 @@ class Line:
 
 def load_line(snapshot: Snapshot, sub_goal_id: int) -> Line | None:
     """The whole line of the sub-goal as it stood at the snapshot; None when it has no
-    visible earlier or later sub-goal (or is not visible itself). Three queries."""
+    visible earlier or later sub-goal (or is not visible itself). Four queries."""
     links = read_links(snapshot)
     earlier, later = links.ancestors(sub_goal_id), links.descendants(sub_goal_id)
     if not earlier and not later:
@@ -175,7 +191,7 @@ def load_line(snapshot: Snapshot, sub_goal_id: int) -> Line | None:
 
 def earlier_members(snapshot: Snapshot, sub_goal_ids: list[int]) -> dict[int, list[LineMember]]:
     """For each sub-goal, the visible sub-goals it continues (directly or not), oldest plan
-    first; sub-goals that continue none are left out. Three queries."""
+    first; sub-goals that continue none are left out. Four queries."""
     links = read_links(snapshot)
     wanted = {sub_goal_id: links.ancestors(sub_goal_id) for sub_goal_id in sub_goal_ids}
     members = load_members(snapshot, sorted({i for ids in wanted.values() for i in ids}), links)

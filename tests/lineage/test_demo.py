@@ -41,6 +41,8 @@ def test_demo_sub_goal_page_shows_the_line_now_and_as_of(client, demo):
     assert "Delmålets linje 2012–2021" in page
     assert "Pilotkommun för romsk inkludering 2012–2015" in page
     assert "1.2 Utveckla brobyggarnas arbete tillsammans med skola och familjecentral" in page
+    # The pilot was followed up by its activities, all recorded as done.
+    assert "Aktiviteter: 4 av 4 genomförda" in page
     pilot = _goal(2012, "1.2")
     page = client.get(f"/sub-goals/{pilot.id}").get_data(as_text=True)
     assert "5.5 Utveckla arbetet med tillitsskapande" in page and "5.8 Etablera samarbete" in page
