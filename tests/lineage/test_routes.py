@@ -121,3 +121,19 @@ def test_no_buttons_for_those_who_may_not(client, make):
     assert "/lineage" not in client.get(f"/sub-goals/{goal.id}").get_data(as_text=True)
     assert client.get(f"/plans/{pilot.id}/next").status_code == 403
     assert db.session.scalar(select(func.count(SubGoal.id))) == 1
+
+
+def test_links_are_in_the_sub_goals_history_and_the_audit_log(client, make):
+    pilot, _area, goal, admin = _world(make)
+    later_plan = make.plan(strategy=pilot.strategy, start_year=2018, end_year=2021)
+    later = make.sub_goal(focus_area=make.focus_area(plan=later_plan), code="5.5", title="Tillit")
+    client.login(admin.username, PASSWORD)
+    client.post_form(
+        f"/sub-goals/{later.id}/lineage", {"continues_id": str(goal.id), "note": "Samma arbete"}
+    )
+    client.post_form(f"/sub-goals/{later.id}/lineage/unlink", {"continues_id": str(goal.id)})
+    page = client.get(f"/history/sub_goal/{later.id}").get_data(as_text=True)
+    assert page.count("Fortsätter delmål") == 2  # linked, then unlinked
+    assert "1.2 Brobyggare (Pilot 2012–2015)" in page and "Samma arbete" in page
+    audit = client.get("/audit?kind=sub_goal&q=Samma+arbete").get_data(as_text=True)
+    assert "Samma arbete" in audit and "Tillit" in audit
