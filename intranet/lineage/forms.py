@@ -41,6 +41,14 @@ def _choice_fields(form_class, prefix: str, record_id: int, label, number_label)
     )
 
 
+def _next_title(plan, start: int, end: int) -> str:
+    for dash in ("–", "-"):
+        period = f"{plan.start_year}{dash}{plan.end_year}"
+        if period in plan.title:
+            return plan.title.replace(period, f"{start}–{end}")
+    return ""
+
+
 def next_plan_form(plan, areas, formdata=None) -> NextPlanForm:
     """The form for starting from `plan`: every focus area and sub-goal in `areas` (its
     current ones) checked and numbered as now, the years following on, unless posted."""
@@ -67,9 +75,12 @@ def next_plan_form(plan, areas, formdata=None) -> NextPlanForm:
     length = plan.end_year - plan.start_year
     start = plan.end_year + 1
     last = plan.strategy.end_year if plan.strategy is not None else start + length
+    end = min(start + length, last)
     defaults = {
+        # A title that names its period gets the next one ("… 2018–2021" -> "… 2022–2025").
+        "title": _next_title(plan, start, end),
         "start_year": start,
-        "end_year": min(start + length, last),
+        "end_year": end,
         "description": plan.description,
     }
     defaults |= {f"area_{area.id}_number": area.number for area, _ in areas}

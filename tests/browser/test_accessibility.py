@@ -136,6 +136,9 @@ def _next_plan(page: Page) -> None:
     page.get_by_role("link", name="Starta nästa plan från den här").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Starta nästa plan")
     expect(page.get_by_label("Nummer i nya planen (delmål 5.11)")).to_have_value("5.11")
+    expect(page.get_by_label("Den nya planens titel")).to_have_value(
+        "Handlingsplan för romsk inkludering 2022–2025"
+    )
 
 
 def _next_plan_refused(page: Page) -> None:

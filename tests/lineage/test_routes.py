@@ -23,6 +23,7 @@ def test_admin_starts_the_next_plan_in_one_history_entry(client, make):
     page = client.get(f"/plans/{pilot.id}/next").get_data(as_text=True)
     assert f'name="goal_{goal.id}_number"' in page and 'value="1.2"' in page
     assert 'value="2016"' in page  # the year after the plan's end
+    assert 'value="Pilot 2016–2019"' in page  # the title names the next period
     before = db.session.scalar(select(func.count(Transaction.id)))
     response = client.post_form(
         f"/plans/{pilot.id}/next",
