@@ -223,3 +223,29 @@ def test_a_link_needs_an_earlier_plan_and_is_made_once(make, pilot):
         link_sub_goal(officer, latest, pilot_goal)
     with pytest.raises(NotAllowed):
         unlink_sub_goal(officer, middle, pilot_goal.id)
+
+
+def _queries(read) -> int:
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        read()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_a_line_is_read_in_a_fixed_number_of_queries(make, pilot):
+    _admin, pilot_goal, middle, latest = _three_plans(make, pilot)
+    first, last = pilot_goal.id, latest.id
+    past = Snapshot.at(db.session.scalar(select(func.max(Transaction.id))))
+    db.session.expire_all()
+    # The links, the sub-goals with their plans, their follow-ups and their activities.
+    assert _queries(lambda: load_line(Snapshot.current(), first)) == 4
+    assert _queries(lambda: load_line(past, last)) == 4
