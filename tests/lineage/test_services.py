@@ -249,3 +249,19 @@ def test_a_line_is_read_in_a_fixed_number_of_queries(make, pilot):
     # The links, the sub-goals with their plans, their follow-ups and their activities.
     assert _queries(lambda: load_line(Snapshot.current(), first)) == 4
     assert _queries(lambda: load_line(past, last)) == 4
+
+
+def test_restoring_a_sub_goal_restores_its_links_as_they_were(make, pilot):
+    from intranet.history.services import restore_version
+
+    admin, pilot_goal, middle, _latest = _three_plans(make, pilot)
+    linked_at = db.session.scalar(select(func.max(Transaction.id)))
+    with acting_as(admin.id):
+        unlink_sub_goal(admin, middle, pilot_goal.id)
+        db.session.commit()
+    with acting_as(admin.id, "återställd"):
+        assert restore_version("sub_goal", middle, linked_at)
+        db.session.commit()
+    assert db.session.get(SubGoalLineage, (middle.id, pilot_goal.id)) is not None
+    with acting_as(admin.id):
+        assert not restore_version("sub_goal", middle, linked_at)
