@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         followups,
         history,
         i18n,
+        lineage,
         matrix,
         operations,
         plans,
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(boards.bp)
     app.register_blueprint(structure.bp)
+    app.register_blueprint(lineage.bp)
     cli.init_app(app)
     operations.init_app(app)
     history.init_app(app)

@@ -181,6 +181,18 @@ def can_change_plan_status(user: User, plan, status: str | None = None) -> bool:
     return bool(targets) if status is None else status in targets
 
 
+def can_start_next_plan(user: User, plan) -> bool:
+    """Starting the next period's plan from this one: administrators, from a plan that is
+    active or closed (a draft has not yet been the plan of any period)."""
+    return is_admin(user) and plan is not None and plan.status in ("active", "closed")
+
+
+def can_edit_lineage(user: User, sub_goal) -> bool:
+    """Linking a sub-goal to the earlier one it continues, or unlinking it: administrators
+    (it changes how every plan's history is read, not one board's work)."""
+    return is_admin(user) and sub_goal is not None
+
+
 def can_import_round(user: User, reporting_round: ReportingRound) -> bool:
     """May the user read a filled-in round workbook back? Admins and officers of the main
     board of at least one of the round's current sub-goals (those report). A closed round
@@ -310,6 +322,7 @@ def template_helpers() -> dict:
             can_edit_follow_up,
             can_edit_follow_up_year,
             can_edit_for_boards,
+            can_edit_lineage,
             can_edit_sub_goal,
             can_edit_year_for_boards,
             can_import_round,
@@ -321,6 +334,7 @@ def template_helpers() -> dict:
             can_read_record_history,
             can_reorganise_boards,
             can_restore,
+            can_start_next_plan,
         )
     }
 

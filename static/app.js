@@ -118,7 +118,8 @@
     var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
     var index = Array.prototype.indexOf.call(tr.children, td);
     var year = table.tHead.rows[0].cells[index].textContent.trim();
-    var subGoal = tr.getAttribute("data-sg");
+    // A row that follows a line shows earlier sub-goals' years: such a cell names its own.
+    var subGoal = td.getAttribute("data-sg") || tr.getAttribute("data-sg");
     var goal = tr.querySelector(".col-goal").textContent.trim();
     var boards = tr.querySelector(".col-board").textContent.trim();
     details.textContent = "";

@@ -762,3 +762,31 @@ ACTIVITIES_2012 = [
         2015,
     ),
 ]
+
+# ---------------------------------------------------------------------------------------
+# Lineage: sub-goals of the 2018–2021 plan that continue work of the pilot plan
+# ---------------------------------------------------------------------------------------
+
+# (2018 code, pilot code): the demo's reading of the two seeds, linking only where the
+# 2018–2021 sub-goal carries on what the pilot application set out to build at Vårt
+# Nygård. Pilot goals of other boards (2.2, 3.1, 3.3) have no counterpart among the Social-
+# och omsorgsnämnden's sub-goals the 2018 seed lists, so they stay without one.
+LINEAGE = [
+    # The girls' group started in September 2012 for girls in years five and six, to be
+    # followed through school; in 2018–2021 the Romani girls' group for ages 10–14.
+    ("5.3", "1.1"),
+    # The bridge-builders' work with school and family centre: in 2018–2021 the
+    # trust-building contact through the bridge-builders (between home and school) ...
+    ("5.5", "1.2"),
+    # ... and the cooperation with the family centre.
+    ("5.8", "1.2"),
+    # A female health communicator for women and children, from Skäggetorp's health
+    # centre with the county council: the cooperation with the VC/BVC nurse on women's
+    # health.
+    ("5.2", "1.3"),
+    # Guiding adult Roma to education and work with the employment services and adult
+    # education: the cooperation for young adults' education with Arbetsmarknadscentrum.
+    ("4.2", "2.1"),
+    # Spreading the model beyond Skäggetorp: developing the geographical spread.
+    ("5.11", "3.2"),
+]

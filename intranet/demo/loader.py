@@ -24,6 +24,7 @@ from intranet.models import (
     ReportComment,
     Strategy,
     SubGoal,
+    SubGoalLineage,
     Tag,
     Transaction,
 )
@@ -182,6 +183,14 @@ def load_demo(password: str) -> LoadReport:
             ],
             boards,
         )
+
+    with loader.step("2018-02-12T10:30:00", "admin", "fortsättning av pilotplanens delmål"):
+        for code, pilot_code in data.LINEAGE:
+            _get_or_create(
+                loader.report,
+                SubGoalLineage,
+                {"sub_goal_id": goals[code].id, "continues_id": pilot_goals[pilot_code].id},
+            )
 
     interim = {(code, year): rest for code, year, *rest in data.INTERIM_FOLLOW_UPS_2018}
     reports = {

@@ -21,6 +21,7 @@ from intranet.models import (
     ReportingRound,
     SubGoal,
     SubGoalBoard,
+    SubGoalLineage,
     SubGoalTag,
     Tag,
     Transaction,
@@ -127,7 +128,10 @@ def _plan_condition(plan_id: int):
 def _kind_condition(kind: str):
     model = KINDS[kind].model
     condition = _written_in(model)
-    links = {"sub_goal": (SubGoalBoard, SubGoalTag), "user": (Membership,)}.get(kind, ())
+    links = {
+        "sub_goal": (SubGoalBoard, SubGoalTag, SubGoalLineage),
+        "user": (Membership,),
+    }.get(kind, ())
     return or_(condition, *(_written_in(link) for link in links))
 
 
@@ -249,6 +253,7 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
     links = (
         (SubGoalBoard, "sub_goal", "sub_goal_id"),
         (SubGoalTag, "sub_goal", "sub_goal_id"),
+        (SubGoalLineage, "sub_goal", "sub_goal_id"),
         (Membership, "user", "user_id"),
     )
     link_rows = {link: written(link) for link, _, _ in links}

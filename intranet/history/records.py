@@ -30,6 +30,7 @@ from intranet.models import (
     Strategy,
     SubGoal,
     SubGoalBoard,
+    SubGoalLineage,
     SubGoalTag,
     Tag,
     Transaction,
@@ -109,7 +110,7 @@ KINDS: dict[str, Kind] = {
             Field("position", _l("Plats i ordningen")),
             ARCHIVED,
         ),
-        links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS)),
+        links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS), "continues"),
     ),
     "follow_up": Kind(
         FollowUp,
@@ -164,6 +165,7 @@ KINDS: dict[str, Kind] = {
 LINK_LABELS = {
     "boards": _l("Ansvarig nämnd"),
     "memberships": _l("Medlem i nämnd"),
+    "continues": _l("Fortsätter delmål"),
     **{f"tags:{kind}": label for kind, label in TAG_KINDS.items()},
 }
 
@@ -254,6 +256,34 @@ def _names(model, ids) -> dict[int, str]:
     return dict(db.session.execute(select(model.id, attribute).where(model.id.in_(ids))).all())
 
 
+def _lineage_rows(sub_goal_id: int) -> list[tuple]:
+    """The versions of the sub-goal's links to the earlier sub-goals it continues, each
+    named by the earlier sub-goal's code, title and plan as they are now."""
+    LineageLink = version_class(SubGoalLineage)
+    rows = list(
+        db.session.scalars(
+            select(LineageLink)
+            .where(LineageLink.sub_goal_id == sub_goal_id)
+            .order_by(LineageLink.transaction_id)
+        )
+    )
+    ids = {row.continues_id for row in rows}
+    names = (
+        {
+            found.id: f"{found.code} {found.title} ({found.plan_title})"
+            for found in db.session.execute(
+                select(SubGoal.id, SubGoal.code, SubGoal.title, Plan.title.label("plan_title"))
+                .join(FocusArea, FocusArea.id == SubGoal.focus_area_id)
+                .join(Plan, Plan.id == FocusArea.plan_id)
+                .where(SubGoal.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    return [(row, names.get(row.continues_id, "?")) for row in rows]
+
+
 def load_versions(kind: str, record_id: int) -> RecordVersions | None:
     spec = KINDS[kind]
     Version = version_class(spec.model)
@@ -296,6 +326,7 @@ def load_versions(kind: str, record_id: int) -> RecordVersions | None:
                 for row in tag_rows
                 if row.tag_id in tags and tags[row.tag_id].kind == tag_kind
             ]
+        links["continues"] = _lineage_rows(record_id)
     elif kind == "user":
         MembershipVersion = version_class(Membership)
         member_rows = list(

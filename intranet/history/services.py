@@ -11,7 +11,15 @@ from sqlalchemy import select
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.history.records import diff_states, load_versions
-from intranet.models import Board, SubGoalBoard, SubGoalTag, Tag, Transaction
+from intranet.models import (
+    Board,
+    SubGoal,
+    SubGoalBoard,
+    SubGoalLineage,
+    SubGoalTag,
+    Tag,
+    Transaction,
+)
 from intranet.snapshot import Snapshot
 
 # Never copied back: identity, the optimistic lock counter (it must move forward) and the
@@ -105,6 +113,32 @@ def _restore_sub_goal_links(sub_goal, transaction_id: int) -> None:
     present_kinds = {tag.kind for tag in tags} | {link.tag.kind for link in sub_goal.tag_links}
     for tag_kind in present_kinds:
         sub_goal.set_tags(tag_kind, [tag for tag in tags if tag.kind == tag_kind])
+    _restore_lineage(sub_goal, past)
+
+
+def _restore_lineage(sub_goal, past: Snapshot) -> None:
+    """The links to the earlier sub-goals it continued then (those that still exist)."""
+    LineageLink = past.table(SubGoalLineage)
+    wanted = set(
+        db.session.scalars(
+            select(LineageLink.continues_id).where(
+                LineageLink.sub_goal_id == sub_goal.id, past.existing(LineageLink)
+            )
+        )
+    )
+    current = {
+        link.continues_id: link
+        for link in db.session.scalars(
+            select(SubGoalLineage).where(SubGoalLineage.sub_goal_id == sub_goal.id)
+        )
+    }
+    for continues_id, link in current.items():
+        if continues_id not in wanted:
+            db.session.delete(link)
+    for continues_id in wanted - current.keys():
+        earlier = db.session.get(SubGoal, continues_id)
+        if earlier is not None:
+            db.session.add(SubGoalLineage(sub_goal=sub_goal, continues=earlier))
 
 
 def archive_record(record) -> None:

@@ -29,6 +29,8 @@ class MatrixFilters:
     to_year: int | None = None
     text: str = ""
     meeting: bool = False
+    # One row per line: a sub-goal with the earlier ones it continues (intranet.lineage).
+    lines: bool = False
     refresh: int = 0
     as_of: datetime | None = None  # naive UTC
     as_of_text: str = ""
@@ -54,6 +56,7 @@ class MatrixFilters:
             "to_year": values.to_year,
             "q": values.text,
             "meeting": 1 if values.meeting else None,
+            "lines": 1 if values.lines else None,
             "refresh": values.refresh or None,
             "as_of": values.as_of_text or None,
             "since": values.since or None,
@@ -116,6 +119,7 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
     filters.text = text
     filters.since = (args.get("since") or "").strip()[:40]
     filters.meeting = args.get("meeting") in ("1", "on", "true")
+    filters.lines = args.get("lines") in ("1", "on", "true")
     refresh = (args.get("refresh") or "0").strip()
     filters.refresh = parse_whole(refresh) if parse_whole(refresh) in REFRESH_CHOICES else 0
 

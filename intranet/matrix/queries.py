@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 
 from intranet.extensions import db
+from intranet.lineage.queries import read_links
 from intranet.matrix.filters import MatrixFilters
 from intranet.models import (
     DEVIATION_STATUSES,
@@ -145,6 +146,8 @@ class Row:
     # without them, but the main board's officers still report).
     responsible: list[ResponsibleBoard] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    # With one row per line: the codes of the earlier sub-goals whose years the row shows.
+    earlier_codes: list[str] = field(default_factory=list)
 
     @property
     def boards(self) -> list[ResponsibleBoard]:
@@ -360,14 +363,41 @@ def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None 
         1 for row in matrix_rows for cell in row.cells if cell.in_plan and not cell.status
     )
     reporting_year = max((year for year in years if year <= today.year), default=years[0])
+    plan_groups = list(plans.values())
+    if filters.lines:
+        # The summary above counts every sub-goal once; only the rows are folded.
+        plan_groups = _one_row_per_line(plan_groups, read_links(snapshot))
     return Matrix(
         years=years,
-        plans=list(plans.values()),
+        plans=plan_groups,
         status_counts=[(code, str(label), counts.get(code, 0)) for code, label in STATUSES.items()],
         not_reported=not_reported,
         reporting_year=reporting_year,
         board_progress=_board_progress(matrix_rows, reporting_year),
     )
+
+
+def _one_row_per_line(plans: list[PlanGroup], links) -> list[PlanGroup]:
+    """Each line among the rows as one row: the latest sub-goal's, showing the years of the
+    earlier sub-goals it continues (directly or not) where its own plan has none. A row
+    continued by a shown row is folded into it; a goal split in two is shown in both."""
+    rows = {row.sub_goal_id: row for plan in plans for area in plan.areas for row in area.rows}
+    for row in rows.values():
+        earlier = [rows[i] for i in links.ancestors(row.sub_goal_id) if i in rows]
+        earlier.sort(key=lambda other: (other.plan_start, other.plan_id), reverse=True)
+        row.earlier_codes = [other.code for other in reversed(earlier)]
+        for index, cell in enumerate(row.cells):
+            if cell.in_plan:
+                continue
+            source = next((other for other in earlier if other.cells[index].in_plan), None)
+            if source is not None:
+                row.cells[index] = source.cells[index]
+    continued = {row_id for row_id in rows if any(i in rows for i in links.descendants(row_id))}
+    for plan in plans:
+        for area in plan.areas:
+            area.rows = [row for row in area.rows if row.sub_goal_id not in continued]
+        plan.areas = [area for area in plan.areas if area.rows]
+    return [plan for plan in plans if plan.areas]
 
 
 def _board_progress(rows: list[Row], year: int) -> list[BoardProgress]:

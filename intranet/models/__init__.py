@@ -23,6 +23,7 @@ from intranet.models.followups import (  # noqa: E402
     ReportingRound,
 )
 from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
+from intranet.models.lineage import SubGoalLineage  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
@@ -69,6 +70,7 @@ __all__ = [
     "Strategy",
     "SubGoal",
     "SubGoalBoard",
+    "SubGoalLineage",
     "SubGoalTag",
     "Tag",
     "Transaction",

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intranet.extensions import db
 from intranet.history.asof import reading_from_request
+from intranet.lineage.queries import load_line
 from intranet.models import TAG_KINDS, Plan, SubGoal
 from intranet.permissions import can_create_plans, require
 from intranet.plan_tree import load_plan, load_sub_goal
@@ -81,6 +82,7 @@ def sub_goal(sub_goal_id: int):
         read_only=reading.past,
         tag_kinds=TAG_KINDS,
         error=error,
+        line=load_line(reading.snapshot, sub_goal_id) if node is not None else None,
     )
 
 

@@ -330,6 +330,12 @@ def _sub_goal_docx(document, sub_goal) -> None:
         paragraph.add_run(". ")
         paragraph.add_run(_("Utförare") + ":").bold = True
         paragraph.add_run(" " + _docx_text(", ".join(sub_goal.units)))
+    if sub_goal.earlier:
+        _labelled(
+            document,
+            _("Tidigare år") + ":",
+            "; ".join(earlier.text for earlier in sub_goal.earlier),
+        )
     if sub_goal.activities:
         _labelled(document, _("Aktiviteter"), "").paragraph_format.keep_with_next = True
         for activity in sub_goal.activities:

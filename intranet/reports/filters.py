@@ -66,7 +66,12 @@ def report_from_request(plan: Plan) -> tuple[Report | None, ReportFilterForm]:
     if not valid or as_of.error:
         return None, form
     report = build_report(
-        plan.id, form.board_id.data, form.year.data, as_of.moment, form.focus_area.data
+        plan.id,
+        form.board_id.data,
+        form.year.data,
+        as_of.moment,
+        form.focus_area.data,
+        earlier=bool(form.earlier.data),
     )
     if report is None:
         form.as_of.errors.append(_("Planen fanns inte vid det datumet."))

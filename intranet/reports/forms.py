@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Regexp
 
 from intranet.fields import CHOOSE_FROM_LIST
@@ -20,6 +20,9 @@ class ReportFilterForm(FlaskForm):
     year = SelectField(_l("År"), coerce=coerce_id, validate_choice=True)
     # By number ("4"), as the plan names it, so that the address reads as the report does.
     focus_area = SelectField(_l("Fokusområde"), coerce=optional_text, validate_choice=True)
+    earlier = BooleanField(
+        _l("Visa tidigare år för delmål som fortsätter delmål i tidigare planer")
+    )
     # Read, checked and allowed by history.asof.as_of_from_request, like on every page
     # that shows the past; the field only shows the value and its message.
     as_of = StringField(

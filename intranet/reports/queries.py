@@ -8,7 +8,10 @@ version tables (intranet.snapshot).
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from intranet.history.asof import Moment, transaction_at
+from intranet.lineage.queries import earlier_members
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
 from intranet.models.plans import activity_years_label
@@ -89,6 +92,24 @@ class ReportActivity:
 
 
 @dataclass
+class EarlierYears:
+    """A sub-goal of an earlier plan that the report's sub-goal continues, with the
+    statuses of its reported years."""
+
+    code: str
+    plan_title: str
+    years: list[tuple[int, str]]
+
+    @property
+    def text(self) -> str:
+        """ "1.2 (Pilotplan 2012–2015): 2012 Genomförd, 2013 Pågår" """
+        statuses = ", ".join(f"{year} {label}" for year, label in self.years)
+        if not statuses:
+            statuses = _("ingen uppföljning")
+        return f"{self.code} ({self.plan_title}): {statuses}"
+
+
+@dataclass
 class ReportSubGoal:
     id: int
     code: str
@@ -99,6 +120,8 @@ class ReportSubGoal:
     activities: list[ReportActivity] = field(default_factory=list)
     # The boards as one line, the main board marked (intranet.responsibility).
     responsibility: str = ""
+    # With the report's "earlier years" option: the sub-goals this one continues.
+    earlier: list[EarlierYears] = field(default_factory=list)
 
     @property
     def account(self) -> list[AccountEntry]:
@@ -155,6 +178,8 @@ class Report:
     focus_area: str | None = None
     # The comment's lock version (0: none yet), which the comment form starts from.
     closing_comments_lock_version: int = 0
+    # Whether continued sub-goals show the earlier plans' years (intranet.lineage).
+    earlier: bool = False
 
     @property
     def years(self) -> list[int]:
@@ -189,6 +214,7 @@ def build_report(
     year: int | None = None,
     as_of: Moment | None = None,
     focus_area: str | None = None,
+    earlier: bool = False,
 ) -> Report | None:
     """The report for a plan, optionally one responsible board, one year and one focus area
     (its number), as it is now or as it stood at `as_of`. None when the plan did not exist
@@ -221,6 +247,9 @@ def build_report(
         if report_area.sub_goals:
             report_areas.append(report_area)
 
+    if earlier:
+        _add_earlier_years(snapshot, [g for area in report_areas for g in area.sub_goals])
+
     comment_text, comment_lock_version = "", 0
     board_name = administration = None
     if board_id is not None:
@@ -250,7 +279,23 @@ def build_report(
         plan_description=plan.description,
         administration=administration,
         focus_area=focus_area,
+        earlier=earlier,
     )
+
+
+def _add_earlier_years(snapshot: Snapshot, sub_goals: list[ReportSubGoal]) -> None:
+    """The earlier sub-goals each continues, oldest plan first, as they stood at the
+    snapshot (three queries for the whole report)."""
+    found = earlier_members(snapshot, [sub_goal.id for sub_goal in sub_goals])
+    for sub_goal in sub_goals:
+        sub_goal.earlier = [
+            EarlierYears(
+                member.code,
+                member.plan_title,
+                [(y.year, y.status_label) for y in member.years if y.status_label],
+            )
+            for member in found.get(sub_goal.id, [])
+        ]
 
 
 def _report_sub_goal(sub_goal, years: range) -> ReportSubGoal:

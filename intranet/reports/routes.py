@@ -38,7 +38,10 @@ def index():
     plan = db.session.get(Plan, plan_id) if plan_id else None
     plan = plan if plan is not None and not plan.is_archived else None
     # The form's second step (board, year and date shown) goes on to the report.
-    if plan is not None and {"board_id", "year", "focus_area", "as_of"} & request.args.keys():
+    if (
+        plan is not None
+        and {"board_id", "year", "focus_area", "earlier", "as_of"} & request.args.keys()
+    ):
         return redirect(url_for("reports.report", **request.args.to_dict()))
     form = filters.filter_form(plan)
     return page_or_block("reports/index.html", "content", form=form, plan=plan)

@@ -91,6 +91,27 @@ def _start(page: Page) -> None:
     expect(page.get_by_role("heading", name="Dina nämnders delmål")).to_be_visible()
 
 
+def _sub_goal_line(page: Page) -> None:
+    """A sub-goal that continues the pilot plan's bridge-builder work: its line."""
+    _plan(page)
+    page.get_by_role("link", name=re.compile(r"^5\.5 ")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Delmålets linje 2012–2021"))
+    ).to_be_visible()
+
+
+def _matrix_lines(page: Page) -> None:
+    page.goto("/matrix?plan=all")
+    page.get_by_label("En rad per linje").check()
+    expect(page.get_by_text("(tidigare 1.2)").first).to_be_visible()
+
+
+def _report_earlier(page: Page) -> None:
+    _plan(page)
+    page.goto(page.url + "/report?earlier=y")
+    expect(page.get_by_text("Tidigare år:").first).to_be_visible()
+
+
 SIGNED_IN_PAGES = {
     "start": _start,
     "plans": _plans,
@@ -104,6 +125,9 @@ SIGNED_IN_PAGES = {
     "matrix-changes-since": _matrix_changes_since,
     "follow-up": _follow_up,
     "follow-up-edit": _follow_up_edit,
+    "sub-goal-line": _sub_goal_line,
+    "matrix-lines": _matrix_lines,
+    "report-earlier": _report_earlier,
 }
 
 
@@ -149,8 +173,33 @@ def _strategy_edit(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Ändra strategi")
 
 
-# The pages of setting up plans, as an administrator sees them (the plan page with its
-# lifecycle buttons among them).
+def _next_plan(page: Page) -> None:
+    _plan(page)
+    page.get_by_role("link", name="Starta nästa plan från den här").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Starta nästa plan")
+    expect(page.get_by_label("Nummer i nya planen (delmål 5.11)")).to_have_value("5.11")
+    expect(page.get_by_label("Den nya planens titel")).to_have_value(
+        "Handlingsplan för romsk inkludering 2022–2025"
+    )
+
+
+def _next_plan_refused(page: Page) -> None:
+    """Sent back with the messages: a blank title, and a sub-goal without its focus area."""
+    _next_plan(page)
+    page.get_by_label("Den nya planens titel").fill("")
+    page.get_by_label("Fokusområde 4. Rätten till jämlika villkor").uncheck()
+    page.get_by_role("button", name="Skapa den nya planen").click()
+    expect(page.get_by_text("Ange planens titel.")).to_be_visible()
+
+
+def _lineage_links(page: Page) -> None:
+    _sub_goal_line(page)
+    page.get_by_role("link", name="Koppla till tidigare delmål").click()
+    expect(page.get_by_role("button", name="Ta bort kopplingen 1.2")).to_be_visible()
+
+
+# The pages only administrators reach (the plan page with its lifecycle buttons among
+# them): setting up plans, boards and reorganisations, lineage.
 ADMIN_PAGES = {
     "plans-admin": _plans,
     "plan-admin": _plan,
@@ -160,11 +209,18 @@ ADMIN_PAGES = {
     "focus-area-new": _focus_area_new,
     "sub-goal-edit": _sub_goal_edit,
     "strategy-edit": _strategy_edit,
+    "next-plan": _next_plan,
+    "next-plan-refused": _next_plan_refused,
+    "lineage-links": _lineage_links,
+    "boards": _boards,
+    "board-new-errors": _board_new_with_errors,
+    "board-edit": _board_edit,
+    "board-reorganise-errors": _board_reorganise_with_errors,
 }
 
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
-def test_plan_setup_page(page_as, axe, name):
+def test_admin_page(page_as, axe, name):
     page = page_as("admin")
     ADMIN_PAGES[name](page)
     screenshot(page, name)
@@ -252,35 +308,6 @@ def _board_reorganise_with_errors(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Omorganisera")
     page.get_by_role("button", name="Flytta ansvaret").click()
     expect(page.locator(".field-error").first).to_be_visible()
-
-
-# The administrators' pages for boards and reorganisations.
-ADMIN_PAGES = {
-    "boards": _boards,
-    "board-new-errors": _board_new_with_errors,
-    "board-edit": _board_edit,
-    "board-reorganise-errors": _board_reorganise_with_errors,
-}
-
-
-@pytest.mark.parametrize("name", ADMIN_PAGES)
-def test_admin_page(page_as, axe, name):
-    page = page_as("admin")
-    ADMIN_PAGES[name](page)
-    screenshot(page, name)
-def test_plan_import_preview_and_its_refused_confirmation(page_as, axe, tmp_path):
-    """The admin's import preview with a new board and an ignored column, and the
-    confirmation sent without confirming the board (nothing is written: the demo data stay
-    as the tests that follow expect)."""
-    page = page_as("admin")
-    page.goto("/plans/import")
-    template = tmp_path / "mall.xlsx"
-    template.write_bytes(page.request.get("/plans/import/template.xlsx").body())
-    page.get_by_label("Excelfil").set_input_files(str(template))
-    page.get_by_role("button", name="Förhandsgranska").click()
-    expect(page.get_by_role("heading", name="Nya nämnder")).to_be_visible()
-    screenshot(page, "plan-import-preview")
-    assert axe_violations(axe, page) == []
 
     page.get_by_role("button", name="Spara planen").click()
     expect(page.locator("#create_boards-error")).to_contain_text("Okänd nämnd: Kulturnämnden.")

@@ -37,12 +37,12 @@ class Page:
     html: str
 
 
-def _sub_goal(code: str) -> SubGoal:
+def _sub_goal(code: str, start_year: int = 2018) -> SubGoal:
     return db.session.scalar(
         select(SubGoal)
         .join(FocusArea)
         .join(Plan)
-        .where(Plan.start_year == 2018, SubGoal.code == code)
+        .where(Plan.start_year == start_year, SubGoal.code == code)
     )
 
 
@@ -123,6 +123,13 @@ def _urls(make) -> tuple[list[str], list[str]]:
         f"/focus-areas/{sub_goal.focus_area_id}/edit",
         f"/focus-areas/{sub_goal.focus_area_id}/sub-goals/new",
         f"/sub-goals/{sub_goal.id}/edit",
+        # Lineage: the next plan from this one, linking, a pilot goal's line, the matrix
+        # following lines, and the report with earlier years.
+        f"/plans/{plan.id}/next",
+        f"/sub-goals/{sub_goal.id}/lineage",
+        f"/sub-goals/{_sub_goal('1.2', 2012).id}",
+        "/matrix?plan=all&lines=1",
+        f"/plans/{plan.id}/report?earlier=y",
     ], error_pages
 
 
@@ -140,6 +147,13 @@ def _forms_with_errors(sub_goal: SubGoal, plan: Plan) -> list[tuple[str, dict]]:
         (f"/sub-goals/{sub_goal.id}/edit", {}),
         (f"/plans/{plan.id}/status", {}),
         (f"/plans/{plan.id}/report/comments", {"board_id": board_id, "text": "x" * 20_001}),
+        (f"/plans/{plan.id}/next", {}),
+        # A rule's message next to a sub-goal's checkbox: its focus area is not chosen.
+        (
+            f"/plans/{plan.id}/next",
+            {"title": "Ny", "start_year": "2022", "end_year": "2025", f"goal_{sub_goal.id}": "y"},
+        ),
+        (f"/sub-goals/{sub_goal.id}/lineage", {}),
     ]
 
 

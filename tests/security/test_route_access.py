@@ -136,6 +136,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("structure.edit_sub_goal", "GET"): admin_only(200),
     ("structure.edit_sub_goal", "POST"): admin_only(422),
     ("structure.move_sub_goal", "POST"): admin_only(422),
+    # Starting the next plan from an active one; linking a sub-goal to an earlier one. An
+    # empty form is explained; an unlink naming no link goes back to the link page.
+    ("lineage.next_plan", "GET"): admin_only(200),
+    ("lineage.create_next_plan", "POST"): admin_only(422),
+    ("lineage.links", "GET"): admin_only(200),
+    ("lineage.link", "POST"): admin_only(422),
+    ("lineage.unlink", "POST"): admin_only(302),
     ("admin.users", "GET"): admin_only(200),
     ("admin.new_user", "GET"): admin_only(200),
     ("admin.new_user", "POST"): admin_only(422),

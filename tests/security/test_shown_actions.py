@@ -147,3 +147,8 @@ def test_every_shown_action_is_allowed(app, client, world, username, password):
     if username == "admin":
         assert {"boards.index", "boards.edit", "boards.reorganise"} <= visited.keys()
         assert {"boards.archive", "boards.reorganise"} <= submitted.keys()
+        assert {"lineage.next_plan", "lineage.links"} <= visited.keys()
+        # The next-plan and link forms post to their own pages' addresses (matched as the pages).
+        assert {"lineage.next_plan", "lineage.links", "lineage.unlink"} <= submitted.keys()
+    else:
+        assert not {"lineage.next_plan", "lineage.links"} & visited.keys()
