@@ -198,6 +198,31 @@ def _lineage_links(page: Page) -> None:
     expect(page.get_by_role("button", name="Ta bort kopplingen 1.2")).to_be_visible()
 
 
+def _boards(page: Page) -> None:
+    page.goto("/boards")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nämnder och bolag")
+
+
+def _board_new_with_errors(page: Page) -> None:
+    page.goto("/boards/new")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".field-error").first).to_contain_text("Ange nämndens namn.")
+
+
+def _board_edit(page: Page) -> None:
+    _boards(page)
+    page.get_by_role("link", name="Ändra Social- och omsorgsnämnden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ändra Social")
+
+
+def _board_reorganise_with_errors(page: Page) -> None:
+    _boards(page)
+    page.get_by_role("link", name="Omorganisera Social- och omsorgsnämnden").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Omorganisera")
+    page.get_by_role("button", name="Flytta ansvaret").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+
+
 # The pages only administrators reach (the plan page with its lifecycle buttons among
 # them): setting up plans, boards and reorganisations, lineage.
 ADMIN_PAGES = {
@@ -285,29 +310,19 @@ def test_integrity_page_and_verify_now(page_as, axe):
     assert axe_violations(axe, page) == []
 
 
-def _boards(page: Page) -> None:
-    page.goto("/boards")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nämnder och bolag")
-
-
-def _board_new_with_errors(page: Page) -> None:
-    page.goto("/boards/new")
-    page.get_by_role("button", name="Spara").click()
-    expect(page.locator(".field-error").first).to_contain_text("Ange nämndens namn.")
-
-
-def _board_edit(page: Page) -> None:
-    _boards(page)
-    page.get_by_role("link", name="Ändra Social- och omsorgsnämnden").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ändra Social")
-
-
-def _board_reorganise_with_errors(page: Page) -> None:
-    _boards(page)
-    page.get_by_role("link", name="Omorganisera Social- och omsorgsnämnden").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Omorganisera")
-    page.get_by_role("button", name="Flytta ansvaret").click()
-    expect(page.locator(".field-error").first).to_be_visible()
+def test_plan_import_preview_and_its_refused_confirmation(page_as, axe, tmp_path):
+    """The admin's import preview with a new board and an ignored column, and the
+    confirmation sent without confirming the board (nothing is written: the demo data stay
+    as the tests that follow expect)."""
+    page = page_as("admin")
+    page.goto("/plans/import")
+    template = tmp_path / "mall.xlsx"
+    template.write_bytes(page.request.get("/plans/import/template.xlsx").body())
+    page.get_by_label("Excelfil").set_input_files(str(template))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Nya nämnder")).to_be_visible()
+    screenshot(page, "plan-import-preview")
+    assert axe_violations(axe, page) == []
 
     page.get_by_role("button", name="Spara planen").click()
     expect(page.locator("#create_boards-error")).to_contain_text("Okänd nämnd: Kulturnämnden.")
