@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         history,
         i18n,
         matrix,
+        meetings,
         operations,
         plans,
         reports,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(rounds.bp)
     reports.init_app(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(meetings.bp)
     cli.init_app(app)
     operations.init_app(app)
     history.init_app(app)

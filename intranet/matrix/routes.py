@@ -8,12 +8,12 @@ from markupsafe import Markup
 
 from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
-from intranet.matrix.changes import changes_since, parse_since
+from intranet.matrix.changes import changes_since, parse_since, since_meeting
 from intranet.matrix.conditional import MatrixValidator, rendered_cache
 from intranet.matrix.export import matrix_file
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
-from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
+from intranet.models import DEVIATION_REASONS, STATUSES, Meeting, ReportingRound
 from intranet.snapshot import Snapshot
 from intranet.views import attachment, page_or_block, wants_fragment
 
@@ -73,17 +73,41 @@ def show():
     return validator.stamp(_matrix_page(validator, *_filters_from_request()))
 
 
-def _since(filters: MatrixFilters):
-    """The moment the "changes since" marks count from (`since`), or None; a bad one is
-    explained next to its field like every filter."""
-    raw = (request.args.get("since") or "").strip()
-    if not raw:
+# `since` may also name the last meeting, or ask for no marks (meeting mode marks what
+# changed since the last meeting unless told otherwise).
+SINCE_LAST_MEETING = "last"
+SINCE_NOTHING = "none"
+
+
+def _since(filters: MatrixFilters, last_meeting: Meeting | None):
+    """The moment the "changes since" marks count from, or None; a bad one is explained
+    next to its field like every filter. In meeting mode it defaults to the start of the
+    last ended meeting over the plan in view."""
+    raw = filters.since
+    meeting_default = not raw and filters.meeting and filters.as_of is None
+    if raw == SINCE_LAST_MEETING or meeting_default:
+        if last_meeting is not None:
+            return since_meeting(last_meeting)
+        if raw:
+            filters.errors["since"] = _("Inget möte har avslutats ännu.")
+        return None
+    if not raw or raw == SINCE_NOTHING:
         return None
     try:
         return parse_since(raw)
     except BadMoment as error:
         filters.errors["since"] = str(error)
         return None
+
+
+def _meetings(filters: MatrixFilters) -> dict:
+    """The running and the last ended meeting over the plan in view, where they matter."""
+    if not (filters.meeting or filters.since == SINCE_LAST_MEETING) or filters.as_of:
+        return {"meeting": None, "last_meeting": None}
+    return {
+        "meeting": Meeting.running(filters.plan_id) if filters.meeting else None,
+        "last_meeting": Meeting.last_ended(filters.plan_id),
+    }
 
 
 def _locked_by_plan(closed: set[tuple[int, int]]) -> dict[int, set[int]]:
@@ -108,8 +132,9 @@ def _matrix_page(
         here=url_for("matrix.show", **filters.query_args()),
         read_only=filters.meeting or filters.as_of is not None,
     )
-    since = _since(filters)
-    context["since"] = since
+    context.update(_meetings(filters))
+    since = _since(filters, context["last_meeting"])
+    context.update(since=since, since_last=SINCE_LAST_MEETING, since_nothing=SINCE_NOTHING)
     cache = rendered_cache()
     region = cache.get(validator.region_key) if validator.reusable else None
     if region is None:
