@@ -9,7 +9,7 @@ from markupsafe import Markup
 from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
 from intranet.matrix.changes import changes_since, parse_since, since_meeting
-from intranet.matrix.conditional import MatrixValidator, rendered_cache
+from intranet.matrix.conditional import MatrixValidator, rendered_cache, revalidated_early
 from intranet.matrix.export import matrix_file
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
@@ -48,6 +48,7 @@ def _filters_from_request():
 
 
 @bp.get("/matrix.<any(xlsx, csv):file_format>")
+@revalidated_early(lambda file_format: f"export-{file_format}")
 @login_required
 def export(file_format: str):
     """The matrix with the same filters as on screen (an invalid filter is ignored there too,
@@ -65,6 +66,7 @@ def export(file_format: str):
 
 
 @bp.get("/matrix")
+@revalidated_early(lambda: "fragment" if wants_fragment() else "page")
 @login_required
 def show():
     validator = MatrixValidator("fragment" if wants_fragment() else "page")
