@@ -29,8 +29,9 @@ def start():
     form = MeetingForm()
     if not form.validate_on_submit():
         return redirect_after_post(_back(form, None))
-    plan_id = parse_id(form.plan.data)
-    plan = visible_or_404(Plan, plan_id) if plan_id is not None else None
+    raw_plan = (form.plan.data or "").strip()
+    plan = visible_or_404(Plan, parse_id(raw_plan) or 0) if raw_plan else None  # "": all plans
+    plan_id = plan.id if plan else None
     meeting, started = services.start_meeting(current_user, plan)
     if not started:
         flash(_("Ett möte pågår redan, sedan %(when)s.", when=_local(meeting)), "info")

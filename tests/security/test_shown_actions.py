@@ -133,3 +133,7 @@ def test_every_shown_action_is_allowed(app, client, world, username, password):
     assert {"plans.show", "plans.sub_goal", "matrix.show", "rounds.show"} <= visited.keys()
     if username in ("admin", "officer"):
         assert "followups.edit" in visited and "followups.edit" in submitted
+    if username != "auditor":
+        assert "meetings.start" in submitted
+    else:
+        assert "meetings.start" not in submitted
