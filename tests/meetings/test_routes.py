@@ -38,8 +38,9 @@ def _end(client, url):
 def _save(code: str, year: int, **values) -> None:
     officer = db.session.scalar(select(User).where(User.username == "officer"))
     with acting_as(officer.id, "test"):
+        sub_goal_id = _sub_goal(code).id
         follow_up = db.session.scalar(
-            select(FollowUp).where(FollowUp.sub_goal_id == _sub_goal(code).id, FollowUp.year == year)
+            select(FollowUp).where(FollowUp.sub_goal_id == sub_goal_id, FollowUp.year == year)
         )
         for name, value in values.items():
             setattr(follow_up, name, value)
