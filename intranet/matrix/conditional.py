@@ -181,6 +181,11 @@ class MatrixValidator:
         if session.get(SCOPE_KEY) != entry:
             session[SCOPE_KEY] = entry
 
+    def region_key_for(self, *parts) -> str:
+        """The region's key with what the view resolved beyond the validator's parts (the
+        same for every request with the same validator, hence still shareable)."""
+        return _digest((self.region_key, parts))
+
     def matches(self) -> bool:
         return self.reusable and request.if_none_match.contains(self.etag)
 

@@ -2,10 +2,12 @@ from datetime import datetime
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
+from intranet.extensions import db
 from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
 from intranet.matrix.changes import changes_since, parse_since, since_meeting
@@ -13,6 +15,7 @@ from intranet.matrix.conditional import MatrixValidator, rendered_cache, revalid
 from intranet.matrix.export import matrix_file
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
+from intranet.meetings.services import take_part
 from intranet.models import DEVIATION_REASONS, STATUSES, Meeting, ReportingRound
 from intranet.snapshot import Snapshot
 from intranet.views import attachment, page_or_block, wants_fragment
@@ -103,12 +106,19 @@ def _since(filters: MatrixFilters, last_meeting: Meeting | None):
 
 
 def _meetings(filters: MatrixFilters) -> dict:
-    """The running and the last ended meeting over the plan in view, where they matter."""
+    """The running meeting over the plan in view, and the last ended one the user took part
+    in, where they matter. Having the meeting-mode matrix open is taking part."""
     if not (filters.meeting or filters.since == SINCE_LAST_MEETING) or filters.as_of:
         return {"meeting": None, "last_meeting": None}
+    running = Meeting.running(filters.plan_id) if filters.meeting else None
+    if running is not None and take_part(current_user, running):
+        try:
+            db.session.commit()  # a reading position, like the start page's visit
+        except IntegrityError:  # the same user in a second tab at the same moment
+            db.session.rollback()
     return {
-        "meeting": Meeting.running(filters.plan_id) if filters.meeting else None,
-        "last_meeting": Meeting.last_ended(filters.plan_id),
+        "meeting": running,
+        "last_meeting": Meeting.last_ended(filters.plan_id, attended_by=current_user.id),
     }
 
 
@@ -138,7 +148,9 @@ def _matrix_page(
     since = _since(filters, context["last_meeting"])
     context.update(since=since, since_last=SINCE_LAST_MEETING, since_nothing=SINCE_NOTHING)
     cache = rendered_cache()
-    region = cache.get(validator.region_key) if validator.reusable else None
+    # What the marks count from may be the user's own last meeting: part of the key.
+    region_key = validator.region_key_for(since.transaction_id if since else None)
+    region = cache.get(region_key) if validator.reusable else None
     if region is None:
         matrix = build_matrix(filters, snapshot)
         changes = {}
@@ -166,7 +178,7 @@ def _matrix_page(
         )
         region = render_block("matrix/matrix.html", "matrix_region", **context)
         if validator.reusable and not filters.errors:
-            cache.put(validator.region_key, region)
+            cache.put(region_key, region)
     return page_or_block(
         "matrix/matrix.html",
         "matrix_page",

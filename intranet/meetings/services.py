@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
-from intranet.models import Meeting, Plan, User
+from intranet.models import Meeting, MeetingAttendance, Plan, User
 from intranet.models.base import utc_now
 from intranet.permissions import can_end_meeting, can_start_meeting
 
@@ -23,6 +23,7 @@ def start_meeting(user: User, plan: Plan | None) -> tuple[Meeting, bool]:
     meeting = Meeting(plan_id=plan.id if plan else None, started_by_id=user.id)
     db.session.add(meeting)
     db.session.flush()
+    take_part(user, meeting)
     return meeting, True
 
 
@@ -34,5 +35,16 @@ def end_meeting(user: User, meeting: Meeting) -> None:
         raise NotAllowed()
     if not meeting.is_running:
         raise RuleViolation("meeting", _l("Mötet är redan avslutat."))
+    take_part(user, meeting)
     meeting.ended_at = max(utc_now(), meeting.started_at)
     db.session.flush()
+
+
+def take_part(user: User, meeting: Meeting) -> bool:
+    """Remember that the user is at the running meeting (not history; flushes). True when
+    that is new."""
+    if not meeting.is_running or db.session.get(MeetingAttendance, (meeting.id, user.id)):
+        return False
+    db.session.add(MeetingAttendance(meeting_id=meeting.id, user_id=user.id))
+    db.session.flush()
+    return True

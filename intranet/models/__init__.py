@@ -16,7 +16,7 @@ from intranet.models.followups import (  # noqa: E402
     ReportingRound,
 )
 from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
-from intranet.models.meetings import Meeting  # noqa: E402
+from intranet.models.meetings import Meeting, MeetingAttendance  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
@@ -54,6 +54,7 @@ __all__ = [
     "IntegrityCheck",
     "LoginFailures",
     "Meeting",
+    "MeetingAttendance",
     "Membership",
     "Plan",
     "ReportComment",

@@ -3,6 +3,10 @@
 A meeting belongs to the plan it looks at (None: all plans). Its start is where the next
 meeting's "what changed since" begins, so starting and ending are versioned like any
 change: who started and ended which meeting, and when, is in the history.
+
+"Since the last meeting" is kept per user: the last ended meeting they took part in (had
+its meeting-mode matrix open while it ran, or started or ended it), so someone who missed
+a meeting still sees what changed since the one they were at.
 """
 
 from datetime import datetime
@@ -52,10 +56,30 @@ class Meeting(RuleChecked, db.Model):
         )
 
     @staticmethod
-    def last_ended(plan_id: int | None) -> "Meeting | None":
-        return db.session.scalar(
+    def last_ended(plan_id: int | None, attended_by: int | None = None) -> "Meeting | None":
+        """The last ended meeting over the plan; with `attended_by`, the last one that user
+        took part in, or, if they were at none, the last one of all."""
+        query = (
             select(Meeting)
             .where(Meeting.in_scope(plan_id), Meeting.ended_at.is_not(None))
             .order_by(Meeting.ended_at.desc(), Meeting.id.desc())
             .limit(1)
         )
+        if attended_by is not None:
+            attended = db.session.scalar(
+                query.join(MeetingAttendance).where(MeetingAttendance.user_id == attended_by)
+            )
+            if attended is not None:
+                return attended
+        return db.session.scalar(query)
+
+
+class MeetingAttendance(db.Model):
+    """Not history: a reading position, like the start page's visit. Who took part in a
+    meeting, for their own "since the last meeting"."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)

@@ -127,3 +127,27 @@ def test_next_never_leaves_the_site(client, meeting_url):
     )
     assert response.status_code == 302 and response.location.startswith("/matrix?")
     assert db.session.scalar(select(Meeting)).plan_id is None
+
+
+def test_since_the_last_meeting_is_each_users_own(app, client, meeting_url, make):
+    """Two viewers share a scope (and the rendered-matrix cache), not their last meeting."""
+    chair, member = client, app.test_client()
+    chair.login("viewer", DEMO_PASSWORD)
+    member.login(make.user("viewer").username)
+    _start(chair, meeting_url)
+    member.get(meeting_url)  # the member is at the first meeting
+    member.get(meeting_url)  # and still is: taking part is remembered once
+    _save("4.2", 2020, outcome="Under det första mötet.")
+    _end(chair, meeting_url)
+    _start(chair, meeting_url)  # the member misses the second one
+    _save("4.6", 2021, outcome="Under det andra mötet.")
+    _end(chair, meeting_url)
+
+    first, second = (_sub_goal("4.2").id, 2020), (_sub_goal("4.6").id, 2021)
+    chair.get(meeting_url)  # "the meeting has ended", shown once (such a page is not cached)
+    assert _marked(member.get(meeting_url).get_data(as_text=True)) == {first, second}
+    assert _marked(chair.get(meeting_url).get_data(as_text=True)) == {second}
+    # Someone at no meeting at all counts from the last one.
+    someone = app.test_client()
+    someone.login("admin", DEMO_PASSWORD)
+    assert _marked(someone.get(meeting_url).get_data(as_text=True)) == {second}
