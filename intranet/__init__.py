@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         i18n,
         lineage,
         matrix,
+        meetings,
         operations,
         plans,
         reports,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(boards.bp)
     app.register_blueprint(structure.bp)
     app.register_blueprint(lineage.bp)
+    app.register_blueprint(meetings.bp)
     cli.init_app(app)
     operations.init_app(app)
     history.init_app(app)

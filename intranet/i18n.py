@@ -7,11 +7,19 @@ from flask_login import current_user
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    signed_in = current_user and current_user.is_authenticated
+    return locale_for(current_user.locale if signed_in else None)
+
+
+def locale_for(user_locale: str | None) -> str:
+    """The user's own choice, then the session's, then Accept-Language, then Swedish."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if user_locale in languages:
+        return user_locale
     if session.get("locale") in languages:
         return session["locale"]
     return (

@@ -10,6 +10,7 @@ from intranet.extensions import db
 from intranet.models import (
     FocusArea,
     FollowUp,
+    Meeting,
     Plan,
     ReportingRound,
     SubGoal,
@@ -304,6 +305,19 @@ def can_write_closing_comments(user: User, plan_id: int, board_id: int | None, y
     return can_edit_year_for_boards(user, {board_id}, locked)
 
 
+def can_start_meeting(user: User) -> bool:
+    """Starting a meeting over the matrix: whoever takes part in one (admins, officers and
+    the meeting's viewer account). Auditors read and never write."""
+    return user.is_authenticated and user.is_active and user.role in ("admin", "officer", "viewer")
+
+
+def can_end_meeting(user: User, meeting: Meeting) -> bool:
+    """Ending a meeting: anyone who may start one, not only who started it (the chair may
+    have left). That an ended meeting stays ended is a rule of the service, not a
+    permission."""
+    return can_start_meeting(user)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
@@ -325,6 +339,7 @@ def template_helpers() -> dict:
             can_edit_lineage,
             can_edit_sub_goal,
             can_edit_year_for_boards,
+            can_end_meeting,
             can_import_round,
             can_manage_boards,
             can_manage_rounds,
@@ -335,6 +350,7 @@ def template_helpers() -> dict:
             can_reorganise_boards,
             can_restore,
             can_start_next_plan,
+            can_start_meeting,
         )
     }
 

@@ -80,7 +80,9 @@ def _secure_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     exempt = getattr(response, "revalidated_privately", False)
-    if request.endpoint != "static" and current_user.is_authenticated and not exempt:
+    # `exempt` first: a matrix revalidated early (intranet.matrix.conditional) has not
+    # loaded the user, and must not load it here.
+    if not exempt and request.endpoint != "static" and current_user.is_authenticated:
         # Everything a signed-in user gets may hold personal or audit data (pages, exports,
         # history, the audit log): no browser or proxy cache may keep a copy.
         headers["Cache-Control"] = "no-store"

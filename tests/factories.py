@@ -10,6 +10,7 @@ from intranet.models import (
     Board,
     FocusArea,
     FollowUp,
+    Meeting,
     Plan,
     ReportingRound,
     Strategy,
@@ -100,3 +101,8 @@ class Factory:
             "planned_to_year": plan.start_year,
         }
         return self._save(Activity(**(values | overrides)))
+
+    def meeting(self, **overrides) -> Meeting:
+        if "started_by_id" not in overrides:
+            overrides["started_by_id"] = self.user("viewer").id
+        return self._save(Meeting(**overrides))

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
@@ -16,6 +17,7 @@ from intranet.models import (
     Board,
     FocusArea,
     FollowUp,
+    Meeting,
     Membership,
     Plan,
     ReportingRound,
@@ -34,6 +36,7 @@ PER_PAGE = 50
 OTHER_KINDS = {
     Tag: _l("Etikett"),
     ReportingRound: _l("Uppföljningsomgång"),
+    Meeting: _l("Möte"),
 }
 
 
@@ -289,6 +292,8 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
             label = getattr(row, "title", None) or getattr(row, "name", None) or str(row.id)
             if model is ReportingRound:
                 label = str(row.year)
+            elif model is Meeting and row.started_at:
+                label = format_datetime(row.started_at, "yyyy-MM-dd HH:mm")
             add(row.transaction_id, None, kind_label, row.id, label)
     return {tx: list(records.values()) for tx, records in found.items()}
 

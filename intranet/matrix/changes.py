@@ -9,12 +9,13 @@ follow-ups now, and the last transaction after `then` that wrote each changed fo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
 from intranet.history.asof import parse_as_of, transaction_at
-from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, Transaction, User
+from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, Meeting, Transaction, User
 from intranet.snapshot import Snapshot
 
 COMPARED = ("status", "outcome", "deviation_reason", "deviation_text")
@@ -44,6 +45,17 @@ class Change:
 class Since:
     text: str
     transaction_id: int  # the state "then": changes are those after it
+    meeting: bool = False  # since the start of the last meeting
+
+
+def since_meeting(meeting: Meeting) -> Since:
+    """Since the start of a meeting: every change after the transaction that started it,
+    so what was saved during the meeting itself is marked at the next one."""
+    versions = version_class(Meeting)
+    started = db.session.scalar(
+        select(func.min(versions.transaction_id)).where(versions.id == meeting.id)
+    )
+    return Since(format_datetime(meeting.started_at, "yyyy-MM-dd HH:mm"), started or 0, True)
 
 
 def parse_since(value: str) -> Since:

@@ -4,9 +4,16 @@ A matrix response is a pure function of: the database state (every versioned wri
 and reporting-round locks included, creates a history transaction, so the head transaction id
 stands for it), the view parameters, what the user may see and do (role, boards, active), the
 language, the day (the reporting year of the summary) and the deployed build (templates and
-static files). The validator is a digest of exactly those, computed in a constant number of
-queries (the signed-in user, their memberships, the head transaction) before anything is
-loaded or rendered, so an unchanged matrix answers 304 at once.
+static files). The validator is a digest of exactly those.
+
+Revalidating an unchanged matrix (a meeting poll) costs one indexed query and nothing else:
+`revalidated_early` runs before the signed-in user is loaded. The scope part of the
+validator (a digest of role, boards and active flag, with the user's own language choice)
+is kept in the signed session cookie together with the head transaction it was read at.
+Role, boards, active flag and language are versioned columns, so while the head is
+unchanged that scope is still the user's; the one query checks the head and that the
+session is still valid (the user exists, is active, and the session epoch that sign-out,
+role changes and deactivation bump is the session's). Anything else goes the full way.
 
 The full page also holds the user's name and their session's CSRF token, so its validator
 adds the user and the token; the rendered matrix region does not, and is what the cache
@@ -18,19 +25,24 @@ import os
 import threading
 from collections import OrderedDict
 from datetime import date
+from functools import wraps
 from pathlib import Path
 
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intranet.extensions import db
-from intranet.models import Transaction
+from intranet.i18n import locale_for
+from intranet.models import Transaction, User
+from intranet.numbers import parse_id
 from intranet.security import revalidate_privately
 
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+SCOPE_KEY = "matrix_scope"  # in the session: see the module's docstring
+_HEAD_READ = "intranet.matrix_head"  # in the request's environ: the head read early
 
 
 def head_transaction() -> tuple:
@@ -60,6 +72,20 @@ def _digest(parts: tuple) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _validators(kind: str, head: tuple, scope: str, language: str, user_id: int, token):
+    """(the key of the shareable region, the response's ETag): one function for the early
+    and the full path, so both always agree."""
+    shared = (
+        tuple(head),
+        view_parameters(),
+        scope,
+        language,
+        date.today().isoformat(),
+        current_app.config["BUILD_ID"],
+    )
+    return _digest(shared), _digest((kind, shared, user_id, token))
+
+
 def build_id(app: Flask) -> str:
     """A digest of the templates and static files: a deploy that changes them changes it."""
     configured = app.config.get("BUILD_ID")
@@ -77,41 +103,98 @@ def build_id(app: Flask) -> str:
     return digest.hexdigest()[:16]
 
 
+def _stamp(response, etag: str | None):
+    revalidate_privately(response)  # the matrix holds no personal data
+    response.vary.add("HX-Request")
+    if etag and response.status_code in (200, 304):
+        response.set_etag(etag)
+    return response
+
+
+def _session_and_head(user_id: int):
+    """The session's user (epoch, active) and the head transaction, in one indexed query."""
+    latest = select(func.max(Transaction.id)).scalar_subquery()
+    return db.session.execute(
+        select(User.session_epoch, User.active, Transaction.id, Transaction.issued_at)
+        .select_from(User)
+        .outerjoin(Transaction, Transaction.id == latest)
+        .where(User.id == user_id)
+    ).first()
+
+
+def _early_not_modified(kind: str):
+    """A 304 if the request's validator is the current one, else None (the full path)."""
+    signed_in = str(session.get("_user_id") or "")
+    user_id, _, epoch = signed_in.partition(":")
+    if parse_id(user_id) is None:
+        return None
+    row = _session_and_head(parse_id(user_id))
+    if row is None or not row.active or str(row.session_epoch or 0) != epoch:
+        return None  # signed out elsewhere, deactivated, gone: the full path says so
+    head = (row.id, row.issued_at.isoformat()) if row.id is not None else (0, "")
+    request.environ[_HEAD_READ] = head
+    entry = session.get(SCOPE_KEY)
+    token = session.get("csrf_token")
+    if not request.if_none_match or session.get("_flashes") or not entry or not token:
+        return None
+    if entry.get("user") != signed_in or tuple(entry.get("head") or ()) != head:
+        return None  # the scope was read at another state: it may have changed since
+    language = locale_for(entry.get("locale") or None)
+    _, etag = _validators(kind, head, entry["scope"], language, parse_id(user_id), token)
+    if not request.if_none_match.contains(etag):
+        return None
+    return _stamp(make_response("", 304), etag)
+
+
+def revalidated_early(kind_of):
+    """Above `login_required`: answer an unchanged matrix with 304 before the user, their
+    memberships or anything else is loaded. `kind_of(**view_args)` names the response kind
+    (page, fragment, export-csv …), as MatrixValidator does."""
+
+    def decorator(view):
+        @wraps(view)
+        def answer_early_or_view(**view_args):
+            return _early_not_modified(kind_of(**view_args)) or view(**view_args)
+
+        return answer_early_or_view
+
+    return decorator
+
+
 class MatrixValidator:
     """The validator of one matrix request, with the key of its shareable rendered region."""
 
     def __init__(self, kind: str):
         user = current_user._get_current_object()
-        self.head = head_transaction()
-        shared = (
-            self.head,
-            view_parameters(),
-            permission_scope(user),
-            str(get_locale() or "sv"),
-            date.today().isoformat(),
-            current_app.config["BUILD_ID"],
-        )
-        self.region_key = _digest(shared)
+        # Read before the scope when revalidated_early ran: a scope read later is never
+        # older than the head it is filed under.
+        self.head = request.environ.get(_HEAD_READ) or head_transaction()
+        scope = _digest(permission_scope(user))
         generate_csrf()  # the page carries the session's token: create it before keying on it
-        personal = (kind, shared, user.id, session.get("csrf_token"))
-        self.etag = _digest(personal)
+        self.region_key, self.etag = _validators(
+            kind, self.head, scope, str(get_locale() or "sv"), user.id, session.get("csrf_token")
+        )
         # A pending flash message is shown once: such a page must not be reused.
         self.reusable = not session.get("_flashes")
+        entry = {"user": user.get_id(), "head": list(self.head), "scope": scope}
+        entry["locale"] = user.locale or ""
+        if session.get(SCOPE_KEY) != entry:
+            session[SCOPE_KEY] = entry
+
+    def region_key_for(self, *parts) -> str:
+        """The region's key with what the view resolved beyond the validator's parts (the
+        same for every request with the same validator, hence still shareable)."""
+        return _digest((self.region_key, parts))
 
     def matches(self) -> bool:
         return self.reusable and request.if_none_match.contains(self.etag)
 
     def not_modified(self):
-        response = make_response("", 304)
-        return self.stamp(response)
+        return self.stamp(make_response("", 304))
 
     def stamp(self, response):
         """Mark a 200 response with the validator; every matrix response is revalidated."""
-        revalidate_privately(response)  # the matrix holds no personal data
-        response.vary.add("HX-Request")
-        if self.reusable and response.status_code in (200, 304):
-            response.set_etag(self.etag)
-        return response
+        return _stamp(response, self.etag if self.reusable else None)
 
 
 class RenderedCache:

@@ -2,18 +2,21 @@ from datetime import datetime
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
+from intranet.extensions import db
 from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
 from intranet.matrix import conditional
-from intranet.matrix.changes import changes_since, parse_since
-from intranet.matrix.conditional import MatrixValidator, rendered_cache
+from intranet.matrix.changes import changes_since, parse_since, since_meeting
+from intranet.matrix.conditional import MatrixValidator, rendered_cache, revalidated_early
 from intranet.matrix.export import matrix_file
 from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filters
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
-from intranet.models import DEVIATION_REASONS, STATUSES, ReportingRound
+from intranet.meetings.services import take_part
+from intranet.models import DEVIATION_REASONS, STATUSES, Meeting, ReportingRound
 from intranet.snapshot import Snapshot
 from intranet.views import attachment, page_or_block, wants_fragment
 
@@ -48,6 +51,7 @@ def _filters_from_request():
 
 
 @bp.get("/matrix.<any(xlsx, csv):file_format>")
+@revalidated_early(lambda file_format: f"export-{file_format}")
 @login_required
 def export(file_format: str):
     """The matrix with the same filters as on screen (an invalid filter is ignored there too,
@@ -65,6 +69,7 @@ def export(file_format: str):
 
 
 @bp.get("/matrix")
+@revalidated_early(lambda: "fragment" if wants_fragment() else "page")
 @login_required
 def show():
     validator = MatrixValidator("fragment" if wants_fragment() else "page")
@@ -73,17 +78,48 @@ def show():
     return validator.stamp(_matrix_page(validator, *_filters_from_request()))
 
 
-def _since(filters: MatrixFilters):
-    """The moment the "changes since" marks count from (`since`), or None; a bad one is
-    explained next to its field like every filter."""
-    raw = (request.args.get("since") or "").strip()
-    if not raw:
+# `since` may also name the last meeting, or ask for no marks (meeting mode marks what
+# changed since the last meeting unless told otherwise).
+SINCE_LAST_MEETING = "last"
+SINCE_NOTHING = "none"
+
+
+def _since(filters: MatrixFilters, last_meeting: Meeting | None):
+    """The moment the "changes since" marks count from, or None; a bad one is explained
+    next to its field like every filter. In meeting mode it defaults to the start of the
+    last ended meeting over the plan in view."""
+    raw = filters.since
+    meeting_default = not raw and filters.meeting and filters.as_of is None
+    if raw == SINCE_LAST_MEETING or meeting_default:
+        if last_meeting is not None:
+            return since_meeting(last_meeting)
+        if raw:
+            filters.errors["since"] = _("Inget möte har avslutats ännu.")
+        return None
+    if not raw or raw == SINCE_NOTHING:
         return None
     try:
         return parse_since(raw)
     except BadMoment as error:
         filters.errors["since"] = str(error)
         return None
+
+
+def _meetings(filters: MatrixFilters) -> dict:
+    """The running meeting over the plan in view, and the last ended one the user took part
+    in, where they matter. Having the meeting-mode matrix open is taking part."""
+    if not (filters.meeting or filters.since == SINCE_LAST_MEETING) or filters.as_of:
+        return {"meeting": None, "last_meeting": None}
+    running = Meeting.running(filters.plan_id) if filters.meeting else None
+    if running is not None and take_part(current_user, running):
+        try:
+            db.session.commit()  # a reading position, like the start page's visit
+        except IntegrityError:  # the same user in a second tab at the same moment
+            db.session.rollback()
+    return {
+        "meeting": running,
+        "last_meeting": Meeting.last_ended(filters.plan_id, attended_by=current_user.id),
+    }
 
 
 def _locked_by_plan(closed: set[tuple[int, int]]) -> dict[int, set[int]]:
@@ -108,10 +144,13 @@ def _matrix_page(
         here=url_for("matrix.show", **filters.query_args()),
         read_only=filters.meeting or filters.as_of is not None,
     )
-    since = _since(filters)
-    context["since"] = since
+    context.update(_meetings(filters))
+    since = _since(filters, context["last_meeting"])
+    context.update(since=since, since_last=SINCE_LAST_MEETING, since_nothing=SINCE_NOTHING)
     cache = rendered_cache()
-    region = cache.get(validator.region_key) if validator.reusable else None
+    # What the marks count from may be the user's own last meeting: part of the key.
+    region_key = validator.region_key_for(since.transaction_id if since else None)
+    region = cache.get(region_key) if validator.reusable else None
     if region is None:
         matrix = build_matrix(filters, snapshot)
         changes = {}
@@ -139,7 +178,7 @@ def _matrix_page(
         )
         region = render_block("matrix/matrix.html", "matrix_region", **context)
         if validator.reusable and not filters.errors:
-            cache.put(validator.region_key, region)
+            cache.put(region_key, region)
     return page_or_block(
         "matrix/matrix.html",
         "matrix_page",

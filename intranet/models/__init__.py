@@ -24,6 +24,7 @@ from intranet.models.followups import (  # noqa: E402
 )
 from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.lineage import SubGoalLineage  # noqa: E402
+from intranet.models.meetings import Meeting, MeetingAttendance  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
     ACTIVITY_STATUSES,
     PLAN_STATUSES,
@@ -63,6 +64,8 @@ __all__ = [
     "FollowUp",
     "IntegrityCheck",
     "LoginFailures",
+    "Meeting",
+    "MeetingAttendance",
     "Membership",
     "Plan",
     "ReportComment",

@@ -146,3 +146,37 @@ def test_officer_start_page_shows_their_16_sub_goals_with_status(page_as, axe):
     expect(page.get_by_role("heading", name=re.compile("^Ändrat av andra"))).to_be_visible()
     screenshot(page, "start-page-officer")
     assert axe_violations(axe, page) == []
+
+
+def test_a_meeting_marks_what_changed_during_it_at_the_next_one(page_as, axe):
+    """Start a meeting, save a change while it runs, end it: the next meeting's view marks
+    exactly that change, without anyone choosing a moment."""
+    chair = page_as("viewer", viewport={"width": 1440, "height": 900})
+    officer = page_as("officer")
+    chair.goto("/matrix?meeting=1")
+    end = chair.get_by_role("button", name="Avsluta mötet")
+    if end.count():  # left running by an earlier page test
+        end.click()
+    chair.get_by_role("button", name="Starta möte").click()
+    expect(chair.get_by_text("Mötet är startat.")).to_be_visible()
+    expect(chair.get_by_text(re.compile("Mötet pågår sedan .*, startat av"))).to_be_visible()
+    screenshot(chair, "matrix-meeting-running")
+    assert axe_violations(axe, chair) == []
+
+    officer.goto("/matrix")
+    changed = _sub_goal_id(officer, "5.2")
+    _save_outcome(officer, changed, 2021, "Sparat under mötet.")
+    chair.get_by_role("button", name="Avsluta mötet").click()
+    expect(chair.get_by_text("Mötet är avslutat.")).to_be_visible()
+
+    chair.goto("/matrix?meeting=1")  # the next meeting
+    expect(
+        chair.get_by_role("heading", name=re.compile("Ändringar sedan förra mötet"))
+    ).to_be_visible()
+    marked = chair.locator("table.matrix td > button.c")
+    expect(marked).to_have_count(1)
+    expect(chair.locator(f"#cell-{changed}-2021 > button.c")).to_have_count(1)
+    expect(chair.locator("table.changes-list tbody tr")).to_have_count(1)
+    expect(chair.get_by_text("Visar ändringar sedan förra mötet.")).to_be_attached()
+    screenshot(chair, "matrix-since-last-meeting")
+    assert axe_violations(axe, chair) == []

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -62,10 +63,14 @@ def _urls(make) -> tuple[list[str], list[str]]:
     board_id = min(officer.board_ids)
     first, *_, last = [version.transaction_id for version in follow_up.versions]
     reporting_round = make.reporting_round(plan=plan, year=2021)
+    # Meeting mode with a meeting running over the plan, and one over all plans ended.
+    make.meeting(plan_id=plan.id, started_by_id=officer.id)
+    make.meeting(started_by_id=officer.id, ended_at=datetime(2030, 1, 1))
     error_pages = [
         "/plans/987654",
         "/matrix?as_of=not-a-date",
         "/matrix?since=not-a-date",
+        "/matrix?meeting=1&since=2099-01-01",
         f"/history/follow_up/{follow_up.id}/compare",  # no versions chosen
     ]
     return [
@@ -80,6 +85,8 @@ def _urls(make) -> tuple[list[str], list[str]]:
         "/matrix?meeting=1&refresh=60",
         "/matrix?since=2020-01-01",
         "/matrix?meeting=1&since=2019-06-01",
+        "/matrix?plan=all&meeting=1",
+        f"/matrix?plan={plan.id}&since=last",
         "/matrix?as_of=2020-12-31",
         f"/matrix?plan={plan.id}&q=skola",
         f"/sub-goals/{sub_goal.id}/follow-ups/2020",

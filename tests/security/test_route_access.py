@@ -56,6 +56,11 @@ def auditors(status):
     return signed_in(403) | {"auditor": status, "admin": status}
 
 
+def meeting_participants(status):
+    """Starting and ending a meeting: everyone signed in but auditors, who never write."""
+    return signed_in(status) | {"auditor": 403}
+
+
 def board_a_and_admin(status):
     """Writes for the sub-goal of board A (its main board): its officer and admins; the
     officer of board B, which is involved in the sub-goal, does not report."""
@@ -143,6 +148,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("lineage.links", "GET"): admin_only(200),
     ("lineage.link", "POST"): admin_only(422),
     ("lineage.unlink", "POST"): admin_only(302),
+    # Back to the matrix; a second start joins the running meeting, a second end says so.
+    ("meetings.start", "POST"): meeting_participants(302),
+    ("meetings.end", "POST"): meeting_participants(302),
     ("admin.users", "GET"): admin_only(200),
     ("admin.new_user", "GET"): admin_only(200),
     ("admin.new_user", "POST"): admin_only(422),
@@ -215,6 +223,7 @@ def world(make):
         "admin": make.user("admin"),
     }
     someone = make.user("viewer")
+    meeting = make.meeting(plan_id=sub_goal.plan.id, started_by_id=someone.id)
     args = {
         "filename": "app.css",
         "plan_id": sub_goal.plan.id,
@@ -227,6 +236,7 @@ def world(make):
         "user_id": someone.id,
         "activity_id": activity.id,
         "round_id": reporting_round.id,
+        "meeting_id": meeting.id,
         "file_format": "xlsx",
         "kind": "follow_up",
         "record_id": follow_up.id,

@@ -152,3 +152,7 @@ def test_every_shown_action_is_allowed(app, client, world, username, password):
         assert {"lineage.next_plan", "lineage.links", "lineage.unlink"} <= submitted.keys()
     else:
         assert not {"lineage.next_plan", "lineage.links"} & visited.keys()
+    if username != "auditor":
+        assert "meetings.start" in submitted
+    else:
+        assert "meetings.start" not in submitted
