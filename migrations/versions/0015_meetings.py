@@ -2,16 +2,13 @@
 
 Revision ID: 0015_meetings
 Revises: 0014_lineage
-
-
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = '0015_meetings'
-down_revision = '0010_start_page_visits'
+revision = "0015_meetings"
+down_revision = "0014_lineage"
 branch_labels = None
 depends_on = None
 
