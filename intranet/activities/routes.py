@@ -75,12 +75,16 @@ def _saved(sub_goal: SubGoal):
     """For htmx the sub-goal page's activities section, now with the change."""
     message = _("Aktiviteten sparades.")
     if wants_fragment():
-        return page_or_block(
+        response = page_or_block(
             "plans/sub_goal.html",
             "activities",
             sub_goal=load_sub_goal(Snapshot.current(), sub_goal.id),
             tag_kinds=TAG_KINDS,
             message=message,
         )
+        # The form targets its editor inside the section; the saved section replaces all.
+        response.headers["HX-Retarget"] = "#activities"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
     flash(message, "success")
     return redirect(url_for("plans.sub_goal", sub_goal_id=sub_goal.id) + "#activities")

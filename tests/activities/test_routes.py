@@ -41,6 +41,10 @@ def test_officer_adds_an_activity_inline(client, world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith('<section class="card" id="activities"')
+    # The form sits in #activity-editor inside that section: the saved section replaces the
+    # section itself, not the editor (which would nest the section in itself).
+    assert response.headers["HX-Retarget"] == "#activities"
+    assert response.headers["HX-Reswap"] == "outerHTML"
     assert "Mammagrupp varannan vecka" in page and "2019–2020" in page
     assert [a.title for a in _activities(sub_goal)] == ["Mammagrupp varannan vecka"]
 
