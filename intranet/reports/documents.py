@@ -290,21 +290,6 @@ def _add_row(table, values: list[str], bold_first: bool = True) -> None:
         run.bold = bold_first and index == 0
 
 
-def introduction_lead(report: Report) -> str:
-    if report.board_name and report.administration:
-        return _(
-            "%(board)s (%(administration)s) har ansvar för delmål under:",
-            board=report.board_name,
-            administration=report.administration,
-        )
-    if report.board_name:
-        return _("%(board)s har ansvar för delmål under:", board=report.board_name)
-    return _(
-        "Ansvariga nämnder: %(boards)s. Redovisningen omfattar:",
-        boards=", ".join(report.board_names),
-    )
-
-
 def focus_area_heading(area) -> str:
     return _("Fokusområde %(n)s. %(title)s", n=area.number, title=area.title)
 
@@ -323,10 +308,10 @@ def _labelled(document, label: str, text: str, style: str | None = None):
     return paragraph
 
 
-def _sub_goal_docx(document, sub_goal) -> None:
+def _sub_goal_docx(document, sub_goal, shared_units: list[str]) -> None:
     document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=2)
     paragraph = _labelled(document, _("Ansvar") + ":", sub_goal.responsibility)
-    if sub_goal.units:
+    if sub_goal.units and not shared_units:
         paragraph.add_run(". ")
         paragraph.add_run(_("Utförare") + ":").bold = True
         paragraph.add_run(" " + _docx_text(", ".join(sub_goal.units)))
@@ -375,7 +360,7 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
     document.add_paragraph(_docx_text(report_subtitle(report, to_user_timezone(now).date())))
 
     document.add_heading(_("Inledning"), level=1)
-    document.add_paragraph(_docx_text(introduction_lead(report)))
+    document.add_paragraph(_docx_text(report.introduction_lead))
     for area in report.focus_areas:
         document.add_paragraph(_docx_text(focus_area_heading(area)), style="List Bullet")
     if not report.focus_areas:
@@ -391,8 +376,10 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
     for area in report.focus_areas:
         document.add_heading(_docx_text(focus_area_heading(area)), level=1)
         _paragraphs(document, area.description)
+        if area.shared_units:
+            _labelled(document, _("Utförare för delmålen nedan:"), ", ".join(area.shared_units))
         for sub_goal in area.sub_goals:
-            _sub_goal_docx(document, sub_goal)
+            _sub_goal_docx(document, sub_goal, area.shared_units)
 
     document.add_heading(_("Status i siffror"), level=1)
     for chart in charts:

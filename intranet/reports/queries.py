@@ -6,7 +6,7 @@ database and render the same content whether it comes from the live tables or fr
 version tables (intranet.snapshot).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 
@@ -153,6 +153,15 @@ class ReportFocusArea:
     description: str | None = None
     sub_goals: list[ReportSubGoal] = field(default_factory=list)
 
+    @property
+    def shared_units(self) -> list[str]:
+        """The executing units, when every sub-goal of the area has the same: then written
+        once under the area's heading, as a board writes it, instead of under each goal."""
+        first = self.sub_goals[0].units if self.sub_goals else []
+        if len(self.sub_goals) > 1 and all(g.units == first for g in self.sub_goals):
+            return first
+        return []
+
 
 @dataclass
 class Deviation:
@@ -180,6 +189,8 @@ class Report:
     closing_comments_lock_version: int = 0
     # Whether continued sub-goals show the earlier plans' years (intranet.lineage).
     earlier: bool = False
+    # Each responsible board's förvaltning, by board name (for the introduction).
+    administrations: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -197,6 +208,24 @@ class Report:
     def board_names(self) -> list[str]:
         """The responsible boards of the report's sub-goals, in order of first mention."""
         return list(dict.fromkeys(b for sub_goal in self.sub_goals for b in sub_goal.boards))
+
+    def _with_administration(self, name: str) -> str:
+        administration = self.administrations.get(name)
+        return f"{name} ({administration})" if administration else name
+
+    @property
+    def introduction_lead(self) -> str:
+        """Who answers for what follows: the board (and its förvaltning), or every
+        responsible board with its förvaltning."""
+        if self.board_name:
+            return _(
+                "%(board)s har ansvar för delmål under:",
+                board=self._with_administration(self.board_name),
+            )
+        return _(
+            "Ansvariga nämnder: %(boards)s. Redovisningen omfattar:",
+            boards=", ".join(self._with_administration(name) for name in self.board_names),
+        )
 
     @property
     def deviations(self) -> list[Deviation]:
@@ -252,8 +281,13 @@ def build_report(
 
     comment_text, comment_lock_version = "", 0
     board_name = administration = None
+    board_ids = {b.id for area in plan.focus_areas for g in area.sub_goals for b in g.boards}
+    boards = snapshot.rows(Board, lambda t: t.id.in_(board_ids)) if board_ids else []
+    administrations = {b.name: b.administration for b in boards if b.administration}
     if board_id is not None:
-        board_rows = snapshot.rows(Board, lambda t: t.id == board_id)
+        board_rows = [board for board in boards if board.id == board_id] or snapshot.rows(
+            Board, lambda t: t.id == board_id
+        )
         if board_rows:
             board_name, administration = board_rows[0].name, board_rows[0].administration
         comments = snapshot.rows(
@@ -280,6 +314,7 @@ def build_report(
         administration=administration,
         focus_area=focus_area,
         earlier=earlier,
+        administrations=administrations,
     )
 
 
@@ -345,5 +380,12 @@ def _report_sub_goal(sub_goal, years: range) -> ReportSubGoal:
             )
             for activity in activities
         ],
-        responsibility_label(sub_goal.boards),
+        _responsibility(sub_goal.boards),
     )
+
+
+def _responsibility(boards) -> str:
+    # A board answering alone is not marked "main": that would only repeat in every section.
+    if len(boards) == 1:
+        boards = [replace(boards[0], main=False)]
+    return responsibility_label(boards)
