@@ -7,6 +7,7 @@ XLSX cannot hold, are left out of every cell (intranet.stored_text.printable).
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -124,14 +125,38 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence], note: str | None = None) -> bytes:
+def code_cell(value):
+    """A code for a CSV that a spreadsheet opens by double-click: one that it would read as
+    a number ("5.10" becomes 5.1) is written as the text formula ="5.10", which Excel shows
+    as the text 5.10. Only digits and separators are ever wrapped, so the formula holds no
+    text of the user's; any other code goes through the formula guard as usual."""
+    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
+        return f'="{value}"'
+    return safe_cell(value)
+
+
+_NUMBER_LIKE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def write_csv(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    note: str | None = None,
+    text_columns: Sequence[int] = (),
+) -> bytes:
     """Semicolon-separated UTF-8 with a byte-order mark, as Swedish Excel expects; `note`
-    (e.g. that the data are historical) is a line of its own above the headers."""
+    (e.g. that the data are historical) is a line of its own above the headers; the
+    `text_columns` hold codes (code_cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     if note:
         writer.writerow([safe_cell(note)])
     writer.writerow([printable(header) for header in headers])
     for row in rows:
-        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+        writer.writerow(
+            [
+                "" if value is None else code_cell(value) if i in text_columns else safe_cell(value)
+                for i, value in enumerate(row)
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -15,6 +15,10 @@ from intranet.spreadsheets import (
 )
 
 
+# The sub-goal's code (the focus area is written with its title).
+CODE_COLUMNS = (2,)
+
+
 def matrix_file(matrix: Matrix, file_format: str, as_of_text: str | None):
     """The matrix as CSV or XLSX: (content, mimetype, file name). A matrix of the past says
     so above its headers; the code column stays text in a spreadsheet."""
@@ -22,9 +26,14 @@ def matrix_file(matrix: Matrix, file_format: str, as_of_text: str | None):
     filename = f"malmatris-{as_of_text or date.today().isoformat()}.{file_format}"
     note = as_of_note(as_of_text) if as_of_text else None
     if file_format == "csv":
-        return write_csv(headers, rows, note), CSV_MIMETYPE, filename
+        return write_csv(headers, rows, note, CODE_COLUMNS), CSV_MIMETYPE, filename
     sheet = Sheet(
-        _("Målmatris"), headers, rows, widths=[30, 28, 8, 50, 26], note=note, text_columns=[2]
+        _("Målmatris"),
+        headers,
+        rows,
+        widths=[30, 28, 8, 50, 26],
+        note=note,
+        text_columns=CODE_COLUMNS,
     )
     return write_xlsx([sheet]), XLSX_MIMETYPE, filename
 

@@ -117,10 +117,14 @@ def plan_xlsx(plan_id: int, snapshot: Snapshot | None = None, note: str | None =
                 ],
                 widths=[12, 10, 40, 30, 8, *(field.width for field in FOLLOW_UP_FIELDS)],
                 note=note,
-                text_columns=[0, 1],
+                text_columns=FOLLOW_UP_CODE_COLUMNS,
             ),
         ]
     )
+
+
+# The focus area's number and the sub-goal's code.
+FOLLOW_UP_CODE_COLUMNS = (0, 1)
 
 
 def _follow_up_headers() -> list[str]:
@@ -155,4 +159,4 @@ def plan_csv(plan_id: int, snapshot: Snapshot | None = None, note: str | None = 
             if not follow_ups:
                 rows.append([area.number, sub_goal.code, sub_goal.title, _boards(sub_goal)])
             rows.extend(_follow_up_row(area, sub_goal, follow_up) for follow_up in follow_ups)
-    return write_csv(_follow_up_headers(), rows, note)
+    return write_csv(_follow_up_headers(), rows, note, FOLLOW_UP_CODE_COLUMNS)

@@ -85,9 +85,19 @@ def test_codes_stay_text(app_context):
     )
     assert cells.column_dimensions["A"].number_format == "@"  # rows a person adds
     assert cells["B2"].number_format != "@"
-    # CSV: the code exactly as stored, no formula, no invisible marker.
-    content = write_csv(["Delmål", "År"], [["5.10", 2021]])
-    assert content.decode("utf-8-sig").splitlines()[1] == "5.10;2021"
+    # CSV opened by double-click: a code that would become a number is a text formula that
+    # shows it as it is; other codes, and other columns, are written as stored (guarded).
+    content = write_csv(
+        ["Delmål", "År", "Titel"],
+        [["5.10", 2021, "5.10"], ["4", 2020, "="], ["A.1", 2019, "x"], ["=1+1", 2018, "y"]],
+        text_columns=[0],
+    )
+    assert content.decode("utf-8-sig").splitlines()[1:] == [
+        '"=""5.10""";2021;5.10',
+        '"=""4""";2020;\'=',
+        "A.1;2019;x",
+        "'=1+1;2018;y",
+    ]
 
 
 def test_exports_of_the_past_say_so_on_the_sheet(client, demo):
