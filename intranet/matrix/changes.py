@@ -80,9 +80,15 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
     """Changes after `transaction_id` of the visible follow-ups of `sub_goal_ids` (a list or
     a select of ids) in `years`, keyed by (sub_goal_id, year)."""
 
+    versions = version_class(FollowUp)
+    # Every change writes a version row: a follow-up without one after the moment is the
+    # same then and now, so only those with one are read twice (an indexed look-up instead
+    # of the whole matrix as of the moment).
+    touched = select(versions.id).where(versions.transaction_id > transaction_id)
     where = (
         lambda table: table.sub_goal_id.in_(sub_goal_ids),
         lambda table: table.year.between(years[0], years[-1]),
+        lambda table: table.id.in_(touched),
     )
     then = {_key(row): row for row in Snapshot.at(transaction_id).rows(FollowUp, *where)}
     now = {_key(row): row for row in Snapshot.current().rows(FollowUp, *where)}
@@ -101,7 +107,6 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
         return {}
 
     ids = {row.id for before, after, _ in differing.values() for row in (before, after) if row}
-    versions = version_class(FollowUp)
     last = (
         select(versions.id, func.max(versions.transaction_id).label("transaction_id"))
         .where(versions.id.in_(ids), versions.transaction_id > transaction_id)
