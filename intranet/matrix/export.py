@@ -14,7 +14,6 @@ from intranet.spreadsheets import (
     write_xlsx,
 )
 
-
 # The sub-goal's code (the focus area is written with its title).
 CODE_COLUMNS = (2,)
 
