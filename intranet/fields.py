@@ -39,9 +39,9 @@ class UserField:
       a form's select says CHOOSE_FROM_LIST.
     - `default`: the value a record without this field set has (spreadsheets show it).
     - `width`: the spreadsheet column's width.
-    - `missing`: the message for a text left empty; the model refuses an empty value with
-      it, and with `required` the form does too. Without `required` a service fills the
-      field in when it is left empty (the next free number).
+    - `missing`: the message for a field left empty. With `required` the form refuses an
+      empty value with it; the model refuses an empty text with it even without, for a
+      field a service fills in when it is left empty (the next free number).
     - `input_limit`: `max_length` is for what people type in the form only; stored texts may
       be longer (imported plans, a next plan's description) and the model does not refuse
       them, so that archiving or moving such a record still works.
