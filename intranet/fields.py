@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from intranet.errors import RuleViolation
 
@@ -39,6 +39,15 @@ class UserField:
       a form's select says CHOOSE_FROM_LIST.
     - `default`: the value a record without this field set has (spreadsheets show it).
     - `width`: the spreadsheet column's width.
+    - `missing`: the message for a field left empty. With `required` the form refuses an
+      empty value with it; the model refuses an empty text with it even without, for a
+      field a service fills in when it is left empty (the next free number).
+    - `input_limit`: `max_length` is for what people type in the form only; stored texts may
+      be longer (imported plans, a next plan's description) and the model does not refuse
+      them, so that archiving or moving such a record still works.
+    - `integer`: a whole number (a year); `bounds` (lowest, highest) and `out_of_bounds`
+      are the form's range check. The model's own rules check years, as they span two
+      fields.
     """
 
     name: str
@@ -53,6 +62,11 @@ class UserField:
     invalid: object = CHOOSE_FROM_LIST
     default: str | None = None
     width: int = 30
+    missing: object = None
+    input_limit: bool = False
+    integer: bool = False
+    bounds: tuple[int, int] | None = None
+    out_of_bounds: object = None
 
     @property
     def heading(self):
@@ -74,7 +88,11 @@ class UserField:
                 validators=[AnyOf(allowed, message=CHOOSE_FROM_LIST)],
                 description=self.description,
             )
-        validators = [Optional()]
+        validators = [InputRequired(self.missing) if self.required else Optional()]
+        if self.integer:
+            if self.bounds is not None:
+                validators.append(NumberRange(*self.bounds, message=self.out_of_bounds))
+            return IntegerField(self.label, validators=validators, description=self.description)
         if self.max_length is not None:
             validators.append(Length(max=self.max_length, message=too_long_text(self.max_length)))
         field_class = TextAreaField if self.multiline else StringField
@@ -84,6 +102,8 @@ class UserField:
         """The value to store from a validated form field: trimmed text or None."""
         if self.choices is not None:
             return field.data or None
+        if self.integer:
+            return field.data
         return (field.data or "").strip() or None
 
     # Spreadsheets
@@ -113,11 +133,20 @@ class UserField:
     # The model and the history
 
     def check(self, value) -> None:
-        """The model's rule for the value: one of the choices, not longer than the limit."""
+        """The model's rule for the value: one of the choices, given when `missing` says
+        so, not longer than the limit."""
         if self.choices is not None:
             if (value is not None or self.required) and value not in self.choices:
                 raise RuleViolation(self.name, self.invalid)
-        elif self.max_length is not None and len(value or "") > self.max_length:
+        elif self.integer:
+            return
+        elif self.missing is not None and not (value or "").strip():
+            raise RuleViolation(self.name, self.missing)
+        elif (
+            self.max_length is not None
+            and not self.input_limit
+            and len(value or "") > self.max_length
+        ):
             raise RuleViolation(self.name, too_long_text(self.max_length))
 
     def display(self, value) -> str:
@@ -156,8 +185,24 @@ def names(fields: tuple[UserField, ...]) -> tuple[str, ...]:
     return tuple(field.name for field in fields)
 
 
+def named(fields: tuple[UserField, ...], name: str) -> UserField:
+    return next(field for field in fields if field.name == name)
+
+
+def without(fields: tuple[UserField, ...], *left_out: str) -> tuple[UserField, ...]:
+    return tuple(field for field in fields if field.name not in left_out)
+
+
+def check_fields(record, fields: tuple[UserField, ...]) -> None:
+    """The model's checks of every declared field (UserField.check), in their order."""
+    for field in fields:
+        field.check(getattr(record, field.name))
+
+
 def add_form_fields(fields: tuple[UserField, ...]):
-    """A class decorator: the form gets one field per declaration, with its name."""
+    """A class decorator: the form gets one field per declaration, with its name, after
+    the class's own fields (a form that shows its own fields between the declared ones
+    takes each with `named(fields, name).form_field()` in its body instead)."""
 
     def decorate(form_class):
         for field in fields:

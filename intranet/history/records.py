@@ -15,11 +15,14 @@ from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
 from intranet.models import (
-    ACTIVITY_STATUSES,
+    ACTIVITY_FIELDS,
     BOARD_KINDS,
+    FOCUS_AREA_FIELDS,
     FOLLOW_UP_FIELDS,
-    PLAN_STATUSES,
+    PLAN_FIELDS,
     ROLES,
+    STRATEGY_FIELDS,
+    SUB_GOAL_FIELDS,
     TAG_KINDS,
     Activity,
     Board,
@@ -61,27 +64,21 @@ class Kind:
 
 ARCHIVED = Field("archived_at", _l("Arkiverad"))
 
+
+def declared(fields) -> tuple[Field, ...]:
+    """A model's declared fields (intranet.fields.UserField) as the history shows them."""
+    return tuple(
+        Field(field.name, field.heading, field.choices, long=field.multiline) for field in fields
+    )
+
+
 KINDS: dict[str, Kind] = {
-    "strategy": Kind(
-        Strategy,
-        _l("Strategi"),
-        (
-            Field("title", _l("Titel")),
-            Field("start_year", _l("Startår")),
-            Field("end_year", _l("Slutår")),
-            Field("description", _l("Beskrivning"), long=True),
-            ARCHIVED,
-        ),
-    ),
+    "strategy": Kind(Strategy, _l("Strategi"), (*declared(STRATEGY_FIELDS), ARCHIVED)),
     "plan": Kind(
         Plan,
         _l("Handlingsplan"),
         (
-            Field("title", _l("Titel")),
-            Field("start_year", _l("Startår")),
-            Field("end_year", _l("Slutår")),
-            Field("status", _l("Status"), PLAN_STATUSES),
-            Field("description", _l("Beskrivning"), long=True),
+            *declared(PLAN_FIELDS),
             Field("strategy_id", _l("Strategi"), refers_to="strategy"),
             Field("owner_board_id", _l("Planägare"), refers_to="board"),
             ARCHIVED,
@@ -91,8 +88,7 @@ KINDS: dict[str, Kind] = {
         FocusArea,
         _l("Fokusområde"),
         (
-            Field("number", _l("Nummer")),
-            Field("title", _l("Titel")),
+            *declared(FOCUS_AREA_FIELDS),
             Field("plan_id", _l("Plan"), refers_to="plan"),
             Field("position", _l("Plats i ordningen")),
             ARCHIVED,
@@ -102,10 +98,7 @@ KINDS: dict[str, Kind] = {
         SubGoal,
         _l("Delmål"),
         (
-            Field("code", _l("Nummer")),
-            Field("title", _l("Titel"), long=True),
-            Field("description", _l("Beskrivning"), long=True),
-            Field("cross_references", _l("Hänvisning")),
+            *declared(SUB_GOAL_FIELDS),
             Field("focus_area_id", _l("Fokusområde"), refers_to="focus_area"),
             Field("position", _l("Plats i ordningen")),
             ARCHIVED,
@@ -115,28 +108,9 @@ KINDS: dict[str, Kind] = {
     "follow_up": Kind(
         FollowUp,
         _l("Uppföljning"),
-        (
-            Field("year", _l("År")),
-            *(
-                Field(field.name, field.heading, field.choices, long=field.multiline)
-                for field in FOLLOW_UP_FIELDS
-            ),
-            ARCHIVED,
-        ),
+        (Field("year", _l("År")), *declared(FOLLOW_UP_FIELDS), ARCHIVED),
     ),
-    "activity": Kind(
-        Activity,
-        _l("Aktivitet"),
-        (
-            Field("title", _l("Aktivitet")),
-            Field("description", _l("Beskrivning"), long=True),
-            Field("planned_from_year", _l("Planerad från år")),
-            Field("planned_to_year", _l("Planerad till år")),
-            Field("responsible_unit", _l("Ansvarig enhet")),
-            Field("status", _l("Status"), ACTIVITY_STATUSES),
-            ARCHIVED,
-        ),
-    ),
+    "activity": Kind(Activity, _l("Aktivitet"), (*declared(ACTIVITY_FIELDS), ARCHIVED)),
     "board": Kind(
         Board,
         _l("Nämnd"),

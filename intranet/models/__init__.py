@@ -26,9 +26,14 @@ from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
 from intranet.models.lineage import SubGoalLineage  # noqa: E402
 from intranet.models.meetings import Meeting, MeetingAttendance  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
+    ACTIVITY_FIELDS,
     ACTIVITY_STATUSES,
+    FOCUS_AREA_FIELDS,
+    PLAN_FIELDS,
     PLAN_STATUSES,
     PLAN_TRANSITIONS,
+    STRATEGY_FIELDS,
+    SUB_GOAL_FIELDS,
     TAG_KINDS,
     Activity,
     FocusArea,
@@ -47,8 +52,13 @@ from intranet.models.visits import StartPageVisit  # noqa: E402
 sa.orm.configure_mappers()
 
 __all__ = [
+    "ACTIVITY_FIELDS",
     "ACTIVITY_STATUSES",
+    "FOCUS_AREA_FIELDS",
     "FOLLOW_UP_FIELDS",
+    "PLAN_FIELDS",
+    "STRATEGY_FIELDS",
+    "SUB_GOAL_FIELDS",
     "DEVIATION_REASONS",
     "DEVIATION_STATUSES",
     "PLAN_STATUSES",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
+from intranet.fields import UserField, check_fields
 from intranet.models.accounts import Board
 from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, local_day, related
 from intranet.naturalsort import KEY_LENGTH, natural_key
@@ -37,12 +38,13 @@ ACTIVITY_STATUSES = {
 }
 
 
+YEAR_OUT_OF_BOUNDS = _l("Ange ett år mellan %(a)s och %(b)s.", a=FIRST_YEAR, b=LAST_YEAR)
+
+
 def check_year_span(start: int | None, end: int | None, fields=("start_year", "end_year")):
     for field, year in zip(fields, (start, end), strict=True):
         if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-            raise RuleViolation(
-                field, _l("Ange ett år mellan %(a)s och %(b)s.", a=FIRST_YEAR, b=LAST_YEAR)
-            )
+            raise RuleViolation(field, YEAR_OUT_OF_BOUNDS)
     if start > end:
         raise RuleViolation(fields[1], _l("Slutåret kan inte ligga före startåret."))
 
@@ -92,6 +94,100 @@ def check_required(field: str, value: str | None, message) -> None:
         raise RuleViolation(field, message)
 
 
+# Each model's fields as users edit them, in the order the history lists them: the forms,
+# the models' checks, the history's labels and (where the headers are the same) the plan
+# workbook's columns come from here. A new field: its column, a migration, an entry here,
+# and the template where the form does not list its fields itself.
+MAX_DESCRIPTION_LENGTH = 5000
+
+
+def _year(name: str, label, **options) -> UserField:
+    return UserField(
+        name,
+        label,
+        integer=True,
+        required=True,
+        missing=_l("Ange ett årtal, till exempel 2024."),
+        bounds=(FIRST_YEAR, LAST_YEAR),
+        out_of_bounds=YEAR_OUT_OF_BOUNDS,
+        **options,
+    )
+
+
+def _description(limit: int = MAX_DESCRIPTION_LENGTH) -> UserField:
+    return UserField(
+        "description", _l("Beskrivning"), max_length=limit, multiline=True, input_limit=True
+    )
+
+
+def _title(missing, limit: int = 300, label=None, **options) -> UserField:
+    return UserField(
+        "title", label or _l("Titel"), required=True, missing=missing, max_length=limit, **options
+    )
+
+
+STRATEGY_FIELDS = (
+    _title(_l("Ange strategins titel.")),
+    _year("start_year", _l("Startår")),
+    _year("end_year", _l("Slutår")),
+    _description(),
+)
+PLAN_FIELDS = (
+    _title(_l("Ange planens titel.")),
+    _year("start_year", _l("Startår")),
+    _year("end_year", _l("Slutår")),
+    # Changed by the plan's lifecycle (intranet.plans.lifecycle), not in its form.
+    UserField(
+        "status",
+        _l("Status"),
+        choices=PLAN_STATUSES,
+        required=True,
+        invalid=_l("Okänd planstatus."),
+    ),
+    _description(),
+)
+FOCUS_AREA_FIELDS = (
+    UserField("number", _l("Nummer"), missing=_l("Ange fokusområdets nummer."), max_length=20),
+    _title(_l("Ange fokusområdets titel.")),
+    _description(),
+)
+SUB_GOAL_FIELDS = (
+    UserField("code", _l("Nummer"), missing=_l("Ange delmålets nummer."), max_length=20),
+    _title(_l("Ange delmålets titel."), limit=500, multiline=True),
+    _description(limit=10_000),
+    UserField(
+        "cross_references",
+        _l("Hänvisning"),
+        max_length=300,
+        description=_l("Till exempel ”se punkt 2.4”."),
+    ),
+)
+ACTIVITY_FIELDS = (
+    _title(_l("Ange aktivitetens namn."), label=_l("Aktivitet")),
+    _description(),
+    UserField(
+        "planned_from_year",
+        _l("Planerad från år"),
+        integer=True,
+        description=_l("Lämna båda åren tomma för en aktivitet utan år (ej daterad)."),
+    ),
+    UserField(
+        "planned_to_year",
+        _l("Planerad till år"),
+        integer=True,
+        description=_l("Tomt: samma år som från-året. Får gå förbi planens slut, inom strategin."),
+    ),
+    UserField("responsible_unit", _l("Ansvarig enhet"), max_length=200),
+    UserField(
+        "status",
+        _l("Status"),
+        choices=ACTIVITY_STATUSES,
+        required=True,
+        invalid=_l("Okänd status."),
+    ),
+)
+
+
 class Strategy(Archivable, RuleChecked, db.Model):
     __tablename__ = "strategy"
     __versioned__ = {}
@@ -108,7 +204,7 @@ class Strategy(Archivable, RuleChecked, db.Model):
 
     def check_rules(self) -> None:
         super().check_rules()
-        check_required("title", self.title, _l("Ange strategins titel."))
+        check_fields(self, STRATEGY_FIELDS)
         check_year_span(self.start_year, self.end_year)
 
 
@@ -153,9 +249,7 @@ class Plan(Archivable, RuleChecked, db.Model):
 
     def check_rules(self) -> None:
         super().check_rules()
-        check_required("title", self.title, _l("Ange planens titel."))
-        if self.status not in PLAN_STATUSES:
-            raise RuleViolation("status", _l("Okänd planstatus."))
+        check_fields(self, PLAN_FIELDS)
         check_year_span(self.start_year, self.end_year)
         strategy = related(self, "strategy", Strategy, "strategy_id")
         if strategy is not None:
@@ -201,8 +295,7 @@ class FocusArea(Archivable, RuleChecked, db.Model):
 
     def check_rules(self) -> None:
         super().check_rules()
-        check_required("number", self.number, _l("Ange fokusområdets nummer."))
-        check_required("title", self.title, _l("Ange fokusområdets titel."))
+        check_fields(self, FOCUS_AREA_FIELDS)
 
 
 class Tag(Archivable, RuleChecked, db.Model):
@@ -404,8 +497,7 @@ class SubGoal(Archivable, RuleChecked, db.Model):
 
     def check_rules(self) -> None:
         super().check_rules()
-        check_required("code", self.code, _l("Ange delmålets nummer."))
-        check_required("title", self.title, _l("Ange delmålets titel."))
+        check_fields(self, SUB_GOAL_FIELDS)
 
 
 class Activity(Archivable, RuleChecked, db.Model):
@@ -435,9 +527,7 @@ class Activity(Archivable, RuleChecked, db.Model):
 
     def check_rules(self) -> None:
         super().check_rules()
-        check_required("title", self.title, _l("Ange aktivitetens namn."))
-        if self.status not in ACTIVITY_STATUSES:
-            raise RuleViolation("status", _l("Okänd status."))
+        check_fields(self, ACTIVITY_FIELDS)
         self._check_years()
 
     @property

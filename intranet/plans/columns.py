@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from intranet.fields import in_every_language
-from intranet.models import TAG_KINDS
+from intranet.fields import UserField, in_every_language, named
+from intranet.models import (
+    ACTIVITY_FIELDS,
+    FOCUS_AREA_FIELDS,
+    PLAN_FIELDS,
+    SUB_GOAL_FIELDS,
+    TAG_KINDS,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,11 @@ class Column:
     def names(self) -> set[str]:
         """Every header that means this column, case-folded."""
         return {name.casefold() for name in in_every_language(lambda: str(self.label))}
+
+    @classmethod
+    def of(cls, fields: tuple[UserField, ...], name: str, **options) -> "Column":
+        """The column of a declared field (intranet.models), headed as the history heads it."""
+        return cls(name, named(fields, name).heading, **options)
 
 
 @dataclass(frozen=True)
@@ -55,19 +66,19 @@ PLAN = SheetSpec(
     "plan",
     _l("Plan"),
     (
-        Column("title", _l("Titel"), required=True, width=50),
-        Column("start_year", _l("Startår"), required=True, width=10),
-        Column("end_year", _l("Slutår"), required=True, width=10),
-        Column("description", _l("Beskrivning"), width=60),
+        Column.of(PLAN_FIELDS, "title", required=True, width=50),
+        Column.of(PLAN_FIELDS, "start_year", required=True, width=10),
+        Column.of(PLAN_FIELDS, "end_year", required=True, width=10),
+        Column.of(PLAN_FIELDS, "description", width=60),
     ),
 )
 FOCUS_AREAS = SheetSpec(
     "focus_areas",
     _l("Fokusområden"),
     (
-        Column("number", _l("Nummer"), required=True, code=True, width=10),
-        Column("title", _l("Titel"), required=True, width=50),
-        Column("description", _l("Beskrivning"), width=50),
+        Column.of(FOCUS_AREA_FIELDS, "number", required=True, code=True, width=10),
+        Column.of(FOCUS_AREA_FIELDS, "title", required=True, width=50),
+        Column.of(FOCUS_AREA_FIELDS, "description", width=50),
     ),
 )
 SUB_GOALS = SheetSpec(
@@ -75,11 +86,13 @@ SUB_GOALS = SheetSpec(
     _l("Delmål"),
     (
         Column("focus_area", _l("Fokusområde"), required=True, code=True, width=12),
+        # Headed as templates in use have them, not as the form labels the field.
         Column("code", _l("Delmål"), code=True, width=10),
-        Column("title", _l("Titel"), required=True, width=50),
-        Column("description", _l("Beskrivning"), width=50),
+        Column.of(SUB_GOAL_FIELDS, "title", required=True, width=50),
+        Column.of(SUB_GOAL_FIELDS, "description", width=50),
         Column("boards", _l("Ansvariga nämnder"), required=True, width=40),
         *(Column(f"tag:{kind}", label, width=25) for kind, label in TAG_KINDS.items()),
+        # As the templates in use head it (the form says "Hänvisning").
         Column("cross_references", _l("Hänvisningar"), width=20),
     ),
 )
@@ -88,12 +101,13 @@ ACTIVITIES = SheetSpec(
     _l("Aktiviteter"),
     (
         Column("sub_goal", _l("Delmål"), required=True, code=True, width=10),
-        Column("title", _l("Aktivitet"), required=True, width=40),
-        Column("description", _l("Beskrivning"), width=50),
+        Column.of(ACTIVITY_FIELDS, "title", required=True, width=40),
+        Column.of(ACTIVITY_FIELDS, "description", width=50),
+        # Shorter than the form's labels, as templates in use have them.
         Column("planned_from_year", _l("Från år"), width=10),
         Column("planned_to_year", _l("Till år"), width=10),
-        Column("responsible_unit", _l("Ansvarig enhet"), width=25),
-        Column("status", _l("Status"), width=12),
+        Column.of(ACTIVITY_FIELDS, "responsible_unit", width=25),
+        Column.of(ACTIVITY_FIELDS, "status", width=12),
     ),
 )
 PLAN_SHEETS = (PLAN, FOCUS_AREAS, SUB_GOALS, ACTIVITIES)

@@ -3,68 +3,50 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, Regexp
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import AnyOf, InputRequired, Optional, Regexp
 
 from intranet.admin.forms import CheckboxesField
-from intranet.fields import CHOOSE_FROM_LIST
+from intranet.fields import CHOOSE_FROM_LIST, add_form_fields, form_values, named, without
 from intranet.forms import ChangeNoteMixin, change_note_field, too_long
-from intranet.models import TAG_KINDS
-from intranet.models.plans import FIRST_YEAR, LAST_YEAR
+from intranet.models import (
+    FOCUS_AREA_FIELDS,
+    PLAN_FIELDS,
+    STRATEGY_FIELDS,
+    SUB_GOAL_FIELDS,
+    TAG_KINDS,
+)
 from intranet.numbers import coerce_id
 
-YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2024.")
 TAG_HINT = _l("Flera skiljs åt med semikolon.")
 
 
-def _year(label):
-    return IntegerField(
-        label,
-        validators=[
-            InputRequired(YEAR_MESSAGE),
-            NumberRange(
-                FIRST_YEAR,
-                LAST_YEAR,
-                _l("Ange ett år mellan %(a)s och %(b)s.", a=FIRST_YEAR, b=LAST_YEAR),
-            ),
-        ],
-    )
-
-
-def _text(value) -> str | None:
-    return (value or "").strip() or None
-
-
+@add_form_fields(STRATEGY_FIELDS)
 class StrategyForm(ChangeNoteMixin, FlaskForm):
-    title = StringField(
-        _l("Titel"), validators=[InputRequired(_l("Ange strategins titel.")), too_long(300)]
-    )
-    start_year = _year(_l("Startår"))
-    end_year = _year(_l("Slutår"))
-    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])
+    """One field per declared strategy field (STRATEGY_FIELDS)."""
 
     def values(self) -> dict:
-        return {
-            "title": _text(self.title.data),
-            "start_year": self.start_year.data,
-            "end_year": self.end_year.data,
-            "description": _text(self.description.data),
-        }
+        return form_values(self, STRATEGY_FIELDS)
+
+
+# The plan's status changes by its lifecycle (PlanStatusForm), not in this form.
+PLAN_FORM_FIELDS = without(PLAN_FIELDS, "status")
 
 
 class PlanForm(ChangeNoteMixin, FlaskForm):
-    title = StringField(
-        _l("Titel"), validators=[InputRequired(_l("Ange planens titel.")), too_long(300)]
-    )
+    """The declared plan fields (PLAN_FIELDS) with the strategy and the owner board between
+    them, in the order of the page."""
+
+    title = named(PLAN_FIELDS, "title").form_field()
     strategy_id = SelectField(
         _l("Strategi"),
         coerce=coerce_id,
         validate_choice=True,
         validators=[InputRequired(_l("Välj strategin som planen hör till."))],
     )
-    start_year = _year(_l("Startår"))
-    end_year = _year(_l("Slutår"))
-    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])
+    start_year = named(PLAN_FIELDS, "start_year").form_field()
+    end_year = named(PLAN_FIELDS, "end_year").form_field()
+    description = named(PLAN_FIELDS, "description").form_field()
     owner_board_id = SelectField(
         _l("Planägare"),
         coerce=coerce_id,
@@ -78,60 +60,42 @@ class PlanForm(ChangeNoteMixin, FlaskForm):
     def values(self) -> dict:
         """The posted values; without the strategy and the owner board when the form has
         them removed (only admins set those)."""
-        values = {
-            "title": _text(self.title.data),
-            "start_year": self.start_year.data,
-            "end_year": self.end_year.data,
-            "description": _text(self.description.data),
-        }
+        values = form_values(self, PLAN_FORM_FIELDS)
         for name in ("strategy_id", "owner_board_id"):
             if name in self:
                 values[name] = self[name].data
         return values
 
 
+@add_form_fields(FOCUS_AREA_FIELDS)
 class FocusAreaForm(ChangeNoteMixin, FlaskForm):
-    number = StringField(_l("Nummer"), validators=[Optional(), too_long(20)])
-    title = StringField(
-        _l("Titel"), validators=[InputRequired(_l("Ange fokusområdets titel.")), too_long(300)]
-    )
-    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(5000)])
+    """One field per declared focus area field (FOCUS_AREA_FIELDS)."""
 
     def values(self) -> dict:
-        return {
-            "number": _text(self.number.data),
-            "title": _text(self.title.data),
-            "description": _text(self.description.data),
-        }
+        return form_values(self, FOCUS_AREA_FIELDS)
+
+
+def _tags_field(kind: str):
+    return StringField(
+        TAG_KINDS[kind], validators=[Optional(), too_long(2000)], description=TAG_HINT
+    )
 
 
 class SubGoalForm(ChangeNoteMixin, FlaskForm):
-    code = StringField(_l("Nummer"), validators=[Optional(), too_long(20)])
-    title = TextAreaField(
-        _l("Titel"), validators=[InputRequired(_l("Ange delmålets titel.")), too_long(500)]
-    )
-    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(10000)])
-    cross_references = StringField(
-        _l("Hänvisning"),
-        validators=[Optional(), too_long(300)],
-        description=_l("Till exempel ”se punkt 2.4”."),
-    )
+    """The declared sub-goal fields (SUB_GOAL_FIELDS) first, then its boards and tags."""
+
+    code = named(SUB_GOAL_FIELDS, "code").form_field()
+    title = named(SUB_GOAL_FIELDS, "title").form_field()
+    description = named(SUB_GOAL_FIELDS, "description").form_field()
+    cross_references = named(SUB_GOAL_FIELDS, "cross_references").form_field()
     main_board_id = SelectField(_l("Ansvarig nämnd"), coerce=coerce_id, validate_choice=True)
     involved_board_ids = CheckboxesField(
         _l("Involverade nämnder"), coerce=coerce_id, validate_choice=True
     )
-    tags_target_group = StringField(
-        TAG_KINDS["target_group"], validators=[Optional(), too_long(2000)], description=TAG_HINT
-    )
-    tags_district = StringField(
-        TAG_KINDS["district"], validators=[Optional(), too_long(2000)], description=TAG_HINT
-    )
-    tags_unit = StringField(
-        TAG_KINDS["unit"], validators=[Optional(), too_long(2000)], description=TAG_HINT
-    )
-    tags_partner = StringField(
-        TAG_KINDS["partner"], validators=[Optional(), too_long(2000)], description=TAG_HINT
-    )
+    tags_target_group = _tags_field("target_group")
+    tags_district = _tags_field("district")
+    tags_unit = _tags_field("unit")
+    tags_partner = _tags_field("partner")
     lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
 
     def fill(self, sub_goal) -> None:
@@ -148,12 +112,7 @@ class SubGoalForm(ChangeNoteMixin, FlaskForm):
             self[f"tags_{kind}"].data = "; ".join(tag.name for tag in sub_goal.tags(kind))
 
     def values(self) -> dict:
-        return {
-            "code": _text(self.code.data),
-            "title": _text(self.title.data),
-            "description": _text(self.description.data),
-            "cross_references": _text(self.cross_references.data),
-        }
+        return form_values(self, SUB_GOAL_FIELDS)
 
     def board_ids(self) -> list[int]:
         """Main board first, then the involved ones (the main board not twice)."""
