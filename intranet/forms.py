@@ -40,11 +40,6 @@ def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline:
     )
 
 
-def optional_text(value):
-    """A select's value as text; None for its empty placeholder option."""
-    return None if value in (None, "", "None") else str(value)
-
-
 def id_prefix_meta(prefix: str) -> type:
     """A form `Meta` that starts every field's id with `prefix` and leaves its name alone:
     for a form that shares a page with another form whose fields have the same names. Ids

@@ -1,6 +1,7 @@
 """Filters read from a query string, one way for every page that has them (the matrix, the
-audit log): each value is checked, an unusable one is dropped and explained in `errors`
-(keyed by the parameter's name, shown next to its filter), and the rest still apply."""
+audit log, the report): each value is checked, an unusable one is dropped and explained in
+`errors` (keyed by the parameter's name, shown next to its filter), and the rest still
+apply."""
 
 from datetime import date
 
@@ -33,10 +34,10 @@ class QueryArgs:
             return None
         return number
 
-    def code(self, name: str, allowed, message=CHOOSE_FROM_LIST) -> str | None:
+    def code(self, name: str, allowed, message=CHOOSE_FROM_LIST, empty=("",)) -> str | None:
         """One of the `allowed` codes; None when empty or refused."""
         raw = self.raw(name)
-        if not raw:
+        if raw in empty:
             return None
         if raw not in allowed:
             self.refuse(name, message)

@@ -64,47 +64,36 @@ class MatrixFilters:
         return {key: value for key, value in args.items() if value not in (None, "")}
 
 
-def _parse_id(args: MultiDict, name: str, allowed: set[int], errors: dict) -> int | None:
-    return QueryArgs(args, errors).id(name, allowed, empty=("", "all"))
-
-
-def _parse_code(args: MultiDict, name: str, allowed, errors: dict) -> str | None:
-    return QueryArgs(args, errors).code(name, allowed)
-
-
-def _parse_year(args: MultiDict, name: str, bounds: tuple[int, int], errors: dict) -> int | None:
-    return QueryArgs(args, errors).year(name, bounds)
-
-
 def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> MatrixFilters:
     """Read the filters from the query string; unknown or out-of-range values are dropped and
     explained in `errors`, keyed by the parameter name. `as_of` is read (and allowed) by
     history.asof.as_of_from_request, like on every page that shows the past."""
-    errors: dict[str, str] = {}
+    query = QueryArgs(args)
+    errors = query.errors
     filters = MatrixFilters(errors=errors)
-    plan_raw = (args.get("plan") or "").strip()
+
+    def one_of(name: str, records) -> int | None:
+        return query.id(name, {record.id for record in records}, empty=("", "all"))
+
+    plan_raw = query.raw("plan")
     if not plan_raw:
         filters.plan_id = options.default_plan_id
     else:
-        filters.plan_id = _parse_id(args, "plan", {plan.id for plan in options.plans}, errors)
+        filters.plan_id = one_of("plan", options.plans)
         if filters.plan_id is None and plan_raw != "all":
             filters.plan_id = options.default_plan_id
-    filters.board_id = _parse_id(args, "board", {board.id for board in options.boards}, errors)
-    filters.focus_area_id = _parse_id(
-        args, "focus_area", {area.id for area in options.focus_areas}, errors
-    )
-    filters.district_id = _parse_id(args, "district", {tag.id for tag in options.districts}, errors)
-    filters.target_group_id = _parse_id(
-        args, "target_group", {tag.id for tag in options.target_groups}, errors
-    )
-    filters.status = _parse_code(args, "status", STATUSES, errors)
-    filters.deviation = _parse_code(args, "deviation", DEVIATION_REASONS, errors)
+    filters.board_id = one_of("board", options.boards)
+    filters.focus_area_id = one_of("focus_area", options.focus_areas)
+    filters.district_id = one_of("district", options.districts)
+    filters.target_group_id = one_of("target_group", options.target_groups)
+    filters.status = query.code("status", STATUSES)
+    filters.deviation = query.code("deviation", DEVIATION_REASONS)
 
     bounds = options.year_bounds
     plan = options.plan(filters.plan_id)
     default_span = (plan.start_year, plan.end_year) if plan else options.all_plans_span
-    filters.from_year = _parse_year(args, "from_year", bounds, errors) or default_span[0]
-    filters.to_year = _parse_year(args, "to_year", bounds, errors) or default_span[1]
+    filters.from_year = query.year("from_year", bounds) or default_span[0]
+    filters.to_year = query.year("to_year", bounds) or default_span[1]
     if filters.from_year > filters.to_year:
         errors["to_year"] = str(_l("Slutåret kan inte ligga före startåret."))
         filters.from_year, filters.to_year = default_span

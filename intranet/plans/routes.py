@@ -16,7 +16,7 @@ from intranet.plan_tree import load_plan, load_sub_goal
 from intranet.plans import exports, imports, queries
 from intranet.plans.forms import PlanConfirmForm, PlanImportForm
 from intranet.reports.charts import plan_charts
-from intranet.reports.filters import filter_form
+from intranet.reports.filters import ReportFilters, report_options
 from intranet.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 from intranet.views import SignedUpload, attachment, page_or_block, visible_or_404
 
@@ -104,10 +104,19 @@ def export(plan_id: int, file_format: str):
 def _export_refused(plan: Plan, reading):
     """The report form with the date's message: a plan that did not exist then (or an
     unusable date) gets no file of today's data."""
-    form = filter_form(plan)
-    form.as_of.data = reading.as_of.value
-    form.as_of.errors = [reading.error or _("Planen fanns inte vid det datumet.")]
-    return page_or_block("reports/index.html", "content", 422, form=form, plan=plan)
+    filters = ReportFilters(
+        plan_id=plan.id,
+        as_of_text=reading.as_of.value,
+        errors={"as_of": reading.error or _("Planen fanns inte vid det datumet.")},
+    )
+    return page_or_block(
+        "reports/index.html",
+        "content",
+        422,
+        filters=filters,
+        options=report_options(plan),
+        plan=plan,
+    )
 
 
 def _import_form() -> PlanImportForm:

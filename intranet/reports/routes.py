@@ -12,8 +12,14 @@ from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan
 from intranet.numbers import parse_id, parse_whole
 from intranet.permissions import can_write_closing_comments, require
-from intranet.reports import documents, filters, services
+from intranet.reports import documents, services
 from intranet.reports.charts import report_charts
+from intranet.reports.filters import (
+    ReportFilters,
+    read_filters,
+    report_from_request,
+    report_options,
+)
 from intranet.reports.forms import CommentForm
 from intranet.reports.queries import build_report
 from intranet.views import (
@@ -43,21 +49,31 @@ def index():
         and {"board_id", "year", "focus_area", "earlier", "as_of"} & request.args.keys()
     ):
         return redirect(url_for("reports.report", **request.args.to_dict()))
-    form = filters.filter_form(plan)
-    return page_or_block("reports/index.html", "content", form=form, plan=plan)
+    filters, options = read_filters(request.args, plan)
+    return page_or_block(
+        "reports/index.html", "content", filters=filters, options=options, plan=plan
+    )
 
 
-def _refused(plan: Plan, form):
-    return page_or_block("reports/report.html", "content", 422, plan=plan, form=form, report=None)
+def _refused(plan: Plan, filters, options):
+    return page_or_block(
+        "reports/report.html",
+        "content",
+        422,
+        plan=plan,
+        filters=filters,
+        options=options,
+        report=None,
+    )
 
 
 @bp.get("/plans/<int:plan_id>/report")
 @login_required
 def report(plan_id: int):
     plan = visible_or_404(Plan, plan_id)
-    report, form = filters.report_from_request(plan)
+    report, filters, options = report_from_request(request.args, plan)
     if report is None:
-        return _refused(plan, form)
+        return _refused(plan, filters, options)
     comment_form = None
     if report.as_of is None and can_write_closing_comments(
         current_user, plan.id, report.board_id, report.year
@@ -67,12 +83,11 @@ def report(plan_id: int):
         "reports/report.html",
         "content",
         plan=plan,
-        form=form,
+        filters=filters,
+        options=options,
         report=report,
         charts=report_charts(report),
         comment_form=comment_form,
-        # The plan is in the path: a plan_id in the query string must not name it twice.
-        query={k: v for k, v in request.args.to_dict().items() if k != "plan_id"},
     )
 
 
@@ -80,9 +95,9 @@ def report(plan_id: int):
 @login_required
 def report_file(plan_id: int, file_format: str):
     plan = visible_or_404(Plan, plan_id)
-    report, form = filters.report_from_request(plan)
+    report, filters, options = report_from_request(request.args, plan)
     if report is None:
-        return _refused(plan, form)
+        return _refused(plan, filters, options)
     filename = documents.report_filename(report, file_format)
     now, charts = datetime.now(UTC), report_charts(report)
     if file_format == "docx":
@@ -127,15 +142,16 @@ def save_comment(plan_id: int):
 
 def _comment_page(plan: Plan, board: Board, year: int | None, form, status: int, conflict):
     report = build_report(plan.id, board.id, year)
+    filters = ReportFilters(plan_id=plan.id, board_id=board.id, year=year)
     return page_or_block(
         "reports/report.html",
         "comment_form",
         status,
         plan=plan,
-        form=filters.filter_form(plan),
+        filters=filters,
+        options=report_options(plan),
         report=report,
         charts=report_charts(report),
         comment_form=form,
         comment_conflict=conflict,
-        query={"board_id": board.id, "year": year or ""},
     )
