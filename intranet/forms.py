@@ -75,6 +75,9 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    # Shown under the upload form, which has a CSRF token of its own: ids unique in the page.
+    Meta = id_prefix_meta("confirm-")
+
     payload = HiddenField(validators=[InputRequired()])
 
 

@@ -8,6 +8,7 @@ checking. htmx fragments are not documents, so they are not validated here; the 
 below keeps their htmx attributes in the valid `data-hx-*` form all the same.
 """
 
+import io
 import json
 import re
 import shutil
@@ -273,4 +274,33 @@ def test_plan_import_previews_are_valid_html(client, make, tmp_path):
     assert [page.status for page in pages] == [200, 422, 422]
     assert "föreslaget nummer" in pages[0].html and "Kommentar" in pages[0].html
     problems = _vnu_errors(pages, tmp_path)
+    assert not problems, "\n".join(problems)
+
+
+def test_round_import_preview_is_valid_html(client, make, tmp_path):
+    """The round workbook's preview of a change, with its upload and confirm forms."""
+    from openpyxl import load_workbook
+
+    from tests.rounds.test_round_trip import _upload
+    from tests.rounds.test_services import _round
+
+    board = make.board()
+    plan = make.plan()
+    sub_goal = make.sub_goal(boards=[board], focus_area=make.focus_area(plan=plan))
+    make.follow_up(sub_goal=sub_goal, year=2019, status="ongoing", outcome="Före.")
+    reporting_round = _round(plan, 2019)
+    client.login(make.user("officer", boards=[board]).username)
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/rounds/{reporting_round.id}/export.xlsx").data)
+    )
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value is not None)
+    sheet.cell(row, headers.index("Redovisning") + 1, "Efter.")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = _upload(client, f"/rounds/{reporting_round.id}/import", buffer.getvalue())
+    assert response.status_code == 200 and "Spara alla ändringar" in response.text
+    page = Page("officer sv", "POST /rounds/<id>/import (preview)", 200, response.text)
+    problems = _vnu_errors([page], tmp_path)
     assert not problems, "\n".join(problems)
