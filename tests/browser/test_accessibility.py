@@ -325,6 +325,8 @@ def test_plan_import_preview_and_its_refused_confirmation(page_as, axe, tmp_path
     assert axe_violations(axe, page) == []
 
     page.get_by_role("button", name="Spara planen").click()
-    expect(page.locator("#confirm-create_boards-error")).to_contain_text("Okänd nämnd: Kulturnämnden.")
+    expect(page.locator("#confirm-create_boards-error")).to_contain_text(
+        "Okänd nämnd: Kulturnämnden."
+    )
     screenshot(page, "plan-import-refused")
     assert axe_violations(axe, page) == []
