@@ -32,32 +32,31 @@ from intranet.models import (
     User,
 )
 from intranet.permissions import can_create_plans, can_edit_structure
+from intranet.plans.codes import next_code
 
 TAG_SEPARATORS = re.compile(r"[;\n]")
-
-
-def _next_in_sequence(existing: list[str], prefix: str) -> str:
-    """`prefix` and one more than the highest whole number that follows `prefix` in
-    `existing` (1 when none does): 5.1 … 5.9, 5.11 → 5.12."""
-    numbers = [
-        int(code[len(prefix) :])
-        for code in existing
-        if code.startswith(prefix) and code[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 def propose_sub_goal_code(focus_area: FocusArea) -> str:
     """The next sub-goal code in the focus area: its number, a dot and the next number
     (archived sub-goals keep their codes, so they count)."""
     codes = db.session.scalars(select(SubGoal.code).where(SubGoal.focus_area_id == focus_area.id))
-    return _next_in_sequence(list(codes), f"{focus_area.number}.")
+    return next_code(codes, focus_area.number)
 
 
 def propose_focus_area_number(plan: Plan) -> str:
     """The next focus area number in the plan (archived ones count)."""
     numbers = db.session.scalars(select(FocusArea.number).where(FocusArea.plan_id == plan.id))
-    return _next_in_sequence(list(numbers), "")
+    return next_code(numbers, "")
+
+
+def _refuse_taken(model, record, field: str, message, *same) -> None:
+    """A number is unique among its siblings (`same`), the record itself excepted."""
+    query = select(model.id).where(*same)
+    if record is not None:
+        query = query.where(model.id != record.id)
+    if db.session.scalar(query.limit(1)):
+        raise RuleViolation(field, message)
 
 
 def _require_structure(user: User, plan: Plan) -> None:
@@ -139,15 +138,14 @@ def save_focus_area(user: User, plan: Plan, area: FocusArea | None, values: dict
     _require_structure(user, plan)
     if not values.get("number"):
         values = values | {"number": area.number if area else propose_focus_area_number(plan)}
-    taken = db.session.scalar(
-        select(FocusArea.id).where(
-            FocusArea.plan_id == plan.id,
-            FocusArea.number == values["number"],
-            FocusArea.id != (area.id if area else 0),
-        )
+    _refuse_taken(
+        FocusArea,
+        area,
+        "number",
+        _l("Planen har redan ett fokusområde med det numret."),
+        FocusArea.plan_id == plan.id,
+        FocusArea.number == values["number"],
     )
-    if taken:
-        raise RuleViolation("number", _l("Planen har redan ett fokusområde med det numret."))
     if area is None:
         area = FocusArea(plan=plan, position=_next_position(plan.focus_areas), **values)
         db.session.add(area)
@@ -176,15 +174,14 @@ def save_sub_goal(
     _require_structure(user, focus_area.plan)
     if not values.get("code"):
         values = values | {"code": sub_goal.code if sub_goal else propose_sub_goal_code(focus_area)}
-    taken = db.session.scalar(
-        select(SubGoal.id).where(
-            SubGoal.focus_area_id == focus_area.id,
-            SubGoal.code == values["code"],
-            SubGoal.id != (sub_goal.id if sub_goal else 0),
-        )
+    _refuse_taken(
+        SubGoal,
+        sub_goal,
+        "code",
+        _l("Fokusområdet har redan ett delmål med det numret."),
+        SubGoal.focus_area_id == focus_area.id,
+        SubGoal.code == values["code"],
     )
-    if taken:
-        raise RuleViolation("code", _l("Fokusområdet har redan ett delmål med det numret."))
     if sub_goal is None:
         sub_goal = SubGoal(
             focus_area=focus_area, position=_next_position(focus_area.sub_goals), **values
