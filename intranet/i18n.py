@@ -10,7 +10,14 @@ def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     signed_in = current_user and current_user.is_authenticated
-    return locale_for(current_user.locale if signed_in else None)
+    return locale_for(user_language(current_user) if signed_in else None)
+
+
+def user_language(user) -> str | None:
+    """The language the user chose (a preference kept outside the history), or None."""
+    from intranet.accounts.preferences import language_preference
+
+    return language_preference(user.id)
 
 
 def locale_for(user_locale: str | None) -> str:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from intranet.accounts.forms import LoginForm
+from intranet.accounts.preferences import set_language_preference
 from intranet.accounts.services import (
     authenticate,
     count_sign_in_attempt,
@@ -80,6 +81,7 @@ def set_language():
         abort(400)
     session["locale"] = language
     if current_user.is_authenticated:
-        current_user.locale = language
+        # A preference, not history: no transaction, whatever the role and however often.
+        set_language_preference(current_user.id, language)
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.i18n import locale_for
-from intranet.models import Transaction, User
+from intranet.models import Transaction, User, UserPreference
 from intranet.numbers import parse_id
 from intranet.security import revalidate_privately
 
@@ -112,11 +112,20 @@ def _stamp(response, etag: str | None):
 
 
 def _session_and_head(user_id: int):
-    """The session's user (epoch, active) and the head transaction, in one indexed query."""
+    """The session's user (epoch, active, chosen language) and the head transaction, in one
+    indexed query. The language is read here, not kept from the last full answer: choosing
+    one writes no transaction, so the head does not show that it changed."""
     latest = select(func.max(Transaction.id)).scalar_subquery()
     return db.session.execute(
-        select(User.session_epoch, User.active, Transaction.id, Transaction.issued_at)
+        select(
+            User.session_epoch,
+            User.active,
+            UserPreference.locale,
+            Transaction.id,
+            Transaction.issued_at,
+        )
         .select_from(User)
+        .outerjoin(UserPreference, UserPreference.user_id == User.id)
         .outerjoin(Transaction, Transaction.id == latest)
         .where(User.id == user_id)
     ).first()
@@ -139,7 +148,7 @@ def _early_not_modified(kind: str):
         return None
     if entry.get("user") != signed_in or tuple(entry.get("head") or ()) != head:
         return None  # the scope was read at another state: it may have changed since
-    language = locale_for(entry.get("locale") or None)
+    language = locale_for(row.locale)
     _, etag = _validators(kind, head, entry["scope"], language, parse_id(user_id), token)
     if not request.if_none_match.contains(etag):
         return None
@@ -177,7 +186,6 @@ class MatrixValidator:
         # A pending flash message is shown once: such a page must not be reused.
         self.reusable = not session.get("_flashes")
         entry = {"user": user.get_id(), "head": list(self.head), "scope": scope}
-        entry["locale"] = user.locale or ""
         if session.get(SCOPE_KEY) != entry:
             session[SCOPE_KEY] = entry
 

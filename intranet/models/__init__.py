@@ -44,6 +44,7 @@ from intranet.models.plans import (  # noqa: E402
     SubGoalTag,
     Tag,
 )
+from intranet.models.preferences import UserPreference, WriteCount  # noqa: E402
 from intranet.models.reports import ReportComment  # noqa: E402
 from intranet.models.visits import StartPageVisit  # noqa: E402
 
@@ -88,4 +89,6 @@ __all__ = [
     "Tag",
     "Transaction",
     "User",
+    "UserPreference",
+    "WriteCount",
 ]

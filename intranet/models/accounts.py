@@ -84,6 +84,8 @@ class User(UserMixin, RuleChecked, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255), info=NOT_FREE_TEXT)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where the language choice was kept until it moved to UserPreference (not history):
+    # no longer written, kept because user_version rows hold it and the chain covers them.
     locale: Mapped[str | None] = mapped_column(String(5))
     # Bumped on sign-out, role change, deactivation and password reset: ends every session.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)

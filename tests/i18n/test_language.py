@@ -3,9 +3,11 @@
 from datetime import UTC, datetime
 
 from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
-from intranet.models import User
+from intranet.models import Transaction, User, UserPreference
 
 
 def test_swedish_is_the_default(client):
@@ -41,12 +43,55 @@ def test_the_chosen_language_is_kept_on_the_user(client, make, app):
     page = client.get("/plans").get_data(as_text=True)
     assert "Strategies and action plans" in page and "Sign out" in page
     db.session.expire_all()
-    assert db.session.get(User, user.id).locale == "en"
+    assert db.session.get(UserPreference, user.id).locale == "en"
 
     # Another browser, signed in as the same user, without any language preference.
     other = app.test_client()
     other.login("olle")
     assert "Strategies and action plans" in other.get("/plans").get_data(as_text=True)
+
+
+def _count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_switching_language_writes_no_history(client, make, app):
+    """A language is a preference, not history: any role may switch as often as they like
+    without adding a (permanent, chained) transaction or a version row."""
+    user = make.user(username="lisa", role="viewer")
+    client.login("lisa")
+    transactions, versions = _count(Transaction), _count(version_class(User))
+    for number in range(10):
+        language = ("en", "sv")[number % 2]
+        response = client.post_form("/language", {"language": language, "next": "/plans"})
+        assert response.status_code == 302
+    assert _count(Transaction) == transactions
+    assert _count(version_class(User)) == versions
+    assert db.session.get(UserPreference, user.id).locale == "sv"
+
+    # The last choice (English) outlives the session: signing in again finds it.
+    client.post_form("/language", {"language": "en", "next": "/plans"})
+    client.post_form("/logout")
+    other = app.test_client()
+    other.login("lisa")
+    assert "Strategies and action plans" in other.get("/plans").get_data(as_text=True)
+    assert _count(Transaction) == transactions
+
+
+def test_the_matrix_answers_in_the_new_language_after_a_switch(client, make):
+    """The matrix's early 304 must not reuse a page in the old language: switching writes no
+    transaction, so the head alone cannot tell that the language changed."""
+    make.user(username="erik", role="viewer")
+    client.login("erik")
+    client.post_form("/language", {"language": "en", "next": "/matrix"})
+    first = client.get("/matrix")
+    assert first.status_code == 200 and first.headers.get("ETag")
+    assert '<html lang="en">' in first.get_data(as_text=True)
+    client.post_form("/language", {"language": "sv", "next": "/matrix"})
+    again = client.get("/matrix", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert '<html lang="sv">' in again.get_data(as_text=True)
 
 
 def test_an_unknown_language_is_refused(client):

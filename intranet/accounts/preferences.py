@@ -1,0 +1,37 @@
+"""A user's own settings (the language): kept outside the history, since any role may change
+them at will and a history transaction is permanent. Changes flush; the caller commits."""
+
+from flask import g, has_request_context
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from intranet.extensions import db
+from intranet.models import UserPreference
+from intranet.models.base import utc_now
+
+
+def language_preference(user_id: int) -> str | None:
+    """The language this user chose, or None; read once per request."""
+    cache = g.setdefault("_language_preference", {}) if has_request_context() else {}
+    if user_id not in cache:
+        preference = db.session.get(UserPreference, user_id)
+        cache[user_id] = preference.locale if preference is not None else None
+    return cache[user_id]
+
+
+def set_language_preference(user_id: int, language: str) -> None:
+    """Keep the user's language in one atomic upsert (two tabs switching at once cannot
+    collide), and never through the versioned path."""
+    table = UserPreference.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utc_now()
+    db.session.execute(
+        insert(table)
+        .values(user_id=user_id, locale=language, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.user_id], set_={"locale": language, "updated_at": now}
+        )
+    )
+    if has_request_context():
+        g.setdefault("_language_preference", {})[user_id] = language
