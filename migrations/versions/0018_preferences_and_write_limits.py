@@ -16,6 +16,16 @@ depends_on = None
 
 
 def upgrade():
+    # This revision's id has 33 characters and Alembic's own table holds 32; widened first,
+    # in the same transaction, before Alembic records the id (SQLite enforces no length).
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column(
+            "alembic_version",
+            "version_num",
+            type_=sa.String(length=64),
+            existing_type=sa.String(length=32),
+            existing_nullable=False,
+        )
     op.create_table(
         "user_preference",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -46,5 +56,6 @@ def upgrade():
 
 
 def downgrade():
+    # alembic_version stays wide: this revision's id is still recorded while it runs.
     op.drop_table("write_count")
     op.drop_table("user_preference")
