@@ -53,6 +53,9 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    # State-changing requests per signed-in user ("<n>/<second|minute|hour|day>", "0" = off),
+    # counted in the database like sign-in failures; generous enough for imports and meetings.
+    WRITE_RATE_LIMIT = os.environ.get("WRITE_RATE_LIMIT", "120/minute")
     # Optional directory sign-in (LDAP / Active Directory); see README.
     LDAP_URL = os.environ.get("LDAP_URL", "")
     LDAP_USER_DN_TEMPLATE = os.environ.get("LDAP_USER_DN_TEMPLATE", "")

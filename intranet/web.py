@@ -1,7 +1,7 @@
 """The app-wide layout helpers (main menu, form field attributes) and error pages; the
 view toolkit is intranet.views."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ ERROR_TITLES = {
     404: _l("Sidan finns inte"),
     405: _l("Metoden stöds inte"),
     413: _l("För stor uppladdning"),
+    429: _l("För många ändringar på kort tid"),
     500: _l("Något gick fel"),
 }
 ERROR_TEXTS = {
@@ -31,6 +32,10 @@ ERROR_TEXTS = {
     404: _l("Sidan du söker finns inte eller har arkiverats."),
     405: _l("Det går inte att göra så med den här adressen."),
     413: _l("Det du skickade är för stort. Försök med en mindre fil eller kortare text."),
+    429: _l(
+        "Du har gjort fler ändringar än tillåtet på kort tid, så den här sparades inte. "
+        "Vänta en stund och försök igen; det du skrev finns kvar i formuläret."
+    ),
     500: _l("Ett oväntat fel uppstod. Felet är loggat; försök igen om en stund."),
 }
 
@@ -90,7 +95,7 @@ def init_app(app: Flask) -> None:
     # Globals, not context: imported macros see globals only.
     app.jinja_env.globals["field_attributes"] = field_attributes
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     # A service's own permission check refuses as the view's would: 403, nothing written.
     app.register_error_handler(NotAllowed, lambda error: _error_page(Forbidden()))
@@ -105,4 +110,9 @@ def _error_page(error):
         current_app.logger.error(
             "Error page %s shown for %s %s", code, request.method, request.path
         )
-    return render_template("errors/error.html", code=code, request_id=current_request_id()), code
+    page = render_template("errors/error.html", code=code, request_id=current_request_id())
+    response = make_response(page, code)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.retry_after = retry_after
+    return response

@@ -1,5 +1,6 @@
 from flask import Flask
 
+from intranet.accounts import write_limit
 from intranet.accounts.routes import bp
 from intranet.extensions import db, login_manager
 from intranet.models import User
@@ -21,4 +22,5 @@ def init_app(app: Flask) -> None:
             return None
         return user
 
+    write_limit.init_app(app)
     app.register_blueprint(bp)
