@@ -93,18 +93,18 @@ def count_sign_in_attempt(username: str, remote_addr: str | None) -> bool:
     Counting first, atomically, is what makes the limit exact under parallel attempts; a
     successful sign-in takes its count back (forget_failed_sign_ins). Per account *and*
     address, so that guessing from elsewhere cannot lock a known user out; the per-address
-    limit (higher) stops one address trying many accounts. The caller commits at once, so
-    that parallel attempts see the count."""
+    limit (higher; LOGIN_MAX_FAILURES_PER_ADDRESS, 0 = off) stops one address trying many
+    accounts. The caller commits at once, so that parallel attempts see the count."""
     config = current_app.config
     now = utc_now()
     since = _window_start()
     db.session.execute(delete(LoginFailures).where(LoginFailures.window_start < since))
     pair = _count(_pair_key(username, remote_addr), now, since)
-    address = _count(_address_key(remote_addr), now, since)
-    return (
-        pair <= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        and address <= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
+    # 0 switches the per-address limit off: behind a NAT, a Citrix farm or a balancer
+    # without PROXY_COUNT every user shares one address, and one limit would lock all out.
+    address_limit = config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    address = _count(_address_key(remote_addr), now, since) if address_limit else 0
+    return pair <= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] and address <= address_limit
 
 
 def _window_start():

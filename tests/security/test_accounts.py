@@ -81,6 +81,29 @@ def test_address_locked_after_many_failures_on_different_accounts(app, client, m
         app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 20
 
 
+def test_the_address_limit_is_twenty_by_default(app):
+    assert app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] == 20
+
+
+def test_the_address_limit_can_be_switched_off_and_the_account_limit_stays(app, client, make):
+    """Behind a NAT, a Citrix farm or a balancer without PROXY_COUNT everyone shares one
+    address: with the per-address limit off, many failures from it lock no one else out,
+    while the account's own limit still holds."""
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 0
+    try:
+        user, victim = make.user("viewer"), make.user("viewer")
+        for number in range(25):
+            assert _sign_in(client, f"guess{number}", "wrong-wrong-wrong").status_code == 401
+        for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+            assert _sign_in(client, victim.username, "wrong-wrong-wrong").status_code == 401
+        assert _sign_in(client, victim.username, PASSWORD).status_code == 429
+        assert _sign_in(client, user.username, PASSWORD).status_code == 302
+        # No address counter is kept while the limit is off.
+        assert db.session.scalar(select(func.count()).select_from(LoginFailures)) == 26
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 20
+
+
 def test_lockout_expires_and_old_attempts_are_pruned(app, client, make):
     user = make.user("viewer")
     for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
