@@ -40,6 +40,19 @@ def change_note_field(label=NOTE_LABEL, description=NOTE_DESCRIPTION, multiline:
     )
 
 
+def with_placeholder(placeholder, choices) -> list[SelectChoice]:
+    """A select's choices behind exactly one empty placeholder option: any empty choice
+    already in `choices` is dropped, so a list that brings its own and a caller that adds
+    one can never show two (the new-user role select once did)."""
+    options = [
+        choice if isinstance(choice, SelectChoice) else SelectChoice(*choice) for choice in choices
+    ]
+    return [
+        SelectChoice("", str(placeholder)),
+        *(option for option in options if option.value not in ("", None)),
+    ]
+
+
 def id_prefix_meta(prefix: str) -> type:
     """A form `Meta` that starts every field's id with `prefix` and leaves its name alone:
     for a form that shares a page with another form whose fields have the same names. Ids

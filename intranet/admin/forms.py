@@ -11,7 +11,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.forms import change_note_field
+from intranet.forms import change_note_field, with_placeholder
 from intranet.models import ROLES
 from intranet.numbers import coerce_id
 from intranet.password_policy import MIN_PASSWORD_LENGTH
@@ -35,7 +35,7 @@ class CheckboxesField(SelectMultipleField):
 def _role_choices():
     # An empty first choice: a new account gets no role unless one is chosen.
     roles = [SelectChoice(code, str(label)) for code, label in ROLES.items()]
-    return [SelectChoice("", str(_l("Välj roll"))), *roles]
+    return with_placeholder(_l("Välj en roll"), roles)
 
 
 class UserForm(FlaskForm):
@@ -80,11 +80,9 @@ class NewUserForm(UserForm):
         render_kw={"autocomplete": "new-password"},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # No role is preselected: a new account's rights are a deliberate choice, never a
-        # default (which used to be the first role, Administratör).
-        self.role.choices = [SelectChoice("", str(_l("Välj en roll"))), *_role_choices()]
+    # No role is preselected: a new account's rights are a deliberate choice, never a
+    # default (which used to be the first role, Administratör). The placeholder that makes
+    # this is the one _role_choices gives every user form.
 
 
 class PasswordForm(FlaskForm):

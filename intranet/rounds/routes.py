@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
-from intranet.forms import ConfirmImportForm, UploadForm
+from intranet.forms import ConfirmImportForm, UploadForm, with_placeholder
 from intranet.matrix.start import board_overview, record_visit
 from intranet.models import Plan, ReportingRound
 from intranet.permissions import can_import_round, can_manage_rounds, require
@@ -55,9 +55,10 @@ def _open_round_form() -> OpenRoundForm:
     plans = db.session.scalars(
         select(Plan).where(Plan.archived_at.is_(None)).order_by(Plan.start_year.desc(), Plan.title)
     )
-    form.plan_id.choices = [("", _("Välj plan"))] + [
-        (plan.id, f"{plan.title} ({plan.start_year}–{plan.end_year})") for plan in plans
-    ]
+    form.plan_id.choices = with_placeholder(
+        _("Välj plan"),
+        [(plan.id, f"{plan.title} ({plan.start_year}–{plan.end_year})") for plan in plans],
+    )
     return form
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
+from intranet.forms import with_placeholder
 from intranet.history.forms import ArchiveForm
 from intranet.models import Board, FocusArea, Plan, Strategy, SubGoal
 from intranet.permissions import (
@@ -125,13 +126,15 @@ def _plan_form(plan: Plan | None) -> PlanForm:
     strategies = db.session.scalars(
         select(Strategy).where(Strategy.archived_at.is_(None)).order_by(Strategy.start_year)
     )
-    form.strategy_id.choices = [("", _("Välj strategi"))] + [
-        (s.id, f"{s.title} ({s.start_year}–{s.end_year})") for s in strategies
-    ]
+    form.strategy_id.choices = with_placeholder(
+        _("Välj strategi"), [(s.id, f"{s.title} ({s.start_year}–{s.end_year})") for s in strategies]
+    )
     boards = db.session.scalars(
         select(Board).where(Board.archived_at.is_(None)).order_by(Board.name)
     )
-    form.owner_board_id.choices = [("", _("Ingen planägare"))] + [(b.id, b.name) for b in boards]
+    form.owner_board_id.choices = with_placeholder(
+        _("Ingen planägare"), [(b.id, b.name) for b in boards]
+    )
     if not can_create_plans(current_user):
         # The strategy and the owner board are the admins' to set (services.save_plan).
         del form.strategy_id
@@ -288,7 +291,7 @@ def _sub_goal_form(sub_goal: SubGoal | None) -> SubGoalForm:
     boards = list(
         db.session.scalars(select(Board).where(Board.archived_at.is_(None)).order_by(Board.name))
     )
-    form.main_board_id.choices = [("", _("Ingen vald"))] + [(b.id, b.name) for b in boards]
+    form.main_board_id.choices = with_placeholder(_("Ingen vald"), [(b.id, b.name) for b in boards])
     form.involved_board_ids.choices = [(b.id, b.name) for b in boards]
     form.fill(sub_goal)
     return form
