@@ -1,6 +1,6 @@
 """preferences and write limits: the language choice out of the history, per-user write counts
 
-Revision ID: 0018_preferences_and_write_limits
+Revision ID: 0018_preferences
 Revises: 0015_meetings
 """
 
@@ -9,23 +9,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_preferences_and_write_limits"
+revision = "0018_preferences"
 down_revision = "0015_meetings"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    # This revision's id has 33 characters and Alembic's own table holds 32; widened first,
-    # in the same transaction, before Alembic records the id (SQLite enforces no length).
-    if op.get_bind().dialect.name == "postgresql":
-        op.alter_column(
-            "alembic_version",
-            "version_num",
-            type_=sa.String(length=64),
-            existing_type=sa.String(length=32),
-            existing_nullable=False,
-        )
     op.create_table(
         "user_preference",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -56,6 +46,5 @@ def upgrade():
 
 
 def downgrade():
-    # alembic_version stays wide: this revision's id is still recorded while it runs.
     op.drop_table("write_count")
     op.drop_table("user_preference")
