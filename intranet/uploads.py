@@ -17,6 +17,7 @@ through here.
 import io
 import logging
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
@@ -151,7 +152,10 @@ def _furthest(reference: str, open_allowed: bool) -> tuple[int, int]:
     closed = None not in columns and None not in rows
     whole_columns = len(ends) == 2 and None not in columns and rows == [None, None]
     whole_rows = len(ends) == 2 and None not in rows and columns == [None, None]
-    if not (closed or open_allowed and (whole_columns or whole_rows)):
+    if whole_columns or whole_rows:
+        if not open_allowed:
+            raise _Refused(_beyond(reference))
+    elif not closed:
         raise _Refused(_unreadable())
     # An open side is not expanded by anything that reads it (a selection, a format, a
     # print title), so only the side it names is bounded.
@@ -404,30 +408,38 @@ def read_workbook(content: bytes) -> list[UploadedSheet]:
         # Read-only, and every sheet read within explicit bounds: openpyxl otherwise pads
         # rows and columns out to the sheet's declared dimension. All values are read
         # here, so that openpyxl's errors on odd content surface now, not mid-preview.
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            return [
-                UploadedSheet(
-                    sheet.title,
-                    sheet.sheet_state,
-                    [
-                        _trimmed(row)
-                        for row in sheet.iter_rows(
-                            min_row=1,
-                            max_row=MAX_ROW_NUMBER,
-                            min_col=1,
-                            max_col=MAX_COLUMNS,
-                            values_only=True,
-                        )
-                    ],
-                )
-                for sheet in workbook.worksheets
-            ]
-        finally:
-            workbook.close()
+        with warnings.catch_warnings():
+            # openpyxl warns of what it leaves out (Excel 2010 extensions, formats on whole
+            # columns, odd print areas): nothing the imports read.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            return _read_sheets(workbook)
     except Exception as error:  # openpyxl raises many kinds of errors on malformed parts
         logger.info("Uploaded workbook refused: %r", error)
         raise _unreadable() from error
+
+
+def _read_sheets(workbook) -> list[UploadedSheet]:
+    try:
+        return [
+            UploadedSheet(
+                sheet.title,
+                sheet.sheet_state,
+                [
+                    _trimmed(row)
+                    for row in sheet.iter_rows(
+                        min_row=1,
+                        max_row=MAX_ROW_NUMBER,
+                        min_col=1,
+                        max_col=MAX_COLUMNS,
+                        values_only=True,
+                    )
+                ],
+            )
+            for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
 
 
 def _trimmed(row: tuple) -> tuple:
