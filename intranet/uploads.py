@@ -14,6 +14,7 @@ cannot read is a message, too. Both imports (a round's follow-ups, a new plan) r
 through here.
 """
 
+import functools
 import io
 import logging
 import re
@@ -109,6 +110,7 @@ class _Refused(Exception):
         self.error = error or _too_much()
 
 
+@functools.cache
 def _column_number(letters: str) -> int:
     number = 0
     for letter in letters.upper():
@@ -199,6 +201,11 @@ EXCEL_2006 = "http://schemas.microsoft.com/office/excel/2006/main"
 # validations) and may name whole columns or rows.
 _CLOSED_REFERENCES = ("ref",)
 _OPEN_REFERENCES = ("sqref", "activeCell", "topLeftCell")
+_CELL = f"{MAIN} c"
+_VALUE = f"{MAIN} v"
+_TEXT_REFERENCES = {f"{EXCEL_2006} sqref", f"{MAIN} definedName"}
+# A cell's own reference, as openpyxl reads it: lowercase letters, but no "$".
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 # A range in a defined name (a print area, print titles): what follows "Blad1!".
 _NAMED_RANGE = re.compile(r"!((?:\$?[A-Za-z]{1,3})?\$?[0-9]*(?::(?:\$?[A-Za-z]{1,3})?\$?[0-9]*)?)")
 
@@ -241,37 +248,38 @@ class _Counter:
         self._extent = (max(self._extent[0], furthest[0]), max(self._extent[1], furthest[1]))
 
     def _start(self, name, attributes):
+        # Cells and their values are most of every worksheet: they take the shortest path.
+        if name == _CELL:
+            self._start_cell(attributes)
+            return
+        if name == _VALUE:
+            return
         namespace, _space, local = name.rpartition(" ")
-        if (
-            namespace == EXCEL_2006
-            and local == "sqref"
-            or namespace == MAIN
-            and (local == "definedName")
-        ):
+        if name in _TEXT_REFERENCES:
             self._text = []
         if namespace != MAIN:
             return
         if local == "row":
             self._start_row(attributes)
-        elif local == "c":
-            self._start_cell(attributes)
         elif local == "si":
             self.strings += 1
+            if self.strings > MAX_SHARED_STRINGS:
+                raise _Refused()
         elif local == "col":
-            first = _whole_number(attributes.get("min", ""))
-            last = _whole_number(attributes.get("max", ""))
-            shown = f"{_column_letters(min(first, EXCEL_COLUMNS))}:"
-            shown += _column_letters(min(last, EXCEL_COLUMNS))
-            if max(first, last) > MAX_COLUMNS:
-                raise _Refused(_beyond(shown))
+            self._start_column_range(attributes)
         for attribute in _CLOSED_REFERENCES:
             if attribute in attributes:
                 self._reach(_bounded_references(attributes[attribute], open_allowed=False))
         for attribute in _OPEN_REFERENCES:
             if attribute in attributes:
                 _bounded_references(attributes[attribute], open_allowed=True)
-        if self.rows > MAX_ROWS or self.cells > MAX_CELLS or self.strings > MAX_SHARED_STRINGS:
-            raise _Refused()
+
+    def _start_column_range(self, attributes) -> None:
+        first = _whole_number(attributes.get("min", ""))
+        last = _whole_number(attributes.get("max", ""))
+        if max(first, last) > MAX_COLUMNS:
+            shown = f"{_column_letters(min(first, EXCEL_COLUMNS))}:"
+            raise _Refused(_beyond(shown + _column_letters(min(last, EXCEL_COLUMNS))))
 
     def _start_row(self, attributes) -> None:
         self.rows += 1
@@ -296,14 +304,20 @@ class _Counter:
         reference = attributes.get("r")
         if reference:
             # openpyxl takes a cell's row from its own reference, not from its row's.
-            row, column = _furthest(reference, open_allowed=False)
-            if ":" in reference:
+            match = _CELL_REFERENCE.fullmatch(reference)
+            if match is None:
+                raise _Refused(_unreadable())
+            row, column = int(match[2]), _column_number(match[1])
+            if row == 0:
                 raise _Refused(_unreadable())
             self._column = column
         else:
             self._column += 1
             row, column = self._row, self._column
-        self._reach(_bounded((row, column), reference or f"{_column_letters(column)}{row}"))
+        if row > MAX_ROW_NUMBER or column > MAX_COLUMNS:
+            raise _Refused(_beyond(reference or f"{_column_letters(column)}{row}"))
+        if row > self._extent[0] or column > self._extent[1]:
+            self._reach((row, column))
 
     def _characters(self, data) -> None:
         if self._text is not None:
