@@ -2,16 +2,23 @@
 
 An XLSX file is a zip of XML parts, and a few hundred kB can unpack to hundreds of MB (one
 sharedStrings part with millions of strings held a worker until it was killed: openpyxl's
-read-only mode still loads every shared string into memory). So before openpyxl sees the
-file, the zip's table of contents bounds the unpacked size, and the worksheets and shared
-strings are streamed through expat, which counts rows, cells and strings and stops at the
-first one over the limit. The same pass proves the XML well-formed and refuses DTDs (no
-entity expansion). Only then is the workbook loaded, and whatever openpyxl still cannot
-read is a message, too. Both imports (a round's follow-ups, a new plan) read through here.
+read-only mode still loads every shared string into memory). A few kB can also declare
+millions of cells: a merged range or hyperlink over A20:XFD1048576, one cell at XFD4999 or
+a sheet dimension that large, and openpyxl builds or pads every cell up to it. So before
+openpyxl sees the file, the zip's table of contents bounds the unpacked size, and every
+XML part is streamed through expat, which counts rows, cells and strings, bounds where
+every row, cell and referenced range lies, and stops at the first one over a limit. The
+same pass proves the XML well-formed and refuses DTDs (no entity expansion). Only then is
+the workbook loaded, read-only and within the same bounds, and whatever openpyxl still
+cannot read is a message, too. Both imports (a round's follow-ups, a new plan) read
+through here.
 """
 
+import functools
 import io
 import logging
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
@@ -35,6 +42,16 @@ MAX_PARTS = 200
 MAX_ROWS = 5_000
 MAX_CELLS = 60_000
 MAX_SHARED_STRINGS = 60_000
+# Where a cell may be: a small file can place one cell at XFD1048576, or merge or link a
+# range that large, and readers build every cell up to it. A plan's sheets are a few dozen
+# columns wide and together at most MAX_ROWS long.
+MAX_ROW_NUMBER = MAX_ROWS
+MAX_COLUMNS = 100
+# The furthest row times the furthest column of each part, summed: what padding missing
+# rows and cells to a rectangle could build.
+MAX_AREA = 250_000
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
 _CHUNK = 64 * 1024
 
 
@@ -72,55 +89,277 @@ def _too_much() -> UnreadableFile:
     )
 
 
+def _beyond(reference: str) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "Filen sträcker sig utanför de första %(rows)s raderna och %(columns)s kolumnerna "
+            "(%(reference)s). Ta bort sammanfogade celler, länkar och formatering långt "
+            "nedanför eller till höger om uppgifterna, eller kopiera uppgifterna till en ny fil.",
+            rows=MAX_ROW_NUMBER,
+            columns=MAX_COLUMNS,
+            reference=reference,
+        )
+    )
+
+
 class _Refused(Exception):
-    """Raised from inside the expat handlers to stop parsing at once."""
+    """Raised from inside the expat handlers to stop parsing at once, with the reason."""
+
+    def __init__(self, error: UnreadableFile | None = None):
+        super().__init__()
+        self.error = error or _too_much()
+
+
+@functools.cache
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# One end of a reference: "A1", "$a$1", a whole column "C" or a whole row "7".
+_CORNER = re.compile(r"\$?([A-Za-z]{1,3})?\$?([0-9]{1,7})?")
+
+
+def _corner(text: str) -> tuple[int | None, int | None]:
+    """(column, row) of one end of a reference, None for the part it leaves open."""
+    match = _CORNER.fullmatch(text)
+    if not text or not match:
+        raise _Refused(_unreadable())
+    letters, digits = match.groups()
+    column = _column_number(letters) if letters else None
+    row = int(digits) if digits else None
+    if row == 0 or (row or 0) > EXCEL_ROWS or (column or 0) > EXCEL_COLUMNS:
+        raise _Refused(_unreadable())
+    return column, row
+
+
+def _furthest(reference: str, open_allowed: bool) -> tuple[int, int]:
+    """The furthest (row, column) a cell or range reaches; refused when malformed, or when
+    it is a whole-column or whole-row range ("C:C", "1:3") where `open_allowed` is False."""
+    ends = [_corner(end) for end in reference.split(":")]
+    if len(ends) > 2:
+        raise _Refused(_unreadable())
+    columns = [column for column, _row in ends]
+    rows = [row for _column, row in ends]
+    closed = None not in columns and None not in rows
+    whole_columns = len(ends) == 2 and None not in columns and rows == [None, None]
+    whole_rows = len(ends) == 2 and None not in rows and columns == [None, None]
+    if whole_columns or whole_rows:
+        if not open_allowed:
+            raise _Refused(_beyond(reference))
+    elif not closed:
+        raise _Refused(_unreadable())
+    # An open side is not expanded by anything that reads it (a selection, a format, a
+    # print title), so only the side it names is bounded.
+    return max(row or 1 for row in rows), max(column or 1 for column in columns)
+
+
+def _bounded(furthest: tuple[int, int], shown: str) -> tuple[int, int]:
+    row, column = furthest
+    if row > MAX_ROW_NUMBER or column > MAX_COLUMNS:
+        raise _Refused(_beyond(shown))
+    return furthest
+
+
+def _bounded_references(text: str, open_allowed: bool) -> tuple[int, int]:
+    """The furthest (row, column) of a whitespace-separated list of references, each one
+    within MAX_ROW_NUMBER and MAX_COLUMNS."""
+    furthest = (0, 0)
+    for reference in text.split():
+        row, column = _bounded(_furthest(reference, open_allowed), reference)
+        furthest = (max(furthest[0], row), max(furthest[1], column))
+    return furthest
+
+
+def _whole_number(text: str) -> int:
+    """A row number or column index as openpyxl reads it ("7", and also "7.0")."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise _Refused(_unreadable()) from None
+    if not number.is_integer() or number < 1:
+        raise _Refused(_unreadable())
+    return int(number)
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Excel 2010 extensions keep the ranges of their formats and validations in <xm:sqref>.
+EXCEL_2006 = "http://schemas.microsoft.com/office/excel/2006/main"
+# Attributes of SpreadsheetML elements that hold cell references. `ref` names cells a
+# reader may create (merged cells, hyperlinks, the dimension, tables, filters, formulas):
+# always a closed range. The others only describe cells (selections, formats,
+# validations) and may name whole columns or rows.
+_CLOSED_REFERENCES = ("ref",)
+_OPEN_REFERENCES = ("sqref", "activeCell", "topLeftCell")
+_CELL = f"{MAIN} c"
+_VALUE = f"{MAIN} v"
+_TEXT_REFERENCES = {f"{EXCEL_2006} sqref", f"{MAIN} definedName"}
+# A cell's own reference, as openpyxl reads it: lowercase letters, but no "$".
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+# A range in a defined name (a print area, print titles): what follows "Blad1!".
+_NAMED_RANGE = re.compile(r"!((?:\$?[A-Za-z]{1,3})?\$?[0-9]*(?::(?:\$?[A-Za-z]{1,3})?\$?[0-9]*)?)")
 
 
 class _Counter:
-    """Counts rows, cells and shared strings of the parts streamed through it."""
+    """Streams XML parts and bounds everything a reader would build from them: rows,
+    cells and shared strings in number; the position of every row and cell (with or
+    without its own reference, counted as openpyxl counts them); every range a worksheet,
+    table or defined name refers to; and the area (furthest row × furthest column) of
+    each part, summed over the workbook."""
 
     def __init__(self):
         self.rows = 0
         self.cells = 0
         self.strings = 0
+        self.area = 0
 
     def parse(self, stream) -> None:
+        self._row = self._column = 0
+        self._extent = (0, 0)
+        self._text: list[str] | None = None
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._characters
         parser.StartDoctypeDeclHandler = self._refuse
         parser.EntityDeclHandler = self._refuse
         while chunk := stream.read(_CHUNK):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
+        self.area += self._extent[0] * self._extent[1]
+        if self.area > MAX_AREA:
+            raise _Refused()
 
     def _refuse(self, *_args):
         # Spreadsheet XML never declares a DTD; one here can only mean entity expansion.
         raise _Refused()
 
-    def _start(self, name, _attributes):
-        local = name.rpartition(" ")[2]
+    def _reach(self, furthest: tuple[int, int]) -> None:
+        self._extent = (max(self._extent[0], furthest[0]), max(self._extent[1], furthest[1]))
+
+    def _start(self, name, attributes):
+        # Cells and their values are most of every worksheet: they take the shortest path.
+        if name == _CELL:
+            self._start_cell(attributes)
+            return
+        if name == _VALUE:
+            return
+        namespace, _space, local = name.rpartition(" ")
+        if name in _TEXT_REFERENCES:
+            self._text = []
+        if namespace != MAIN:
+            return
         if local == "row":
-            self.rows += 1
-        elif local == "c":
-            self.cells += 1
+            self._start_row(attributes)
         elif local == "si":
             self.strings += 1
-        else:
-            return
-        if self.rows > MAX_ROWS or self.cells > MAX_CELLS or self.strings > MAX_SHARED_STRINGS:
+            if self.strings > MAX_SHARED_STRINGS:
+                raise _Refused()
+        elif local == "col":
+            self._start_column_range(attributes)
+        for attribute in _CLOSED_REFERENCES:
+            if attribute in attributes:
+                self._reach(_bounded_references(attributes[attribute], open_allowed=False))
+        for attribute in _OPEN_REFERENCES:
+            if attribute in attributes:
+                _bounded_references(attributes[attribute], open_allowed=True)
+
+    def _start_column_range(self, attributes) -> None:
+        first = _whole_number(attributes.get("min", ""))
+        last = _whole_number(attributes.get("max", ""))
+        if max(first, last) > MAX_COLUMNS:
+            shown = f"{_column_letters(min(first, EXCEL_COLUMNS))}:"
+            raise _Refused(_beyond(shown + _column_letters(min(last, EXCEL_COLUMNS))))
+
+    def _start_row(self, attributes) -> None:
+        self.rows += 1
+        if self.rows > MAX_ROWS:
             raise _Refused()
+        reference = attributes.get("r")
+        self._row = _whole_number(reference) if reference is not None else self._row + 1
+        self._column = 0
+        self._reach(_bounded((self._row, 1), f"{self._row}:{self._row}"))
+        for span in attributes.get("spans", "").split():
+            first, _colon, last = span.partition(":")
+            last = _whole_number(last or first)
+            if _whole_number(first) > last:
+                raise _Refused(_unreadable())
+            shown = f"A{self._row}:{_column_letters(min(last, EXCEL_COLUMNS))}{self._row}"
+            self._reach(_bounded((self._row, last), shown))
+
+    def _start_cell(self, attributes) -> None:
+        self.cells += 1
+        if self.cells > MAX_CELLS:
+            raise _Refused()
+        reference = attributes.get("r")
+        if reference:
+            # openpyxl takes a cell's row from its own reference, not from its row's.
+            match = _CELL_REFERENCE.fullmatch(reference)
+            if match is None:
+                raise _Refused(_unreadable())
+            row, column = int(match[2]), _column_number(match[1])
+            if row == 0:
+                raise _Refused(_unreadable())
+            self._column = column
+        else:
+            self._column += 1
+            row, column = self._row, self._column
+        if row > MAX_ROW_NUMBER or column > MAX_COLUMNS:
+            raise _Refused(_beyond(reference or f"{_column_letters(column)}{row}"))
+        if row > self._extent[0] or column > self._extent[1]:
+            self._reach((row, column))
+
+    def _characters(self, data) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+    def _end(self, name) -> None:
+        if self._text is None:
+            return
+        text, self._text = "".join(self._text), None
+        if name == f"{EXCEL_2006} sqref":
+            _bounded_references(text, open_allowed=True)
+            return
+        for match in _NAMED_RANGE.finditer(text):
+            if not match.group(1) or _follows_a_name(text, match.end()):
+                continue
+            try:
+                furthest = _furthest(match.group(1), open_allowed=True)
+            except _Refused:
+                # A name holds any formula; what is no reference creates no cells either.
+                continue
+            _bounded(furthest, match.group(1))
 
 
-def _is_counted(name: str) -> bool:
-    return name == "xl/sharedStrings.xml" or (
-        name.startswith("xl/worksheets/") and name.endswith(".xml")
-    )
+def _follows_a_name(text: str, end: int) -> bool:
+    """Whether what _NAMED_RANGE matched is only the start of a longer name ("Blad1!Summa",
+    a function "Blad1!LOG10(…)"), which is no reference at all."""
+    return end < len(text) and (text[end].isalnum() or text[end] in "_.(")
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part starts as an XML document would (in UTF-8 or UTF-16, with or without
+    a byte-order mark): images and printer settings do not, and are not parsed."""
+    for mark in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(mark)
+    head = head.replace(b"\x00", b"").lstrip()
+    return head.startswith(b"<")
 
 
 def check_xlsx(content: bytes) -> None:
     """Raise UnreadableFile unless `content` is an XLSX file within every limit: its size,
-    the unpacked size and number of its parts, and the rows, cells and shared strings of
-    its XML. Reads the worksheets and shared strings as a stream; builds nothing."""
+    the unpacked size and number of its parts, and what _Counter bounds in its XML. Every
+    part that is XML is read as a stream, wherever the workbook places it; builds nothing."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise _too_large()
     if not content.startswith(b"PK"):
@@ -140,15 +379,21 @@ def check_xlsx(content: bytes) -> None:
             raise _too_much()
         counter = _Counter()
         for member in members:
-            if not _is_counted(member.filename):
-                continue
             try:
                 with archive.open(member) as stream:
-                    counter.parse(stream)
-            except _Refused as error:
-                raise _too_much() from error
+                    if _looks_like_xml(stream.read(64)):
+                        with archive.open(member) as part:
+                            counter.parse(part)
+            except _Refused as refused:
+                raise refused.error from None
+            except expat.ExpatError as error:
+                if not member.filename.endswith((".xml", ".rels")):
+                    # Excel's VML drawings (comment boxes) are not well-formed XML, and no
+                    # reader parses them; a worksheet hidden under such a name would not
+                    # load either.
+                    continue
+                raise _unreadable() from error
             except (
-                expat.ExpatError,
                 zipfile.BadZipFile,
                 NotImplementedError,
                 OSError,
@@ -160,16 +405,64 @@ def check_xlsx(content: bytes) -> None:
                 raise _unreadable() from error
 
 
-def read_workbook(content: bytes):
-    """The workbook in `content`, after check_xlsx; UnreadableFile when it is not one."""
+@dataclass
+class UploadedSheet:
+    """A worksheet's title, visibility and cell values, row by row from row 1 (missing rows
+    are empty tuples; a row ends at its last value)."""
+
+    title: str
+    sheet_state: str
+    rows: list[tuple]
+
+
+def read_workbook(content: bytes) -> list[UploadedSheet]:
+    """The worksheets in `content`, after check_xlsx; UnreadableFile when it is not one."""
     check_xlsx(content)
     try:
-        # Not read-only: within the limits above the whole workbook is small, and loading it
-        # all here means openpyxl's errors on odd content surface now, not mid-preview.
-        return load_workbook(io.BytesIO(content), data_only=True)
+        # Read-only, and every sheet read within explicit bounds: openpyxl otherwise pads
+        # rows and columns out to the sheet's declared dimension. All values are read
+        # here, so that openpyxl's errors on odd content surface now, not mid-preview.
+        with warnings.catch_warnings():
+            # openpyxl warns of what it leaves out (Excel 2010 extensions, formats on whole
+            # columns, odd print areas): nothing the imports read.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            return _read_sheets(workbook)
     except Exception as error:  # openpyxl raises many kinds of errors on malformed parts
         logger.info("Uploaded workbook refused: %r", error)
         raise _unreadable() from error
+
+
+def _read_sheets(workbook) -> list[UploadedSheet]:
+    try:
+        return [
+            UploadedSheet(
+                sheet.title,
+                sheet.sheet_state,
+                [
+                    _trimmed(row)
+                    for row in sheet.iter_rows(
+                        min_row=1,
+                        max_row=MAX_ROW_NUMBER,
+                        min_col=1,
+                        max_col=MAX_COLUMNS,
+                        values_only=True,
+                    )
+                ],
+            )
+            for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
+
+
+def _trimmed(row: tuple) -> tuple:
+    if row.count(None) == len(row):
+        return ()
+    end = len(row)
+    while row[end - 1] is None:
+        end -= 1
+    return row[:end]
 
 
 @dataclass

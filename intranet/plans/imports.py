@@ -39,7 +39,14 @@ from intranet.plans.columns import (
     SheetSpec,
 )
 from intranet.spreadsheets import Sheet, write_xlsx
-from intranet.uploads import ImportProblem, cell_data, cell_int, cell_text, read_workbook
+from intranet.uploads import (
+    ImportProblem,
+    UploadedSheet,
+    cell_data,
+    cell_int,
+    cell_text,
+    read_workbook,
+)
 from intranet.versioning import set_change_note
 
 # The example rows of the template, which import as they are (the boards are created when
@@ -122,9 +129,9 @@ class _Rows:
     places: dict[str, str] = field(default_factory=dict)
 
 
-def _find_sheet(workbook, spec: SheetSpec):
+def _find_sheet(workbook: list[UploadedSheet], spec: SheetSpec) -> UploadedSheet | None:
     names = spec.names()
-    return next((sheet for sheet in workbook.worksheets if sheet.title.casefold() in names), None)
+    return next((sheet for sheet in workbook if sheet.title.casefold() in names), None)
 
 
 def _header_row(rows: list[tuple], spec: SheetSpec) -> int | None:
@@ -136,13 +143,13 @@ def _header_row(rows: list[tuple], spec: SheetSpec) -> int | None:
     return None
 
 
-def _read_sheet(workbook, spec: SheetSpec, preview: PlanPreview) -> _Rows:
+def _read_sheet(workbook: list[UploadedSheet], spec: SheetSpec, preview: PlanPreview) -> _Rows:
     sheet = _find_sheet(workbook, spec)
     if sheet is None:
         message = _("Bladet %(sheet)s saknas.", sheet=spec.swedish())
         preview.errors.append(ImportProblem(None, None, message))
         return _Rows()
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = sheet.rows
     header_index = _header_row(rows, spec)
     if header_index is None:
         missing = ", ".join(column.swedish() for column in spec.columns if column.required)
@@ -180,9 +187,9 @@ def _read_sheet(workbook, spec: SheetSpec, preview: PlanPreview) -> _Rows:
     return found
 
 
-def _ignored_sheets(workbook, preview: PlanPreview) -> None:
+def _ignored_sheets(workbook: list[UploadedSheet], preview: PlanPreview) -> None:
     known = set().union(*(spec.names() for spec in PLAN_SHEETS))
-    for sheet in workbook.worksheets:
+    for sheet in workbook:
         if sheet.title.casefold() not in known and sheet.sheet_state == "visible":
             preview.ignored.append(_("Bladet %(sheet)s", sheet=sheet.title))
 
@@ -199,7 +206,6 @@ def preview_plan_import(user: User, content: bytes, strategy_id: int | None) -> 
     workbook = read_workbook(content)
     sheets = {spec.key: _read_sheet(workbook, spec, preview) for spec in PLAN_SHEETS}
     _ignored_sheets(workbook, preview)
-    workbook.close()
     if preview.errors:
         return preview
     reader = _PlanReader(preview, sheets)

@@ -60,8 +60,9 @@ def preview_round_import(
             ImportProblem(None, None, _("Omgången är stängd och kan inte ändras."))
         )
         return preview
-    workbook = read_workbook(content)
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    sheets = read_workbook(content)
+    # A workbook of chart sheets only has no rows, so its headers do not match.
+    rows = iter(sheets[0].rows if sheets else ())
     if not headers_match(next(rows, None)):
         preview.errors.append(
             ImportProblem(
@@ -70,7 +71,6 @@ def preview_round_import(
         )
         return preview
     _read_rows(user, reporting_round, rows, preview)
-    workbook.close()
     return preview
 
 

@@ -1,0 +1,292 @@
+"""Small workbooks that declare millions of cells are refused before openpyxl sees them.
+
+Each bomb is a few kB: a real workbook with one construct that a reader would expand to
+every cell it names (a merged range, a hyperlink, one far cell, the dimension, a format's
+or validation's range, row spans, column ranges, a print area, a table, a comment). Both
+upload routes answer each one at once with a message next to the file field, and
+openpyxl's load_workbook is never called for it: the proof does not depend on timing.
+"""
+
+import io
+import time
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from intranet import uploads
+from tests.foundation.test_uploads import NS, UNREADABLE, _upload, _with_part
+from tests.rounds.test_services import _round
+
+SHEET = "xl/worksheets/sheet1.xml"
+BEYOND = "Filen sträcker sig utanför de första"
+TOO_MUCH = "Filen innehåller för mycket för att läsas in"
+WHOLE_SHEET = "A1:XFD1048576"
+
+
+def _sheet(
+    before: str = "",
+    after: str = "",
+    data: str = '<row r="1"><c r="A1" t="inlineStr"><is><t>Delmål</t></is></c></row>',
+    extension: str = "",
+) -> bytes:
+    """A worksheet with `before` ahead of its cells and `after` behind them, in the order
+    the schema gives them."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS} '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        f"{before}<sheetData>{data}</sheetData>{after}{extension}</worksheet>"
+    ).encode()
+
+
+def _workbook() -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "Blad1"
+    workbook.active.append(["Delmål", "Titel"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_sheet(**parts) -> bytes:
+    return _with_part(SHEET, _sheet(**parts), _workbook())
+
+
+def _with_defined_name(value: str, name: str = "_xlnm.Print_Area") -> bytes:
+    base = _workbook()
+    workbook_xml = zipfile.ZipFile(io.BytesIO(base)).read("xl/workbook.xml").decode()
+    names = f'<definedNames><definedName name="{name}" localSheetId="0">{value}'
+    names += "</definedName></definedNames>"
+    workbook_xml = workbook_xml.replace("<calcPr", names + "<calcPr")
+    assert names in workbook_xml
+    return _with_part("xl/workbook.xml", workbook_xml.encode(), base)
+
+
+def _spans_bomb() -> bytes:
+    rows = "".join(f'<row r="{n}" spans="1:16384"/>' for n in range(1, 1000))
+    return _with_sheet(data=rows)
+
+
+def _data_validation(sqref: str) -> str:
+    return (
+        f'<dataValidations count="1"><dataValidation type="list" sqref="{sqref}">'
+        '<formula1>"Ja,Nej"</formula1></dataValidation></dataValidations>'
+    )
+
+
+def _x14_validation(sqref: str) -> str:
+    return (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"><x14:dataValidations '
+        'count="1"><x14:dataValidation type="list"><x14:formula1><xm:f>Blad1!$A$1:$A$2</xm:f>'
+        f"</x14:formula1><xm:sqref>{sqref}</xm:sqref></x14:dataValidation>"
+        "</x14:dataValidations></ext></extLst>"
+    )
+
+
+def _conditional_format(sqref: str) -> str:
+    return (
+        f'<conditionalFormatting sqref="{sqref}"><cfRule type="containsBlanks" priority="1">'
+        f"<formula>LEN(TRIM(A1))=0</formula></cfRule></conditionalFormatting>"
+    )
+
+
+def _part(name: str, xml: str) -> bytes:
+    return _with_part(name, f'<?xml version="1.0"?>{xml}'.encode(), _workbook())
+
+
+BOMBS = {
+    "merged range to the last cell": lambda: _with_sheet(
+        after='<mergeCells count="1"><mergeCell ref="A20:XFD1048576"/></mergeCells>'
+    ),
+    "merged range, lowercase and absolute": lambda: _with_sheet(
+        after='<mergeCells count="1"><mergeCell ref="$a$20:$xfd$1048576"/></mergeCells>'
+    ),
+    "merged range of whole columns": lambda: _with_sheet(
+        after='<mergeCells count="1"><mergeCell ref="A:B"/></mergeCells>'
+    ),
+    "hyperlink range": lambda: _with_sheet(
+        after=f'<hyperlinks><hyperlink ref="{WHOLE_SHEET}" location="Blad1!A1"/></hyperlinks>'
+    ),
+    "one cell at XFD4999": lambda: _with_sheet(
+        data='<row r="4999"><c r="XFD4999" t="inlineStr"><is><t>x</t></is></c></row>'
+    ),
+    "one cell at the last row": lambda: _with_sheet(
+        data='<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+    ),
+    "a cell far right without its own reference": lambda: _with_sheet(
+        data='<row r="1"><c r="CV1"><v>1</v></c><c><v>2</v></c></row>'
+    ),
+    "a row far down": lambda: _with_sheet(data='<row r="1048576"/>'),
+    "a row number written as a float": lambda: _with_sheet(data='<row r="1e6"/>'),
+    "huge dimension": lambda: _with_sheet(before=f'<dimension ref="{WHOLE_SHEET}"/>'),
+    "rows spanning every column": _spans_bomb,
+    "column range to the last column": lambda: _with_sheet(
+        before='<cols><col min="1" max="16384" width="10" customWidth="1"/></cols>'
+    ),
+    "conditional formatting": lambda: _with_sheet(after=_conditional_format(WHOLE_SHEET)),
+    "conditional formatting, second range of a list": lambda: _with_sheet(
+        after=_conditional_format("A1:B2  C3:XFD1048576")
+    ),
+    "conditional formatting of whole rows": lambda: _with_sheet(
+        after=_conditional_format("1:1048576")
+    ),
+    "data validation": lambda: _with_sheet(after=_data_validation(WHOLE_SHEET)),
+    "data validation of every column": lambda: _with_sheet(after=_data_validation("A:XFD")),
+    "data validation in an Excel 2010 extension": lambda: _with_sheet(
+        extension=_x14_validation(WHOLE_SHEET)
+    ),
+    "auto filter": lambda: _with_sheet(after=f'<autoFilter ref="{WHOLE_SHEET}"/>'),
+    "selection": lambda: _with_sheet(
+        before=(
+            '<sheetViews><sheetView workbookViewId="0"><selection activeCell="A1" '
+            f'sqref="{WHOLE_SHEET}"/></sheetView></sheetViews>'
+        )
+    ),
+    "shared formula range": lambda: _with_sheet(
+        data=f'<row r="1"><c r="A1"><f t="shared" ref="{WHOLE_SHEET}" si="0">1</f></c></row>'
+    ),
+    "print area": lambda: _with_defined_name("Blad1!$A$1:$XFD$1048576"),
+    "table": lambda: _part(
+        "xl/tables/table1.xml",
+        f'<table {NS} id="1" name="T" displayName="T" ref="{WHOLE_SHEET}">'
+        f'<autoFilter ref="{WHOLE_SHEET}"/><tableColumns count="1">'
+        '<tableColumn id="1" name="A"/></tableColumns></table>',
+    ),
+    "comment on the last cell": lambda: _part(
+        "xl/comments1.xml",
+        f"<comments {NS}><authors><author>a</author></authors><commentList>"
+        '<comment ref="XFD1048576" authorId="0"><text><t>x</t></text></comment>'
+        "</commentList></comments>",
+    ),
+    "a worksheet under another name": lambda: _with_part(
+        "xl/elsewhere/data.bin",
+        _sheet(data='<row r="4999"><c r="XFD4999"><v>1</v></c></row>'),
+        _workbook(),
+    ),
+    "a wide and long sheet": lambda: _with_sheet(
+        data='<row r="1"><c r="A1"><v>1</v></c></row><row r="4000"><c r="CV4000"><v>1</v></c></row>'
+    ),
+}
+# Where the bomb is no reference at all: the file is broken, and says so.
+MALFORMED = {
+    "range without an end": lambda: _with_sheet(
+        after='<mergeCells count="1"><mergeCell ref="A1:"/></mergeCells>'
+    ),
+    "row zero": lambda: _with_sheet(after=_data_validation("A0:B2")),
+    "column past XFD": lambda: _with_sheet(after=_conditional_format("A1:XFE2")),
+    "a cell and a column mixed": lambda: _with_sheet(
+        after='<hyperlinks><hyperlink ref="A1:B" location="Blad1!A1"/></hyperlinks>'
+    ),
+    "a row number that is no number": lambda: _with_sheet(data='<row r="many"/>'),
+    "column range that is no number": lambda: _with_sheet(
+        before='<cols><col min="1" max="all"/></cols>'
+    ),
+}
+EXPECTED = {
+    **{name: BEYOND for name in BOMBS},
+    "a wide and long sheet": TOO_MUCH,
+    **{name: UNREADABLE for name in MALFORMED},
+}
+ALL = {**BOMBS, **MALFORMED}
+
+
+@pytest.fixture
+def openpyxl_calls(monkeypatch):
+    """Every call of load_workbook from the uploads, which must stay empty for a bomb."""
+    calls = []
+    real = uploads.load_workbook
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "load_workbook", spy)
+    return calls
+
+
+def test_the_bombs_are_small():
+    for name, build in ALL.items():
+        assert len(build()) < 12_000, name
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_bombs_are_refused_without_loading_the_workbook(app_context, openpyxl_calls, name):
+    with pytest.raises(uploads.UnreadableFile) as refused:
+        uploads.read_workbook(ALL[name]())
+    assert EXPECTED[name] in str(refused.value)
+    assert openpyxl_calls == []
+
+
+def test_the_message_names_the_reference(app_context):
+    with pytest.raises(uploads.UnreadableFile) as refused:
+        uploads.read_workbook(BOMBS["merged range to the last cell"]())
+    assert "(A20:XFD1048576)" in str(refused.value)
+    assert "5000 raderna och 100 kolumnerna" in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_both_upload_routes_refuse_each_bomb_at_once(client, make, openpyxl_calls, name):
+    board = make.board()
+    reporting_round = _round(make.sub_goal(boards=[board]).plan, 2019)
+    client.login(make.user("admin").username)
+    content = ALL[name]()
+    for url in (f"/rounds/{reporting_round.id}/import", "/plans/import"):
+        started = time.monotonic()
+        response = _upload(client, url, content)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 422, (url, response.status_code)
+        page = response.get_data(as_text=True)
+        error = page.split('id="file-error"')[1].split("</")[0]
+        assert EXPECTED[name] in error, (url, error)
+        # Loose: the deterministic proof is that openpyxl never ran.
+        assert elapsed < 2, (url, elapsed)
+    assert openpyxl_calls == []
+
+
+# What Excel writes for ordinary work: a whole column selected, a format or a drop-down
+# list on whole columns, header rows repeated on every printed page, a data validation
+# over the rows in use, a comment box (VML, which is not well-formed XML).
+LEGITIMATE = {
+    "whole column selected": lambda: _with_sheet(
+        before=(
+            '<sheetViews><sheetView workbookViewId="0"><selection activeCell="C1" '
+            'sqref="C:C"/></sheetView></sheetViews>'
+        )
+    ),
+    "format on whole columns": lambda: _with_sheet(after=_conditional_format("E:E G:H")),
+    "drop-down list on a whole column": lambda: _with_sheet(extension=_x14_validation("E:E")),
+    "print titles": lambda: _with_defined_name("Blad1!$1:$1,Blad1!$A:$B", "_xlnm.Print_Titles"),
+    "a name holding a formula": lambda: _with_defined_name("LOG10(Blad1!Summa)", "Tal"),
+    "validation over the rows in use": lambda: _with_sheet(after=_data_validation("E2:E2001")),
+    "dimension and cells within bounds": lambda: _with_sheet(
+        before='<dimension ref="A1:CV50"/>',
+        data='<row r="1" spans="1:2"><c r="a1" t="inlineStr"><is><t>Delmål</t></is></c>'
+        '<c><v>2</v></c></row><row r="50"><c r="CV50"><v>1</v></c></row>',
+    ),
+    "comment box drawing": lambda: _with_part(
+        "xl/drawings/vmlDrawing1.vml",
+        b"<xml><v:shape><x:ClientData ObjectType='Note'><br></x:ClientData></v:shape></xml>",
+        _workbook(),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LEGITIMATE)
+def test_what_excel_writes_for_ordinary_work_is_read(app_context, openpyxl_calls, name):
+    sheets = uploads.read_workbook(LEGITIMATE[name]())
+    assert sheets[0].rows[0][0] == "Delmål"
+    assert [call.get("read_only") for call in openpyxl_calls] == [True]
+
+
+def test_cells_beyond_a_too_small_dimension_are_still_read(app_context):
+    """Read-only openpyxl trusts the declared dimension unless told the bounds: a file whose
+    dimension is wrong must not lose the cells outside it."""
+    content = _with_sheet(
+        before='<dimension ref="A1"/>',
+        data='<row r="1"><c r="A1" t="inlineStr"><is><t>Delmål</t></is></c></row>'
+        '<row r="3"><c r="D3"><v>7</v></c></row>',
+    )
+    (sheet,) = uploads.read_workbook(content)
+    assert sheet.rows == [("Delmål",), (), (None, None, None, 7)]
