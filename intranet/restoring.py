@@ -53,8 +53,14 @@ from intranet.permissions import (
     can_manage_boards,
     can_reorganise_boards,
 )
-from intranet.snapshot import Snapshot
+from intranet.snapshot import Snapshot, is_hidden
 from intranet.structure.services import save_focus_area, save_plan, save_strategy, save_sub_goal
+
+# Kinds whose forms edit only records the archived rule does not hide (visible_or_404):
+# boards are edited archived or not.
+EDITED_VISIBLE_ONLY = frozenset(
+    {"strategy", "plan", "focus_area", "sub_goal", "follow_up", "activity"}
+)
 
 # Changed by actions of their own, never by a restore (see the module's docstring).
 OWN_ACTIONS = frozenset({"archived_at", "status:plan", "position"})
@@ -405,6 +411,14 @@ def restore_version(user: User, kind: str, record, transaction_id: int) -> bool:
     restore = plan_restore(kind, record, transaction_id)
     if restore is None:
         return False
+    if kind in EDITED_VISIBLE_ONLY and is_hidden(record):
+        raise RuleViolation(
+            "archived_at",
+            _l(
+                "Posten är arkiverad eller ligger under en arkiverad post och kan inte ändras. "
+                "Ta tillbaka den från arkivet först."
+            ),
+        )
     message = refusal(user, restore)
     if message is not None:
         raise RestoreNotAllowed(message)

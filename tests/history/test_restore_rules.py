@@ -310,6 +310,22 @@ def test_an_officer_restores_their_boards_follow_up(client, make, setup):
     assert db.session.get(Transaction, _last_transaction_id()).user_id == setup["officer"].id
 
 
+def test_an_archived_record_is_brought_back_before_it_is_restored(client, make, setup):
+    area, admin = setup["sub_goal"].focus_area, setup["admin"]
+    first = _last_transaction_id()
+    with acting_as(admin.id):
+        area.title = "Annan titel"
+        db.session.commit()
+        area.archive()
+        db.session.commit()
+    client.login("chefen")
+    response = _restore(client, "focus_area", area, first)
+    assert response.status_code == 422
+    assert "Ta tillbaka den från arkivet först." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(FocusArea, area.id).title == "Annan titel"
+
+
 def test_an_archived_follow_up_is_brought_back_before_it_is_restored(app, make, setup):
     follow_up = make.follow_up(sub_goal=setup["sub_goal"], outcome="Först")
     first = _last_transaction_id()
@@ -337,3 +353,16 @@ def test_a_plan_restore_leaves_its_status_to_the_lifecycle(app, make, setup):
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
     assert (plan.title, plan.status) == ("Gammal titel", "active")
+
+
+def test_the_refusal_reads_in_english_in_the_english_ui(client, setup):
+    sub_goal, admin = setup["sub_goal"], setup["admin"]
+    before_admin = _last_transaction_id()
+    _edit_sub_goal(admin, sub_goal, [setup["main"], setup["other"]], title="Ny titel")
+    client.login("handläggaren")
+    client.post_form("/language", {"language": "en", "next": "/plans"})
+    page = _restore(client, "sub_goal", sub_goal, before_admin).get_data(as_text=True)
+    assert (
+        "The restore would change title and involved boards, which only an administrator "
+        "may change."
+    ) in page
