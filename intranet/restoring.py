@@ -29,10 +29,16 @@ from intranet.activities.services import save_activity
 from intranet.boards.services import update_board
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
+from intranet.fields import names
 from intranet.followups.services import record_follow_up
 from intranet.history.records import KINDS, LINK_LABELS, load_versions
 from intranet.lineage.services import link_sub_goal, unlink_sub_goal
 from intranet.models import (
+    ACTIVITY_FIELDS,
+    FOCUS_AREA_FIELDS,
+    FOLLOW_UP_FIELDS,
+    STRATEGY_FIELDS,
+    SUB_GOAL_FIELDS,
     TAG_KINDS,
     Board,
     SubGoal,
@@ -54,6 +60,7 @@ from intranet.permissions import (
     can_reorganise_boards,
 )
 from intranet.snapshot import Snapshot, is_hidden
+from intranet.structure.forms import PLAN_FORM_FIELDS
 from intranet.structure.services import save_focus_area, save_plan, save_strategy, save_sub_goal
 
 # Kinds whose forms edit only records the archived rule does not hide (visible_or_404):
@@ -108,8 +115,8 @@ class RestoreNotAllowed(NotAllowed):
 @dataclass(frozen=True)
 class Part:
     """Fields (or links) of a kind changed by one form, and who may change them there:
-    `may(user, record)` is the predicate the form's route and service ask, `who` the
-    message (MESSAGES) that names who may when the user may not."""
+    `may(user, record)` is the predicate the form's route and service ask, `who` says
+    who may (ADMINS or STRUCTURE) for the message when the user may not."""
 
     names: tuple[str, ...]
     may: Callable[[User, object], bool]
@@ -125,47 +132,33 @@ def _structure_who(plan) -> str:
     return STRUCTURE if plan is not None and plan.owner_board_id is not None else ADMINS
 
 
-# Per kind, the parts its normal forms change. A field of the kind's history (records.KINDS)
+# Per kind, the parts its normal forms change, named from the same field declarations the
+# forms are built from (intranet.fields), each with the predicate the form's route and
+# service ask. A field of the kind's history (records.KINDS)
 # in no part and not in OWN_ACTIONS is fixed: no form changes it.
 PARTS: dict[str, tuple[Part, ...]] = {
-    "strategy": (
-        Part(("title", "start_year", "end_year", "description"), lambda u, r: can_create_plans(u)),
-    ),
+    "strategy": (Part(names(STRATEGY_FIELDS), lambda u, r: can_create_plans(u)),),
     "plan": (
-        Part(
-            ("title", "start_year", "end_year", "description"),
-            _structure(lambda plan: plan),
-            STRUCTURE,
-        ),
+        Part(names(PLAN_FORM_FIELDS), _structure(lambda plan: plan), STRUCTURE),
         Part(("strategy_id", "owner_board_id"), lambda u, r: can_create_plans(u)),
     ),
-    "focus_area": (
-        Part(("number", "title", "description"), _structure(lambda area: area.plan), STRUCTURE),
-    ),
+    "focus_area": (Part(names(FOCUS_AREA_FIELDS), _structure(lambda area: area.plan), STRUCTURE),),
     "sub_goal": (
         Part(
-            ("code", "title", "description", "cross_references", *(f"tags:{k}" for k in TAG_KINDS)),
+            (*names(SUB_GOAL_FIELDS), *(f"tags:{kind}" for kind in TAG_KINDS)),
             _structure(lambda sub_goal: sub_goal.plan),
             STRUCTURE,
         ),
-        # Responsibility and lineage are split further below (_sub_goal_link_parts).
+        # Responsibility as the sub-goal form sets it (today's main and involved boards),
+        # responsibility with days (a reorganisation's), and lineage (Restore.board_parts).
+        Part(("main", "involved"), _structure(lambda sub_goal: sub_goal.plan), STRUCTURE),
+        Part(("reorganised",), lambda user, record: can_reorganise_boards(user)),
+        Part(("continues",), can_edit_lineage),
     ),
-    "follow_up": (
-        Part(
-            ("status", "outcome", "deviation_reason", "deviation_text", "next_steps"),
-            can_edit_follow_up,
-        ),
-    ),
+    "follow_up": (Part(names(FOLLOW_UP_FIELDS), can_edit_follow_up),),
     "activity": (
         Part(
-            (
-                "title",
-                "description",
-                "planned_from_year",
-                "planned_to_year",
-                "responsible_unit",
-                "status",
-            ),
+            names(ACTIVITY_FIELDS),
             lambda user, activity: can_edit_sub_goal(user, activity.sub_goal),
         ),
     ),
@@ -181,11 +174,7 @@ def _is_own_action(kind: str, name: str) -> bool:
 def _plan_of(kind: str, record):
     if kind == "plan":
         return record
-    if kind == "focus_area":
-        return record.plan
-    if kind == "sub_goal":
-        return record.plan
-    return None
+    return record.plan if kind in ("focus_area", "sub_goal") else None
 
 
 # --- what would change ------------------------------------------------------------------
@@ -244,8 +233,11 @@ def _board_changes(current: Links, target: Links) -> set[str]:
         if dated and not (now and then and now[1:] == then[1:]):
             changes.add("reorganised")
     ids = current.rows.keys() | target.rows.keys()
-    names = dict(db.session.execute(select(Board.id, Board.name).where(Board.id.in_(ids))).all())
-    today_now, today_then = current.in_force_today(names), target.in_force_today(names)
+    board_names = dict(
+        db.session.execute(select(Board.id, Board.name).where(Board.id.in_(ids))).all()
+    )
+    today_now = current.in_force_today(board_names)
+    today_then = target.in_force_today(board_names)
     if today_now[:1] != today_then[:1]:
         changes.add("main")
     if today_now[1:] != today_then[1:]:
@@ -304,7 +296,7 @@ class Restore:
     board_parts: frozenset = frozenset()
     lineage: set[int] | None = None
 
-    def labels(self, names) -> list[str]:
+    def labels(self, keys) -> list[str]:
         labels = {
             **LINK_LABELS,
             **{spec.name: spec.label for spec in KINDS[self.kind].fields},
@@ -313,7 +305,7 @@ class Restore:
             "reorganised": REORGANISED,
             "continues": LINEAGE,
         }
-        return [_lower(str(labels[name])) for name in names]
+        return [_lower(str(labels[key])) for key in keys]
 
 
 def _lower(label: str) -> str:
@@ -362,13 +354,11 @@ def refusal(user: User, restore: Restore) -> str | None:
     one the user may change through the normal forms."""
     kind, record = restore.kind, restore.record
     parts = PARTS[kind]
-    if kind == "sub_goal":
-        parts = (*parts, *_sub_goal_link_parts())
-    names = [*restore.changed, *sorted(restore.board_parts)]
+    changing = [*restore.changed, *sorted(restore.board_parts)]
     owned = {name: part for part in parts for name in part.names}
-    fixed = [name for name in names if name not in owned]
+    fixed = [name for name in changing if name not in owned]
     refused: dict[str, list[str]] = {}
-    for name in names:
+    for name in changing:
         part = owned.get(name)
         if part is not None and not part.may(user, record):
             who = _structure_who(_plan_of(kind, record)) if part.who == STRUCTURE else ADMINS
@@ -380,15 +370,6 @@ def refusal(user: User, restore: Restore) -> str | None:
     if fixed:
         messages.append(_message(FIXED, _join(restore.labels(fixed))))
     return " ".join(messages) or None
-
-
-def _sub_goal_link_parts() -> tuple[Part, ...]:
-    structure = _structure(lambda sub_goal: sub_goal.plan)
-    return (
-        Part(("main", "involved"), structure, STRUCTURE),
-        Part(("reorganised",), lambda user, record: can_reorganise_boards(user)),
-        Part(("continues",), can_edit_lineage),
-    )
 
 
 def _join(labels: list[str]) -> str:
@@ -427,8 +408,8 @@ def restore_version(user: User, kind: str, record, transaction_id: int) -> bool:
     return True
 
 
-def _values(restore: Restore, names) -> dict:
-    return {name: restore.target[name] for name in names}
+def _values(restore: Restore, fields) -> dict:
+    return {name: restore.target[name] for name in fields}
 
 
 def _apply_strategy(user: User, restore: Restore) -> None:
@@ -436,8 +417,8 @@ def _apply_strategy(user: User, restore: Restore) -> None:
 
 
 def _apply_plan(user: User, restore: Restore) -> None:
-    names = [name for part in PARTS["plan"] for name in part.names]
-    save_plan(user, restore.record, _values(restore, names))
+    fields = [name for part in PARTS["plan"] for name in part.names]
+    save_plan(user, restore.record, _values(restore, fields))
 
 
 def _apply_focus_area(user: User, restore: Restore) -> None:
@@ -450,7 +431,7 @@ def _apply_sub_goal(user: User, restore: Restore) -> None:
     tags = {kind: [] for kind in TAG_KINDS}
     for tag in _target_tags(sub_goal, restore.past):
         tags[tag.kind].append(tag.name)
-    values = _values(restore, ("code", "title", "description", "cross_references"))
+    values = _values(restore, names(SUB_GOAL_FIELDS))
     save_sub_goal(user, sub_goal.focus_area, sub_goal, values, None, tags, sub_goal.lock_version)
     if restore.board_parts:
         _set_board_links(sub_goal, restore.links)
