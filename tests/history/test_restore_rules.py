@@ -366,3 +366,17 @@ def test_the_refusal_reads_in_english_in_the_english_ui(client, setup):
         "The restore would change title and involved boards, which only an administrator "
         "may change."
     ) in page
+
+
+def test_a_version_in_another_focus_area_cannot_be_restored(app, make, setup):
+    """No form moves a sub-goal to another focus area, so no restore does either."""
+    sub_goal, admin = setup["sub_goal"], setup["admin"]
+    before = _last_transaction_id()
+    with acting_as(admin.id, "datarättelse"):
+        sub_goal.focus_area = make.focus_area(plan=sub_goal.plan, number="7")
+        db.session.commit()
+    with app.test_request_context(), pytest.raises(RestoreNotAllowed) as refused:
+        restore_version(admin, "sub_goal", sub_goal, before)
+    assert refused.value.message == (
+        "Återställningen skulle ändra fokusområde, som inte går att ändra."
+    )
