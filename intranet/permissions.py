@@ -92,7 +92,11 @@ def can_verify_history(user: User) -> bool:
 def can_restore(user: User, kind: str, record) -> bool:
     """Admins restore any record but accounts (those change through account administration);
     officers the sub-goals they may edit and the follow-ups (as long as the year's round is
-    open) and activities under them."""
+    open) and activities under them.
+
+    This decides who may ask for a restore. What a restore changes is then held to the
+    predicates of the forms that change each part (intranet.restoring): a version that
+    would change a part the user may not change is refused as a whole."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.role == "admin":

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from intranet import restoring
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.history import integrity, queries, records, services
@@ -22,6 +23,7 @@ from intranet.permissions import (
     can_verify_history,
     require,
 )
+from intranet.restoring import RestoreNotAllowed
 from intranet.spreadsheets import CSV_MIMETYPE, write_csv
 from intranet.versioning import set_change_note
 from intranet.views import attachment, get_or_404, page_or_block, show_violation
@@ -131,19 +133,17 @@ def restore(kind: str, record_id: int, transaction_id: int):
     try:
         services.check_lock_version(record, parse_whole(request.form.get("lock_version")))
         set_change_note(services.restore_note(transaction))
-        changed = services.restore_version(kind, record, transaction_id)
+        changed = restoring.restore_version(current_user, kind, record, transaction_id)
         db.session.commit()
     except (EditConflict, StaleDataError):
         db.session.rollback()
         return _conflict(kind, spec, record_id)
-    except RuleViolation as violation:
-        db.session.rollback()
-        flash(violation.message, "error")
+    except (RestoreNotAllowed, RuleViolation) as refused:
+        return _restore_refused(kind, spec, record_id, refused)
+    if changed:
+        flash(services.restore_note(transaction), "success")
     else:
-        if changed:
-            flash(services.restore_note(transaction), "success")
-        else:
-            flash(_l("Posten ser redan ut så; inget ändrades."), "info")
+        flash(_l("Posten ser redan ut så; inget ändrades."), "info")
     return redirect(url_for("history.record", kind=kind, record_id=record_id))
 
 
@@ -156,6 +156,25 @@ def _conflict(kind, spec, record_id):
         status=409,
         **_history_context(kind, spec, record, conflict=message),
     )
+
+
+def _restore_refused(kind, spec, record_id, refused):
+    """The history again with why nothing was restored: 403 when the version would change
+    parts the user may not change, 422 when a rule of the record refuses it."""
+    db.session.rollback()
+    record = db.session.get(spec.model, record_id)
+    return page_or_block(
+        "history/record.html",
+        "versions",
+        status=403 if isinstance(refused, RestoreNotAllowed) else 422,
+        **_history_context(kind, spec, record, conflict=_refusal_text(refused)),
+    )
+
+
+def _refusal_text(refused) -> str:
+    if isinstance(refused, RestoreNotAllowed):
+        return refused.message
+    return str(_l("Versionen kan inte återställas: %(reason)s", reason=refused.message))
 
 
 def _archive_target(kind: str, record_id: int):

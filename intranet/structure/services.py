@@ -161,13 +161,15 @@ def save_sub_goal(
     focus_area: FocusArea,
     sub_goal: SubGoal | None,
     values: dict,
-    boards: list[Board],
+    boards: list[Board] | None,
     tags: dict[str, list[str]],
     expected_lock_version: int,
 ) -> SubGoal:
     """Create (None) or update a sub-goal with its responsible boards (the first is the
     main board) and its tags by kind (names; unknown ones are created). A blank code gets
-    the proposal (propose_sub_goal_code); codes are unique in the focus area.
+    the proposal (propose_sub_goal_code); codes are unique in the focus area. `boards`
+    None leaves the responsibility as it is: a restore sets the links with their days
+    itself (intranet.history.services), which set_boards, speaking for today, cannot.
 
     Raises NotAllowed, EditConflict when someone saved the sub-goal since the user opened
     it, RuleViolation."""
@@ -191,7 +193,8 @@ def save_sub_goal(
         if sub_goal.is_archived:
             raise RuleViolation("title", _l("Delmålet är arkiverat och kan inte ändras."))
         update_locked(sub_goal, values, expected_lock_version)
-    sub_goal.set_boards(boards)
+    if boards is not None:
+        sub_goal.set_boards(boards)
     for kind in TAG_KINDS:
         sub_goal.set_tags(kind, [_tag(kind, name) for name in tags.get(kind, [])])
     flush_or_conflict(lambda: db.session.get(SubGoal, sub_goal.id), expected_lock_version)

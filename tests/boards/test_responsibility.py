@@ -193,7 +193,7 @@ def test_a_renamed_board_keeps_its_history(world):
 
 
 def test_restoring_a_sub_goal_brings_back_its_boards_with_order_and_days(world):
-    from intranet.history.services import restore_version
+    from intranet.restoring import restore_version
 
     with acting_as(None, "test"):
         world["s1"].set_boards([world["c"], world["a"]])
@@ -201,7 +201,9 @@ def test_restoring_a_sub_goal_brings_back_its_boards_with_order_and_days(world):
     ordered = _last_transaction()
     _reorganise(world, {world["s1"].id: world["b"]}, local_day() + timedelta(days=5))
     with acting_as(world["admin"].id, "Ångra"):
-        assert restore_version("sub_goal", db.session.get(SubGoal, world["s1"].id), ordered)
+        assert restore_version(
+            world["admin"], "sub_goal", db.session.get(SubGoal, world["s1"].id), ordered
+        )
         db.session.commit()
     db.session.expire_all()
     s1 = db.session.get(SubGoal, world["s1"].id)

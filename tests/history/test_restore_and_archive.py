@@ -9,6 +9,7 @@ from intranet.extensions import db
 from intranet.history import services
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
 from intranet.permissions import can_archive, can_restore
+from intranet.restoring import restore_version
 from intranet.versioning import acting_as
 
 
@@ -74,6 +75,7 @@ def test_restore_with_a_stale_lock_version_is_a_conflict(client, make):
 
 
 def test_restore_brings_back_the_responsible_boards_and_tags(app, make):
+    admin = make.user("admin")
     first, second = make.board(), make.board()
     sub_goal = make.sub_goal(boards=[first])
     original = _last_transaction()
@@ -81,8 +83,8 @@ def test_restore_brings_back_the_responsible_boards_and_tags(app, make):
     sub_goal.title = "Annan titel"
     db.session.commit()
 
-    with app.test_request_context():
-        assert services.restore_version("sub_goal", sub_goal, original.id)
+    with app.test_request_context(), acting_as(admin.id):
+        assert restore_version(admin, "sub_goal", sub_goal, original.id)
     db.session.commit()
     db.session.expire_all()
     sub_goal = db.session.get(SubGoal, sub_goal.id)
@@ -97,7 +99,7 @@ def test_restoring_to_before_the_record_existed_is_refused(app, make):
     from intranet.errors import RuleViolation
 
     with pytest.raises(RuleViolation):
-        services.restore_version("follow_up", follow_up, transaction.id)
+        restore_version(make.user("admin"), "follow_up", follow_up, transaction.id)
     assert before
 
 

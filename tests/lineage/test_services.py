@@ -252,7 +252,7 @@ def test_a_line_is_read_in_a_fixed_number_of_queries(make, pilot):
 
 
 def test_restoring_a_sub_goal_restores_its_links_as_they_were(make, pilot):
-    from intranet.history.services import restore_version
+    from intranet.restoring import restore_version
 
     admin, pilot_goal, middle, _latest = _three_plans(make, pilot)
     linked_at = db.session.scalar(select(func.max(Transaction.id)))
@@ -260,8 +260,8 @@ def test_restoring_a_sub_goal_restores_its_links_as_they_were(make, pilot):
         unlink_sub_goal(admin, middle, pilot_goal.id)
         db.session.commit()
     with acting_as(admin.id, "återställd"):
-        assert restore_version("sub_goal", middle, linked_at)
+        assert restore_version(admin, "sub_goal", middle, linked_at)
         db.session.commit()
     assert db.session.get(SubGoalLineage, (middle.id, pilot_goal.id)) is not None
     with acting_as(admin.id):
-        assert not restore_version("sub_goal", middle, linked_at)
+        assert not restore_version(admin, "sub_goal", middle, linked_at)
