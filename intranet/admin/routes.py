@@ -1,5 +1,4 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.accounts.directory import directory_configured
@@ -9,6 +8,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db, login_manager
 from intranet.models import User
 from intranet.permissions import can_manage_users, require
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import get_or_404, page_or_block, saved, show_violation
 

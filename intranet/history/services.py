@@ -5,7 +5,6 @@ archiving is one history transaction naming the signed-in user.
 """
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.errors import EditConflict, RuleViolation
@@ -21,6 +20,7 @@ from intranet.models import (
     Transaction,
 )
 from intranet.snapshot import Snapshot
+from intranet.translation import lazy_gettext as _l
 
 # Never copied back: identity, the optimistic lock counter (it must move forward) and the
 # archive state (archiving has its own action, so a restore never silently hides a record).
