@@ -1,7 +1,11 @@
 """Stored text interpolated into translated messages stays text: the archive flash, the
 next-plan checkbox labels and the strategy error show a title holding tags as text."""
 
+import pytest
+from sqlalchemy import func, select
+
 from intranet.extensions import db
+from intranet.models import User
 from tests.conftest import PASSWORD
 
 GADGET = (
@@ -79,3 +83,44 @@ def test_strategy_error_shows_the_plan_title_as_text(client, make):
     _no_gadget(page)
     assert "ligger utanför de åren" in page
     db.session.expire_all()
+
+
+PROMOTE = {"display_name": "Befordrad", "role": "admin"}
+GESTURE = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-User": "?1"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HX-Request": "true"},
+        {"HX-Request": "true", "HX-Trigger": "user_form"} | GESTURE,
+        {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-User": "?1"},
+    ],
+)
+def test_account_changes_need_the_administrators_own_form_submission(client, make, headers):
+    admin = make.user("admin")
+    officer = make.user("officer")
+    client.login(admin.username, PASSWORD)
+    token = client.csrf_token()
+    posts = [
+        (f"/admin/users/{officer.id}/edit", PROMOTE),
+        (f"/admin/users/{officer.id}/password", {"password": "x" * 20, "confirm": "x" * 20}),
+        (f"/admin/users/{officer.id}/deactivate", {}),
+        (
+            "/admin/users/new",
+            {"username": "ny", "display_name": "Ny", "role": "admin", "password": "y" * 20},
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data=data, headers=headers | {"X-CSRFToken": token})
+        assert response.status_code == 400, url
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).role == "officer"
+    assert db.session.get(User, officer.id).is_active
+    assert db.session.scalar(select(func.count(User.id))) == 2
+    by_hand = client.post_form(f"/admin/users/{officer.id}/edit", PROMOTE, headers=GESTURE)
+    assert by_hand.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).role == "admin"
