@@ -144,3 +144,40 @@ def test_stored_markup_stays_text_on_an_administrators_pages(page_as):
     assert [url for url in requests if url.startswith("dialog")] == []
     admin.goto(target)
     expect(admin.get_by_label("Roll")).to_have_value("officer")
+
+
+def test_htmx_sends_no_change_without_a_gesture_even_if_markup_got_through(page_as):
+    """Defence in depth, should escaping ever fail: an htmx element placed in the page
+    (here by script, outside any region that disables htmx) sends no change request on
+    `load`, and the server refuses an htmx request to change an account anyway."""
+    admin = page_as("admin")
+    officer_id = _user_id(admin, "officer")
+    target = f"/admin/users/{officer_id}/edit"
+    requests = []
+    admin.on("request", lambda request: requests.append((request.method, request.url)))
+    admin.goto("/admin/users")
+    admin.evaluate(
+        """target => {
+            const gadget = document.createElement("i");
+            gadget.setAttribute("data-hx-post", target);
+            gadget.setAttribute("data-hx-trigger", "load");
+            gadget.setAttribute("data-hx-vals", '{"display_name": "x", "role": "admin"}');
+            document.querySelector("main").appendChild(gadget);
+            window.htmx.process(gadget);
+        }""",
+        target,
+    )
+    admin.wait_for_timeout(500)
+    assert [url for method, url in requests if method == "POST"] == []
+    status = admin.evaluate(
+        """([target, token]) => fetch(target, {
+            method: "POST",
+            headers: {"HX-Request": "true", "X-CSRFToken": token,
+                      "Content-Type": "application/x-www-form-urlencoded"},
+            body: "display_name=x&role=admin",
+        }).then(response => response.status)""",
+        [target, _csrf(admin)],
+    )
+    assert status == 400
+    admin.goto(target)
+    expect(admin.get_by_label("Roll")).to_have_value("officer")
