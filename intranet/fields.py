@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from intranet.errors import RuleViolation
+from intranet.translation import lazy_gettext as _l
 
 CHOOSE_FROM_LIST = _l("Välj ett värde i listan.")
 

@@ -1,7 +1,6 @@
 """Form pieces every domain shares: the change note that goes into the history, choice
 and length helpers, ISO dates, and the upload and confirmation forms of both imports."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectChoice, StringField, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from intranet.errors import RuleViolation
 from intranet.fields import too_long_text
 from intranet.stored_text import refuse_identity_numbers, too_long_message
+from intranet.translation import lazy_gettext as _l
 
 NOTE_MAX_LENGTH = 500
 NOTE_LABEL = _l("Ändringsanteckning (valfri)")

@@ -1,8 +1,7 @@
 """The minimum password policy, enforced in the model so the web, CLI and imports obey it."""
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.errors import RuleViolation
+from intranet.translation import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -5,11 +5,10 @@ apply."""
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.fields import CHOOSE_FROM_LIST
 from intranet.history.asof import EARLIEST_DAY, TOO_EARLY
 from intranet.numbers import parse_id, parse_whole
+from intranet.translation import lazy_gettext as _l
 
 
 class QueryArgs:

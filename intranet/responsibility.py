@@ -12,7 +12,6 @@ recorded later, even one dated earlier, does not rewrite what a past snapshot sh
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,6 +20,7 @@ from intranet.models import Board, SubGoalBoard
 from intranet.models.base import local_day
 from intranet.models.plans import link_order
 from intranet.snapshot import Snapshot
+from intranet.translation import lazy_gettext as _l
 
 
 def in_force_on(links, day: date) -> ColumnElement[bool]:

@@ -52,6 +52,23 @@ class DatabaseInteger(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def submitted_by_hand() -> bool:
+    """Whether this request is a plain form submission that a person made on one of this
+    site's pages: not an htmx request (any element's `load` trigger could send one, CSRF
+    header included, without the user doing anything) and, where the browser sends Fetch
+    metadata, a same-origin navigation that a user activation started."""
+    if request.headers.get("HX-Request"):
+        return False
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is None:
+        return True  # no Fetch metadata to judge by: a browser without it, or a script
+    return (
+        mode == "navigate"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        and request.headers.get("Sec-Fetch-User") == "?1"
+    )
+
+
 def _refuse_nul_characters() -> None:
     # PostgreSQL cannot store NUL in text and no form has a use for it: refuse it
     # up front with the 400 page, rather than fail in the database with a 500.

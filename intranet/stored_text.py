@@ -28,9 +28,8 @@ import calendar
 import re
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.errors import RuleViolation
+from intranet.translation import lazy_gettext as _l
 
 # Never valid in XML 1.0, or control characters without a visible meaning.
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"

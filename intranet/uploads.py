@@ -23,11 +23,11 @@ import zipfile
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from intranet.numbers import spreadsheet_whole
 from intranet.spreadsheets import unescape_cell
+from intranet.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 

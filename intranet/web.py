@@ -3,7 +3,6 @@ view toolkit is intranet.views."""
 
 from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
@@ -14,6 +13,7 @@ from intranet.permissions import (
     can_read_audit_log,
     template_helpers,
 )
+from intranet.translation import lazy_gettext as _l
 
 ERROR_TITLES = {
     400: _l("Felaktig begäran"),

@@ -32,6 +32,15 @@
     if (done) done.closest(".editor-panel").innerHTML = "";
   });
 
+  // Defence in depth: htmx sends a request that changes something only for the user's own
+  // gesture (a trusted click, submit, change or key press), never for a `load`, `revealed`
+  // or polling trigger nor for an event a script raised, whatever markup asked for it.
+  document.addEventListener("htmx:confirm", function (event) {
+    if (event.detail.verb === "get") return;
+    var cause = event.detail.triggeringEvent;
+    if (!cause || !cause.isTrusted) event.preventDefault();
+  });
+
   // Remember which edit link opened the editor panel, to return focus there on cancel.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var source = event.detail.elt;

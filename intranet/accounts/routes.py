@@ -8,7 +8,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from intranet.accounts.forms import LoginForm
@@ -19,6 +18,7 @@ from intranet.accounts.services import (
     forget_failed_sign_ins,
 )
 from intranet.extensions import db
+from intranet.translation import gettext as _
 from intranet.views import safe_next
 
 bp = Blueprint("accounts", __name__)

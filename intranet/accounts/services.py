@@ -5,7 +5,6 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,6 +15,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import ROLES, Board, LoginFailures, User
 from intranet.models.base import utc_now
+from intranet.translation import lazy_gettext as _l
 
 _unknown_user_hash: dict[str, str] = {}
 

@@ -1,7 +1,6 @@
 """A sub-goal's planned activities: adding and editing them (side panel or page)."""
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from intranet.activities.forms import ActivityForm
@@ -13,6 +12,7 @@ from intranet.permissions import can_edit_sub_goal, require
 from intranet.plan_tree import load_sub_goal
 from intranet.plans.queries import sub_goal_detail
 from intranet.snapshot import Snapshot
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import (
     page_or_block,

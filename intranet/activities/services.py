@@ -1,11 +1,10 @@
 """Planned activities of a sub-goal."""
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import Activity, SubGoal
+from intranet.translation import lazy_gettext as _l
 
 
 def save_activity(

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
@@ -15,6 +14,7 @@ from intranet.forms import change_note_field, with_placeholder
 from intranet.models import ROLES
 from intranet.numbers import coerce_id
 from intranet.password_policy import MIN_PASSWORD_LENGTH
+from intranet.translation import lazy_gettext as _l
 
 
 class ChoiceField(SelectField):

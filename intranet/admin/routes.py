@@ -1,5 +1,4 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.accounts.directory import directory_configured
@@ -9,6 +8,8 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db, login_manager
 from intranet.models import User
 from intranet.permissions import can_manage_users, require
+from intranet.security import submitted_by_hand
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import get_or_404, page_or_block, saved, show_violation
 
@@ -20,6 +21,10 @@ def _only_administrators():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     require(can_manage_users(current_user))
+    # Accounts and roles change only by the administrator's own hand: a request that markup
+    # could send on its own is refused (the 400 page asks to reload and try again).
+    if request.method == "POST" and not submitted_by_hand():
+        abort(400)
     return None
 
 

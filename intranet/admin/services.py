@@ -1,12 +1,11 @@
 """Account administration. Services change and flush; the request commits once."""
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.accounts.directory import directory_configured
 from intranet.accounts.services import create_user
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import Board, User
+from intranet.translation import lazy_gettext as _l
 
 
 def create_account(

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from intranet.boards.services import MEMBERSHIP_CHOICES
 from intranet.forms import IsoDateField, change_note_field, choices, no_identity_numbers
 from intranet.models import BOARD_KINDS
+from intranet.translation import lazy_gettext as _l
 
 KEEP = "keep"
 

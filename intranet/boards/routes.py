@@ -1,7 +1,6 @@
 """Boards and companies (create, rename, archive) and reorganisations: administrators."""
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.boards import queries, services
@@ -10,6 +9,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db, login_manager
 from intranet.models import Board
 from intranet.permissions import can_manage_boards, can_reorganise_boards, require
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import get_or_404, page_or_block, saved, show_violation
 

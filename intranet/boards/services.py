@@ -4,13 +4,13 @@ commits once, so a reorganisation is one history transaction with its note."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import Board, Membership, SubGoal, SubGoalBoard, User
 from intranet.models.base import local_day
+from intranet.translation import lazy_gettext as _l
 
 MEMBERSHIP_CHOICES = {
     "move": _l("Flytta medlemmarna till den nya nämnden (de lämnar den gamla)"),

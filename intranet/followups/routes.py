@@ -1,7 +1,6 @@
 """A sub-goal's yearly follow-up: its card and its editor (side panel or page)."""
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
@@ -14,6 +13,7 @@ from intranet.models import SubGoal
 from intranet.permissions import can_edit_follow_up_year, require
 from intranet.plans.queries import sub_goal_detail
 from intranet.snapshot import is_hidden
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import page_or_block, safe_next, show_conflict, show_violation, wants_fragment
 

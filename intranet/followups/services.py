@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
@@ -12,6 +11,7 @@ from intranet.extensions import db
 from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import FollowUp, SubGoal, Transaction, User
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
+from intranet.translation import lazy_gettext as _l
 
 
 def find_follow_up(sub_goal: SubGoal, year: int) -> FollowUp | None:

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from intranet.extensions import db
 from intranet.models import Transaction
 from intranet.permissions import can_read_past, require
 from intranet.snapshot import Snapshot
+from intranet.translation import lazy_gettext as _l
 
 
 def transaction_at(moment: datetime) -> int | None:

@@ -1,7 +1,7 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from intranet.forms import change_note_field
+from intranet.translation import lazy_gettext as _l
 
 
 class ArchiveForm(FlaskForm):

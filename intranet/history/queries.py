@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
@@ -31,6 +30,7 @@ from intranet.models import (
 )
 from intranet.query_args import QueryArgs
 from intranet.snapshot import in_force_at
+from intranet.translation import lazy_gettext as _l
 
 PER_PAGE = 50
 OTHER_KINDS = {

@@ -9,7 +9,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
@@ -41,6 +40,7 @@ from intranet.models import (
 )
 from intranet.models.plans import link_order
 from intranet.snapshot import rows_in_force
+from intranet.translation import lazy_gettext as _l
 
 LONG_TEXT = 80  # characters; longer values get a word-level diff
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +24,7 @@ from intranet.permissions import (
 )
 from intranet.restoring import RestoreNotAllowed
 from intranet.spreadsheets import CSV_MIMETYPE, write_csv
+from intranet.translation import lazy_gettext as _l
 from intranet.versioning import set_change_note
 from intranet.views import attachment, get_or_404, page_or_block, show_violation
 

@@ -6,11 +6,11 @@ services of every domain and lives in intranet.restoring.
 """
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 
 from intranet.errors import EditConflict
 from intranet.extensions import db
 from intranet.models import Transaction
+from intranet.translation import lazy_gettext as _l
 
 
 def restore_note(transaction: Transaction) -> str:

@@ -1,7 +1,6 @@
 """The next-plan form (built for the plan it starts from: one checkbox and one number per
 focus area and sub-goal) and the link form."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from intranet.forms import ChangeNoteMixin, too_long
 from intranet.lineage.services import Continued, NextPlan
 from intranet.numbers import coerce_id
+from intranet.translation import lazy_gettext as _l
 
 YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2022.")
 

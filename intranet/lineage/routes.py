@@ -2,7 +2,6 @@
 one it continues."""
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from intranet.errors import RuleViolation
@@ -20,6 +19,7 @@ from intranet.models import Plan, SubGoal
 from intranet.permissions import can_edit_lineage, can_start_next_plan, require
 from intranet.plan_tree import load_sub_goal
 from intranet.snapshot import Snapshot
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import page_or_block, saved, show_violation, visible_or_404
 

@@ -4,7 +4,6 @@ once, so each is one history entry."""
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.errors import NotAllowed, RuleViolation
@@ -12,6 +11,7 @@ from intranet.extensions import db
 from intranet.models import FocusArea, Plan, SubGoal, SubGoalLineage, User
 from intranet.naturalsort import natural_key
 from intranet.permissions import can_edit_lineage, can_start_next_plan
+from intranet.translation import lazy_gettext as _l
 
 
 @dataclass

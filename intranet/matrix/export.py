@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
-
 from intranet.matrix.queries import Matrix
 from intranet.spreadsheets import (
     CSV_MIMETYPE,
@@ -13,6 +11,7 @@ from intranet.spreadsheets import (
     write_csv,
     write_xlsx,
 )
+from intranet.translation import gettext as _
 
 # The sub-goal's code (the focus area is written with its title).
 CODE_COLUMNS = (2,)

@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from intranet.history.asof import AsOf
 from intranet.models import DEVIATION_REASONS, STATUSES
 from intranet.numbers import parse_whole
 from intranet.query_args import QueryArgs
+from intranet.translation import lazy_gettext as _l
 
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21

@@ -1,7 +1,6 @@
 from datetime import datetime
 
 from flask import Blueprint, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -18,6 +17,7 @@ from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.meetings.services import take_part
 from intranet.models import DEVIATION_REASONS, STATUSES, Meeting, ReportingRound
 from intranet.snapshot import Snapshot
+from intranet.translation import gettext as _
 from intranet.views import attachment, page_or_block, wants_fragment
 
 bp = Blueprint("matrix", __name__)

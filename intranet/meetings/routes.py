@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from intranet.errors import RuleViolation
@@ -12,6 +11,7 @@ from intranet.meetings.forms import MeetingForm
 from intranet.models import Meeting, Plan
 from intranet.numbers import parse_id
 from intranet.permissions import can_end_meeting, can_start_meeting, require
+from intranet.translation import gettext as _
 from intranet.views import get_or_404, redirect_after_post, safe_next, saved, visible_or_404
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")

@@ -1,12 +1,11 @@
 """Starting and ending meetings. Services change and flush; the request commits once."""
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Meeting, MeetingAttendance, Plan, User
 from intranet.models.base import utc_now
 from intranet.permissions import can_end_meeting, can_start_meeting
+from intranet.translation import lazy_gettext as _l
 
 
 def start_meeting(user: User, plan: Plan | None) -> tuple[Meeting, bool]:

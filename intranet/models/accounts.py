@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +12,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, utc_now
 from intranet.password_policy import check_password_policy
+from intranet.translation import lazy_gettext as _l
 
 ROLES = {
     "admin": _l("Administratör"),

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +10,7 @@ from intranet.extensions import db
 from intranet.fields import UserField, names
 from intranet.models.base import Archivable, RuleChecked, related
 from intranet.models.plans import Plan, SubGoal
+from intranet.translation import lazy_gettext as _l
 
 STATUSES = {
     "not_started": _l("Ej påbörjad"),

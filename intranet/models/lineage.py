@@ -1,6 +1,5 @@
 """Lineage across plan periods: a sub-goal that continues a sub-goal of an earlier plan."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -8,6 +7,7 @@ from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.base import RuleChecked, related
 from intranet.models.plans import SubGoal
+from intranet.translation import lazy_gettext as _l
 
 
 class SubGoalLineage(RuleChecked, db.Model):

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -12,6 +11,7 @@ from intranet.fields import UserField, check_fields
 from intranet.models.accounts import Board
 from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, local_day, related
 from intranet.naturalsort import KEY_LENGTH, natural_key
+from intranet.translation import lazy_gettext as _l
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 

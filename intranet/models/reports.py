@@ -1,12 +1,12 @@
 """What a board writes itself in its yearly report: the closing comments."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models.base import RuleChecked
+from intranet.translation import lazy_gettext as _l
 
 MAX_COMMENT_LENGTH = 20_000
 

@@ -9,7 +9,6 @@ preview as ignored."""
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from intranet.fields import UserField, in_every_language, named
 from intranet.models import (
@@ -19,6 +18,7 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
 )
+from intranet.translation import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,5 @@
 """A plan's full content as a spreadsheet (Excel or CSV)."""
 
-from flask_babel import gettext as _
-
 from intranet.filenames import slug
 from intranet.history.asof import Moment
 from intranet.models import FOLLOW_UP_FIELDS, Plan
@@ -16,6 +14,7 @@ from intranet.plans.columns import (
 )
 from intranet.snapshot import Snapshot
 from intranet.spreadsheets import Sheet, as_of_note, write_csv, write_xlsx
+from intranet.translation import gettext as _
 
 
 def _plan_loaded(plan_id: int, snapshot: Snapshot | None = None) -> PlanNode:

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 
 from intranet.forms import ConfirmImportForm, UploadForm
 from intranet.numbers import coerce_id
+from intranet.translation import lazy_gettext as _l
 
 
 class PlanImportForm(UploadForm):

@@ -8,7 +8,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
@@ -39,6 +38,7 @@ from intranet.plans.columns import (
     SheetSpec,
 )
 from intranet.spreadsheets import Sheet, write_xlsx
+from intranet.translation import gettext as _
 from intranet.uploads import (
     ImportProblem,
     UploadedSheet,

@@ -13,12 +13,11 @@
 Every transition is one versioned change of Plan.status with its note in the history.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Plan, User
 from intranet.permissions import can_change_plan_status
+from intranet.translation import lazy_gettext as _l
 from intranet.versioning import set_change_note
 
 MESSAGES = {

@@ -2,8 +2,6 @@
 creating a plan from the Excel template."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +16,8 @@ from intranet.plans.forms import PlanConfirmForm, PlanImportForm
 from intranet.reports.charts import plan_charts
 from intranet.reports.filters import ReportFilters, report_options
 from intranet.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from intranet.translation import gettext as _
+from intranet.translation import lazy_gettext as _l
 from intranet.views import SignedUpload, attachment, page_or_block, visible_or_404
 
 bp = Blueprint("plans", __name__)

@@ -22,7 +22,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale, to_user_timezone
-from flask_babel import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -30,6 +29,7 @@ from intranet.filenames import slug
 from intranet.reports.charts import StackedChart
 from intranet.reports.queries import Report
 from intranet.stored_text import printable
+from intranet.translation import gettext as _
 
 # The languages a document can be written in, as Word and PDF readers name them.
 DOCUMENT_LANGUAGES = {"sv": "sv-SE", "en": "en-GB"}

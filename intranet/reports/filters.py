@@ -4,8 +4,6 @@ to its filter and the others keep what the user chose."""
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.extensions import db
@@ -14,6 +12,8 @@ from intranet.models import Board, FocusArea, Plan, SubGoal, SubGoalBoard
 from intranet.query_args import QueryArgs
 from intranet.reports.queries import Report, build_report
 from intranet.responsibility import responsible_today
+from intranet.translation import gettext as _
+from intranet.translation import lazy_gettext as _l
 
 CHECKED = ("y", "1", "on", "true")
 # The report's form wrote "None" for "all" before: addresses saved then still mean "all".

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Regexp
 
 from intranet.fields import CHOOSE_FROM_LIST
 from intranet.forms import id_prefix_meta
+from intranet.translation import lazy_gettext as _l
 
 
 class CommentForm(FlaskForm):

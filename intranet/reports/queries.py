@@ -8,8 +8,6 @@ version tables (intranet.snapshot).
 
 from dataclasses import dataclass, field, replace
 
-from flask_babel import gettext as _
-
 from intranet.history.asof import Moment, transaction_at
 from intranet.lineage.queries import earlier_members
 from intranet.models import Board, ReportComment
@@ -18,6 +16,7 @@ from intranet.models.plans import activity_years_label
 from intranet.plan_tree import load_plan
 from intranet.responsibility import responsibility_label
 from intranet.snapshot import Snapshot
+from intranet.translation import gettext as _
 
 
 @dataclass

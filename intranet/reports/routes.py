@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from intranet.errors import EditConflict, RuleViolation
@@ -22,6 +21,7 @@ from intranet.reports.filters import (
 )
 from intranet.reports.forms import CommentForm
 from intranet.reports.queries import build_report
+from intranet.translation import gettext as _
 from intranet.views import (
     attachment,
     page_or_block,

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from intranet.forms import IsoDateField, change_note_field
 from intranet.numbers import coerce_id
+from intranet.translation import lazy_gettext as _l
 
 
 class OpenRoundForm(FlaskForm):

@@ -4,7 +4,6 @@ its row and column, before anything is written.
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from intranet.fields import in_every_language
 from intranet.models import FOLLOW_UP_FIELDS, FollowUp, ReportingRound, SubGoal, User
 from intranet.permissions import can_edit_follow_up_year
 from intranet.rounds.exports import ROUND_COLUMNS, round_headers
+from intranet.translation import gettext as _
 from intranet.uploads import ImportProblem, cell_data, cell_int, cell_text, read_workbook
 from intranet.versioning import set_change_note
 

@@ -4,7 +4,6 @@ what is left to report."""
 from datetime import date
 
 from flask import Blueprint, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from intranet.permissions import can_import_round, can_manage_rounds, require
 from intranet.rounds import exports, imports, services
 from intranet.rounds.forms import OpenRoundForm, RoundStateForm
 from intranet.spreadsheets import XLSX_MIMETYPE
+from intranet.translation import gettext as _
 from intranet.views import (
     SignedUpload,
     attachment,

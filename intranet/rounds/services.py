@@ -7,7 +7,6 @@ year's follow-ups for officers; reopening is an admin's decision recorded with a
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.errors import NotAllowed, RuleViolation
@@ -15,6 +14,7 @@ from intranet.extensions import db
 from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, User
 from intranet.permissions import can_manage_rounds
 from intranet.plans.lifecycle import check_round_allowed
+from intranet.translation import lazy_gettext as _l
 from intranet.versioning import set_change_note
 
 

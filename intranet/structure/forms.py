@@ -1,7 +1,6 @@
 """The structure editors' forms: strategy, plan, focus area, sub-goal, moving, lifecycle."""
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional, Regexp
@@ -17,6 +16,7 @@ from intranet.models import (
     TAG_KINDS,
 )
 from intranet.numbers import coerce_id
+from intranet.translation import lazy_gettext as _l
 
 TAG_HINT = _l("Flera skiljs åt med semikolon.")
 

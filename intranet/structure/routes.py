@@ -3,7 +3,6 @@ and moved through the plan's lifecycle. Archiving goes through the history's arc
 routes (history.archive), which every record kind shares."""
 
 from flask import Blueprint, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,6 +28,7 @@ from intranet.structure.forms import (
     StrategyForm,
     SubGoalForm,
 )
+from intranet.translation import gettext as _
 from intranet.versioning import set_change_note
 from intranet.views import (
     page_or_block,

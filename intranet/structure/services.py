@@ -13,7 +13,6 @@ user's choice, made by editing the code.
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.errors import NotAllowed, RuleViolation
@@ -33,6 +32,7 @@ from intranet.models import (
 )
 from intranet.permissions import can_create_plans, can_edit_structure
 from intranet.plans.codes import next_code
+from intranet.translation import lazy_gettext as _l
 
 TAG_SEPARATORS = re.compile(r"[;\n]")
 
