@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intranet.activities.services import save_activity
@@ -62,6 +61,7 @@ from intranet.permissions import (
 from intranet.snapshot import Snapshot, is_hidden
 from intranet.structure.forms import PLAN_FORM_FIELDS
 from intranet.structure.services import save_focus_area, save_plan, save_strategy, save_sub_goal
+from intranet.translation import lazy_gettext as _l
 
 # Kinds whose forms edit only records the archived rule does not hide (visible_or_404):
 # boards are edited archived or not.
