@@ -7,8 +7,8 @@ import pytest
 
 from intranet import create_app
 from intranet.extensions import db
-from intranet.versioning import acting_as
 from intranet.security import CONTENT_SECURITY_POLICY
+from intranet.versioning import acting_as
 
 REQUIRED_CSP = [
     "default-src 'self'",
