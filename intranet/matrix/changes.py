@@ -1,5 +1,6 @@
 """What changed since a moment: the follow-ups whose status, outcome or deviation differ
-between the snapshot then and now, with who changed them last and when.
+between the snapshot then and now, with who changed them last and when, where the reader
+may read the follow-up's history (who changed what when is history: can_read_record_history).
 
 Built on the snapshot reader (what stood then is `Snapshot.at(then)`, what stands now
 `Snapshot.current()`), in three queries however many rows: the follow-ups then, the
@@ -11,11 +12,22 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import format_datetime
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
 from intranet.history.asof import parse_as_of, transaction_at
-from intranet.models import DEVIATION_REASONS, STATUSES, FollowUp, Meeting, Transaction, User
+from intranet.models import (
+    DEVIATION_REASONS,
+    STATUSES,
+    FollowUp,
+    Meeting,
+    SubGoal,
+    SubGoalBoard,
+    Transaction,
+    User,
+)
+from intranet.permissions import can_read_past, can_read_record_history
 from intranet.snapshot import Snapshot
 
 COMPARED = ("status", "outcome", "deviation_reason", "deviation_text")
@@ -28,9 +40,12 @@ class Change:
     before_status: str | None
     status: str | None
     fields: tuple[str, ...]  # which of COMPARED differ
+    # Who changed it last and when: None for the system, or when the reader may not read
+    # the follow-up's history (`attributed` False).
     changed_by: str | None
     changed_by_id: int | None
     changed_at: datetime | None  # naive UTC
+    attributed: bool = True
 
     @property
     def before_label(self) -> str:
@@ -76,9 +91,32 @@ def _key(row) -> tuple[int, int]:
     return (row.sub_goal_id, row.year)
 
 
-def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple, Change]:
+def _history_readable(reader, follow_up_ids: set[int]) -> set[int]:
+    """The follow-ups (of `follow_up_ids`) whose history `reader` may read, in at most four
+    queries however many (none for who may read no past at all)."""
+    if not follow_up_ids or not can_read_past(reader):
+        return set()
+    follow_ups = db.session.scalars(
+        select(FollowUp)
+        .where(FollowUp.id.in_(follow_up_ids))
+        .options(
+            selectinload(FollowUp.sub_goal)
+            .selectinload(SubGoal.board_links)
+            .selectinload(SubGoalBoard.board)
+        )
+    )
+    return {
+        follow_up.id
+        for follow_up in follow_ups
+        if can_read_record_history(reader, "follow_up", follow_up)
+    }
+
+
+def changes_since(transaction_id: int, sub_goal_ids, years: range, reader) -> dict[tuple, Change]:
     """Changes after `transaction_id` of the visible follow-ups of `sub_goal_ids` (a list or
-    a select of ids) in `years`, keyed by (sub_goal_id, year)."""
+    a select of ids) in `years`, keyed by (sub_goal_id, year). Who made each and when is
+    given only where `reader` may read the follow-up's history; elsewhere the change is
+    marked without them (`attributed` False)."""
 
     versions = version_class(FollowUp)
     # Every change writes a version row: a follow-up without one after the moment is the
@@ -107,20 +145,25 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
         return {}
 
     ids = {row.id for before, after, _ in differing.values() for row in (before, after) if row}
+    readable = _history_readable(reader, ids)
     last = (
         select(versions.id, func.max(versions.transaction_id).label("transaction_id"))
-        .where(versions.id.in_(ids), versions.transaction_id > transaction_id)
+        .where(versions.id.in_(readable), versions.transaction_id > transaction_id)
         .group_by(versions.id)
         .subquery()
     )
-    who = {
-        record.id: (record.display_name, record.user_id, record.issued_at)
-        for record in db.session.execute(
-            select(last.c.id, User.display_name, Transaction.user_id, Transaction.issued_at)
-            .join(Transaction, Transaction.id == last.c.transaction_id)
-            .outerjoin(User, User.id == Transaction.user_id)
-        )
-    }
+    who = (
+        {
+            record.id: (record.display_name, record.user_id, record.issued_at)
+            for record in db.session.execute(
+                select(last.c.id, User.display_name, Transaction.user_id, Transaction.issued_at)
+                .join(Transaction, Transaction.id == last.c.transaction_id)
+                .outerjoin(User, User.id == Transaction.user_id)
+            )
+        }
+        if readable
+        else {}
+    )
     changes = {}
     for key, (before, after, fields) in differing.items():
         record = after or before
@@ -134,6 +177,7 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range) -> dict[tuple
             name,
             user_id,
             when,
+            record.id in readable,
         )
     return changes
 

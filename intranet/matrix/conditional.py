@@ -18,6 +18,12 @@ role changes and deactivation bump is the session's). Anything else goes the ful
 The full page also holds the user's name and their session's CSRF token, so its validator
 adds the user and the token; the rendered matrix region does not, and is what the cache
 keeps, shared by users of the same scope.
+
+Only a matrix that names nobody else is revalidated (`private, no-cache` with a validator):
+one that may show who changed a cell and when, or who started the meeting (names_people),
+is `no-store` like every other page with people's names, and never answered with 304. Nor
+is a request that asks for the past without the right to (history.asof.PAST_PARAMETERS):
+both paths refuse it before any 304.
 """
 
 import hashlib
@@ -35,9 +41,12 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from intranet.extensions import db
+from intranet.history.asof import SINCE_NOTHING, asks_for_past, require_past_allowed
 from intranet.i18n import locale_for
+from intranet.matrix.filters import meeting_mode
 from intranet.models import Transaction, User, UserPreference
 from intranet.numbers import parse_id
+from intranet.permissions import can_read_past
 from intranet.security import revalidate_privately
 
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
@@ -62,6 +71,18 @@ def view_parameters() -> tuple[tuple[str, str], ...]:
     cache miss, never another view's matrix."""
     pairs = ((name, (request.args.get(name) or "").strip()) for name in sorted(request.args))
     return tuple((name, value) for name, value in pairs if value)
+
+
+def names_people(past_reader: bool, args) -> bool:
+    """May the matrix asked for by `args` name people other than the reader: who changed a
+    marked cell and when (a `since`, or meeting mode's marks since the last meeting), or
+    who started the running meeting? Only for who may read the past (see
+    matrix.changes and the meeting bar); decided from the request alone, so that the early
+    path and the full path agree before anything is rendered."""
+    if not past_reader:
+        return False
+    since = (args.get("since") or "").strip()
+    return meeting_mode(args) or bool(since and since != SINCE_NOTHING)
 
 
 def permission_scope(user) -> tuple:
@@ -104,7 +125,7 @@ def build_id(app: Flask) -> str:
 
 
 def _stamp(response, etag: str | None):
-    revalidate_privately(response)  # the matrix holds no personal data
+    revalidate_privately(response)  # only a matrix without others' names: see names_people
     response.vary.add("HX-Request")
     if etag and response.status_code in (200, 304):
         response.set_etag(etag)
@@ -146,6 +167,12 @@ def _early_not_modified(kind: str):
     token = session.get("csrf_token")
     if not request.if_none_match or session.get("_flashes") or not entry or not token:
         return None
+    # Read at the same head as the scope, so still the user's (see the module's docstring).
+    past_reader = bool(entry.get("past"))
+    if asks_for_past(request.args) and not past_reader:
+        return None  # refused on the full path: never a 304 for it
+    if names_people(past_reader, request.args):
+        return None  # not revalidated: no-store
     if entry.get("user") != signed_in or tuple(entry.get("head") or ()) != head:
         return None  # the scope was read at another state: it may have changed since
     language = locale_for(row.locale)
@@ -174,7 +201,13 @@ class MatrixValidator:
     """The validator of one matrix request, with the key of its shareable rendered region."""
 
     def __init__(self, kind: str):
+        # Before anything can be answered (a 304 included): who may not ask for the past
+        # gets the same 403 whatever the validator says.
+        require_past_allowed()
         user = current_user._get_current_object()
+        past_reader = can_read_past(user)
+        # Pages naming others are no-store: never given a validator, never answered with 304.
+        self.revalidated = not names_people(past_reader, request.args)
         # Read before the scope when revalidated_early ran: a scope read later is never
         # older than the head it is filed under.
         self.head = request.environ.get(_HEAD_READ) or head_transaction()
@@ -186,6 +219,7 @@ class MatrixValidator:
         # A pending flash message is shown once: such a page must not be reused.
         self.reusable = not session.get("_flashes")
         entry = {"user": user.get_id(), "head": list(self.head), "scope": scope}
+        entry["past"] = past_reader
         if session.get(SCOPE_KEY) != entry:
             session[SCOPE_KEY] = entry
 
@@ -195,13 +229,16 @@ class MatrixValidator:
         return _digest((self.region_key, parts))
 
     def matches(self) -> bool:
-        return self.reusable and request.if_none_match.contains(self.etag)
+        return self.revalidated and self.reusable and request.if_none_match.contains(self.etag)
 
     def not_modified(self):
         return self.stamp(make_response("", 304))
 
     def stamp(self, response):
-        """Mark a 200 response with the validator; every matrix response is revalidated."""
+        """Mark a 200 response with the validator, when it is revalidated at all; else it
+        keeps the `no-store` every signed-in response gets."""
+        if not self.revalidated:
+            return response
         return _stamp(response, self.etag if self.reusable else None)
 
 

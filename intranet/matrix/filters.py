@@ -64,10 +64,17 @@ class MatrixFilters:
         return {key: value for key, value in args.items() if value not in (None, "")}
 
 
-def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> MatrixFilters:
+def meeting_mode(args) -> bool:
+    return args.get("meeting") in ("1", "on", "true")
+
+
+def parse_filters(
+    args: MultiDict, options, as_of: AsOf | None = None, since: str = ""
+) -> MatrixFilters:
     """Read the filters from the query string; unknown or out-of-range values are dropped and
-    explained in `errors`, keyed by the parameter name. `as_of` is read (and allowed) by
-    history.asof.as_of_from_request, like on every page that shows the past."""
+    explained in `errors`, keyed by the parameter name. `as_of` and `since` read the past:
+    they are read (and allowed) by history.asof (as_of_from_request, past_parameter), like
+    on every page that shows the past."""
     query = QueryArgs(args)
     errors = query.errors
     filters = MatrixFilters(errors=errors)
@@ -106,8 +113,8 @@ def parse_filters(args: MultiDict, options, as_of: AsOf | None = None) -> Matrix
         errors["q"] = str(_l("Söktexten får vara högst %(n)s tecken.", n=MAX_SEARCH_LENGTH))
         text = text[:MAX_SEARCH_LENGTH]
     filters.text = text
-    filters.since = (args.get("since") or "").strip()[:40]
-    filters.meeting = args.get("meeting") in ("1", "on", "true")
+    filters.since = since.strip()[:40]
+    filters.meeting = meeting_mode(args)
     filters.lines = args.get("lines") in ("1", "on", "true")
     refresh = (args.get("refresh") or "0").strip()
     filters.refresh = parse_whole(refresh) if parse_whole(refresh) in REFRESH_CHOICES else 0

@@ -7,7 +7,14 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from intranet.extensions import db
-from intranet.history.asof import BadMoment, as_of_from_request, transaction_at
+from intranet.history.asof import (
+    SINCE_LAST_MEETING,
+    SINCE_NOTHING,
+    BadMoment,
+    as_of_from_request,
+    past_parameter,
+    transaction_at,
+)
 from intranet.matrix import conditional
 from intranet.matrix.changes import changes_since, parse_since, since_meeting
 from intranet.matrix.conditional import MatrixValidator, rendered_cache, revalidated_early
@@ -42,7 +49,7 @@ def _choices(options: FilterOptions, filters: MatrixFilters) -> dict[str, list[t
 def _filters_from_request():
     as_of = as_of_from_request()
     options = filter_options()
-    filters = parse_filters(request.args, options, as_of)
+    filters = parse_filters(request.args, options, as_of, past_parameter("since"))
     snapshot = Snapshot.current()
     if filters.as_of is not None:
         # Before the first transaction nothing existed: an id no version is in force at.
@@ -51,21 +58,21 @@ def _filters_from_request():
 
 
 @bp.get("/matrix.<any(xlsx, csv):file_format>")
-@revalidated_early(lambda file_format: f"export-{file_format}")
 @login_required
 def export(file_format: str):
     """The matrix with the same filters as on screen (an invalid filter is ignored there too,
-    but for an unusable date: today's data are no answer to a question about the past)."""
+    but for an unusable date: today's data are no answer to a question about the past).
+
+    A download is a copy the user keeps, not a page to revalidate: like every export it
+    is `no-store` (the default for signed-in users) and carries no validator."""
     validator = MatrixValidator(f"export-{file_format}")
-    if validator.matches():
-        return validator.not_modified()
     options, filters, snapshot = _filters_from_request()
     if "as_of" in filters.errors:
-        return validator.stamp(_matrix_page(validator, options, filters, snapshot))
+        return _matrix_page(validator, options, filters, snapshot)
     content, mimetype, filename = matrix_file(
         build_matrix(filters, snapshot), file_format, filters.as_of_text
     )
-    return validator.stamp(attachment(content, mimetype, filename))
+    return attachment(content, mimetype, filename)
 
 
 @bp.get("/matrix")
@@ -76,12 +83,6 @@ def show():
     if validator.matches():
         return validator.not_modified()
     return validator.stamp(_matrix_page(validator, *_filters_from_request()))
-
-
-# `since` may also name the last meeting, or ask for no marks (meeting mode marks what
-# changed since the last meeting unless told otherwise).
-SINCE_LAST_MEETING = "last"
-SINCE_NOTHING = "none"
 
 
 def _since(filters: MatrixFilters, last_meeting: Meeting | None):
@@ -156,7 +157,10 @@ def _matrix_page(
         changes = {}
         if since is not None and not snapshot.is_past:
             changes = changes_since(
-                since.transaction_id, [row.sub_goal_id for row in matrix.rows], filters.years
+                since.transaction_id,
+                [row.sub_goal_id for row in matrix.rows],
+                filters.years,
+                current_user,
             )
         context.update(
             matrix=matrix,

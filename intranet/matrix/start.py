@@ -115,7 +115,10 @@ def board_overview(user) -> BoardOverview:
     overview.codes = {sub_goal.id: sub_goal.code for sub_goal in overview.sub_goals}
     if last_visit is not None and years:
         found = changes_since(
-            transaction_at(last_visit) or 0, list(sub_goals), range(min(years), max(years) + 1)
+            transaction_at(last_visit) or 0,
+            list(sub_goals),
+            range(min(years), max(years) + 1),
+            user,
         )
         overview.changes = sorted(
             (change for change in found.values() if change.changed_by_id != user.id),

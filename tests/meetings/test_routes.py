@@ -67,11 +67,18 @@ def test_start_save_end_and_the_next_meeting_marks_exactly_that_change(client, m
     assert "Mötet är avslutat." in page and START.search(page)
     assert _marked(page) == {(_sub_goal("5.1").id, 2020)}
     assert "Ändringar sedan förra mötet" in page
-    assert "Demo Tjänsteperson" in page[page.index('class="changes-list"') :]
+    # The viewer sees what changed, not who changed it or when: that is history.
+    assert "Demo Tjänsteperson" not in page
+    officer = client.application.test_client()
+    officer.login("officer", DEMO_PASSWORD)
+    listed = officer.get(meeting_url).get_data(as_text=True)
+    assert "Demo Tjänsteperson" in listed[listed.index('class="changes-list"') :]
 
-    # Asked for nothing, or for another moment, meeting mode marks as asked.
+    # Asked for nothing, meeting mode marks nothing; another moment is the past: refused to
+    # the viewer, marked as asked for who may read the past.
     assert _marked(client.get(meeting_url + "&since=none").get_data(as_text=True)) == set()
-    yesterday = client.get(meeting_url + "&since=2020-01-01").get_data(as_text=True)
+    assert client.get(meeting_url + "&since=2020-01-01").status_code == 403
+    yesterday = officer.get(meeting_url + "&since=2020-01-01").get_data(as_text=True)
     assert (_sub_goal("4.1").id, 2019) in _marked(yesterday)
 
 

@@ -1,11 +1,14 @@
 """Every response carries the security headers; the pages need no inline script or style."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
 from intranet import create_app
+from intranet.extensions import db
 from intranet.security import CONTENT_SECURITY_POLICY
+from intranet.versioning import acting_as
 
 REQUIRED_CSP = [
     "default-src 'self'",
@@ -124,6 +127,8 @@ SIGNED_IN_RESPONSES = [
     "/sub-goals/{sub_goal}",
     "/plans/{plan}/export.xlsx",
     "/plans/{plan}/report.docx",
+    "/matrix.csv",
+    "/matrix.xlsx",
     "/no-such-page",
 ]
 
@@ -138,13 +143,103 @@ def test_nothing_a_signed_in_user_gets_is_stored_by_caches(client, make, url):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("url", ["/matrix", "/matrix.csv", "/matrix.xlsx"])
-def test_the_matrix_holds_no_personal_data_and_is_revalidated_not_stored_away(client, make, url):
-    client.login(make.user("admin").username)
+@pytest.mark.parametrize("url", ["/matrix", "/matrix?as_of=2020-01-01", "/matrix?meeting=1"])
+def test_the_matrix_naming_no_one_is_revalidated_not_stored_away(client, make, url):
+    client.login(make.user("viewer" if "meeting" in url else "admin").username)
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert response.headers["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/matrix.csv", "/matrix.xlsx", "/matrix.csv?as_of=2020-01-01"])
+def test_matrix_exports_are_never_stored(client, make, url):
+    client.login(make.user("admin").username)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+
+
+AUTHOR = "Unik Författarsson"
+AUTHOR_USERNAME = "unikforf"
+
+
+def _named_world(make):
+    """A follow-up changed today by an author, a meeting they started: what may name them."""
+    board = make.board()
+    sub_goal = make.sub_goal(boards=[board])
+    follow_up = make.follow_up(sub_goal=sub_goal)
+    author = make.user("admin", display_name=AUTHOR, username=AUTHOR_USERNAME)
+    with acting_as(author.id, "test"):
+        follow_up.status = "done"
+        db.session.commit()
+    make.meeting(plan_id=sub_goal.plan.id, started_by_id=author.id)
+    users = {
+        "admin": make.user("admin"),
+        "auditor": make.user("auditor"),
+        "officer": make.user("officer", boards=[board]),
+        "viewer": make.user("viewer"),
+    }
+    return sub_goal, follow_up, author, users
+
+
+def _every_page(sub_goal, follow_up, author) -> list[str]:
+    plan = sub_goal.plan.id
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    matrix = f"/matrix?plan={plan}"
+    return [
+        "/",
+        matrix,
+        f"{matrix}&since={yesterday}",
+        f"{matrix}&meeting=1",
+        f"{matrix}&meeting=1&since=none",
+        f"{matrix}&as_of={date.today().isoformat()}",
+        "/matrix.csv",
+        f"/matrix.xlsx?since={yesterday}",
+        f"/plans/{plan}",
+        f"/sub-goals/{sub_goal.id}",
+        f"/sub-goals/{sub_goal.id}/follow-ups/{follow_up.year}",
+        f"/history/follow_up/{follow_up.id}",
+        f"/history/user/{author.id}",
+        "/audit",
+        "/audit.csv",
+        "/admin/users",
+        f"/plans/{plan}/export.csv",
+        f"/plans/{plan}/report",
+        f"/plans/{plan}/report.docx",
+    ]
+
+
+def test_every_response_naming_an_author_is_never_stored(app, make):
+    """Every page and fragment, for every role, that holds another person's name or
+    username (who changed a record, who started the meeting) is no-store; so is every
+    download, whatever it holds."""
+    sub_goal, follow_up, author, users = _named_world(make)
+    named, failures = set(), []
+    for role, user in users.items():
+        client = app.test_client()
+        client.login(user.username)
+        for url in _every_page(sub_goal, follow_up, author):
+            # The matrix's htmx block too (the meeting poll); other pages' blocks are theirs.
+            fragment = ({"HX-Request": "true"},) if url.startswith("/matrix?") else ()
+            for headers in ({}, *fragment):
+                response = client.get(url, headers=headers)
+                if response.status_code in (302, 403, 404):
+                    continue
+                body = response.get_data()
+                download = "attachment" in response.headers.get("Content-Disposition", "")
+                names = AUTHOR.encode() in body or AUTHOR_USERNAME.encode() in body
+                if names:
+                    named.add((role, url.split("?")[0]))
+                if (names or download) and response.headers.get("Cache-Control") != "no-store":
+                    failures.append(
+                        f"{role} {url} {headers}: {response.headers.get('Cache-Control')}"
+                    )
+    assert not failures, "\n".join(failures)
+    # Not vacuous: the matrix names the author to who may read its history, and never to a viewer.
+    assert {("admin", "/matrix"), ("auditor", "/matrix"), ("officer", "/matrix")} <= named
+    assert not any(role == "viewer" for role, _url in named), named
 
 
 def test_static_files_and_anonymous_pages_may_be_cached(client, make):

@@ -362,10 +362,47 @@ AS_OF_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
 }
 
 
-def _as_of_url(app, endpoint, file_format, args, as_of) -> str:
+# Every route that counts changes `since` a moment (the past too): the same rule. Its values
+# "last" (the user's own last meeting) and "none" name no moment (see PAST_PARAMETERS).
+SINCE_ROUTES: dict[tuple[str, str], dict[str, int | str]] = {
+    ("matrix.show", ""): past_readers(200),
+    ("matrix.export", "xlsx"): past_readers(200),
+    ("matrix.export", "csv"): past_readers(200),
+}
+PAST_ROUTES = {"as_of": AS_OF_ROUTES, "since": SINCE_ROUTES}
+
+
+def _as_of_url(app, endpoint, file_format, args, as_of, parameter="as_of") -> str:
     url = _url(app, endpoint, args | ({"file_format": file_format} if file_format else {}))
     query = f"plan_id={args['plan_id']}&" if endpoint == "reports.index" else ""
-    return f"{url}?{query}as_of={as_of}"
+    return f"{url}?{query}{parameter}={as_of}"
+
+
+def test_every_past_parameter_is_listed():
+    from intranet.history.asof import PAST_PARAMETERS
+
+    assert set(PAST_ROUTES) == set(PAST_PARAMETERS)
+
+
+def test_only_past_readers_may_ask_since_a_moment(app, world):
+    browsers = _browsers(app, world)
+    failures = []
+    for (endpoint, file_format), rule in SINCE_ROUTES.items():
+        url = _as_of_url(app, endpoint, file_format, world["args"], _stockholm_today(), "since")
+        for role in ROLES:
+            response = browsers[role].get(url)
+            response.close()
+            if not _matches(response, rule[role]):
+                failures.append(
+                    f"GET {url} as {role}: expected {rule[role]}, got {response.status_code}"
+                )
+        for since in ("igår", "9999-12-31", "0001-01-01T00:00", "2020-01-01T10:00"):
+            url = _as_of_url(app, endpoint, file_format, world["args"], since, "since")
+            response = browsers["viewer"].get(url)
+            response.close()
+            if response.status_code != 403:
+                failures.append(f"GET {url} as viewer: expected 403, got {response.status_code}")
+    assert not failures, "\n".join(failures)
 
 
 def _stockholm_today() -> str:
@@ -394,23 +431,25 @@ def test_only_past_readers_may_ask_for_as_of(app, world):
     assert not failures, "\n".join(failures)
 
 
-def test_routes_without_as_of_ignore_it(app, world):
-    """A route that takes no `as_of` answers a viewer who adds one as it would without; a
-    route that starts reading it through as_of_from_request refuses and must be listed in
-    AS_OF_ROUTES."""
+@pytest.mark.parametrize("parameter", sorted(PAST_ROUTES))
+def test_routes_without_as_of_ignore_it(app, world, parameter):
+    """A route that takes no `as_of` (or `since`) answers a viewer who adds one as it would
+    without; a route that starts reading it through history.asof refuses and must be
+    listed in AS_OF_ROUTES (SINCE_ROUTES)."""
     viewer = _browsers(app, world)["viewer"]
-    listed = {endpoint for endpoint, _ in AS_OF_ROUTES}
+    listed = {endpoint for endpoint, _ in PAST_ROUTES[parameter]}
     failures = []
     for endpoint, method in sorted(EXPECTED, key=_walk_order):
         if method != "GET" or endpoint in listed:
             continue
         url = _url(app, endpoint, world["args"])
-        response = viewer.get(f"{url}?as_of={_stockholm_today()}")
+        response = viewer.get(f"{url}?{parameter}={_stockholm_today()}")
         response.close()
         expected = EXPECTED[(endpoint, method)]["viewer"]
         if not _matches(response, expected):
             failures.append(
-                f"GET {url}?as_of=… as viewer: expected {expected}, got {response.status_code}"
+                f"GET {url}?{parameter}=… as viewer: expected {expected}, "
+                f"got {response.status_code}"
             )
     assert not failures, "\n".join(failures)
 
