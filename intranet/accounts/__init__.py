@@ -1,9 +1,9 @@
 from flask import Flask
 
 from intranet.accounts import write_limit
+from intranet.accounts.preferences import load_user_with_preferences
 from intranet.accounts.routes import bp
-from intranet.extensions import db, login_manager
-from intranet.models import User
+from intranet.extensions import login_manager
 from intranet.numbers import parse_id
 
 
@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
         user_id, _, epoch = session_id.partition(":")
         if parse_id(user_id) is None:
             return None
-        user = db.session.get(User, parse_id(user_id))
+        user = load_user_with_preferences(parse_id(user_id))
         if user is None or not user.is_active or str(user.session_epoch or 0) != epoch:
             return None
         return user
