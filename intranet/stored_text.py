@@ -168,9 +168,10 @@ def _displayed_forms(normalised: str) -> list[str]:
 # dash, dot, slash, plus, box-drawing, middle dot, ...); a run of spaces and line breaks
 # counts as one character, so no amount of spacing hides a number.
 _SEP = r"(?:\s++|[^\w\s]|_){1,6}"
-# Between a date written with separators and the serial: not a comma, colon or semicolon,
-# so that "2019-03-14, 1500 kr" is a date and an amount.
-_SERIAL_SEP = r"(?:\s++|[^\w\s,;:]|_){1,6}"
+# Between a date written with separators and the serial: no comma, colon, semicolon or line
+# break, so that "2019-03-14, 1500 kr" and a date ending a line before an amount are a date
+# and an amount.
+_SERIAL_SEP = r"(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]++|[^\w\s,;:]|_){1,6}"
 
 # YYMMDD or CCYYMMDD, a separator or nothing, and the four-digit serial with its check
 # digit; or YY-MM-DD or CCYY-MM-DD with separators in the date, then separator and serial,
