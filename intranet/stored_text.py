@@ -65,6 +65,11 @@ _DASH_LETTERS = frozenset("\u4e00\u3161\u1173\u2f00")
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Me", "Co", "Cs", "Cn"})
 
 
+# Dashes that are not in Unicode's dash category (Pd) but are written as one.
+_OTHER_DASHES = frozenset("\u2212\u2796\u02d7\u2043\ufe63")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 class _MatchingTable(dict):
     """str.translate-like table built lazily, one character at a time, and kept."""
 
@@ -73,9 +78,13 @@ class _MatchingTable(dict):
         category = unicodedata.category(char)
         if category == "Nd":
             value = str(unicodedata.decimal(char))
+        elif char in _LINE_BREAKS:
+            value = "\n"
         elif char.isspace():
-            # Every space and line break (tab, CR, LF, U+2028, U+2029, NBSP, ...).
+            # Every other space: tab, no-break, thin, ideographic, ...
             value = " "
+        elif category == "Pd" or char in _OTHER_DASHES:
+            value = "-"
         elif category in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS:
             value = ""
         elif category == "Lm" or char in _DASH_LETTERS:
@@ -87,9 +96,9 @@ class _MatchingTable(dict):
 
 
 _MATCHING = _MatchingTable()
-# Only these characters can need mapping: printable ASCII, tab, line breaks and the Latin-1
+# Only these characters can need mapping: printable ASCII, line feed and the Latin-1
 # letters never do, and looking up only the rest keeps long texts fast.
-_MAYBE_MAPPED = re.compile(r"[^\t\n\r\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+_MAYBE_MAPPED = re.compile(r"[^\n\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
 
 
 def _mapped(match: re.Match) -> str:
@@ -97,13 +106,17 @@ def _mapped(match: re.Match) -> str:
 
 
 def _matching(normalised: str) -> str:
+    # Mapping only the few characters that need it is quickest for Swedish text; for text in
+    # other scripts, where most characters do, translating every character is.
+    if len(_MAYBE_MAPPED.findall(normalised, 0, 1000)) > 60:
+        return normalised.translate(_MATCHING)
     return _MAYBE_MAPPED.sub(_mapped, normalised)
 
 
 def matching_form(text: str) -> str:
-    """The text as the identity-number check reads it: NFKC, every space and line break
-    " ", every decimal digit of any script an ASCII digit, everything that draws no ink
-    removed, modifier letters and dash-shaped letters "-"."""
+    """The text as the identity-number check reads it: NFKC; every line break "\\n" and
+    every other space " "; every decimal digit of any script an ASCII digit; everything
+    that draws no ink removed; every dash, modifier letter and dash-shaped letter "-"."""
     return _matching(unicodedata.normalize("NFKC", text))
 
 
@@ -113,10 +126,12 @@ _RIGHT_TO_LEFT = re.compile(
     "[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe"
     "\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
+_OVERRIDES = re.compile("[\u202d\u202e]")
 _EMBEDDING_START = {"\u202a": False, "\u202b": False, "\u202d": False, "\u202e": True}
 _EMBEDDING_START |= {"\u2066": False, "\u2067": False, "\u2068": False}
 _EMBEDDING_END = frozenset("\u202c\u2069")
 _PARAGRAPH_END = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
+_BIDI_PARTS = re.compile("([\u202a-\u202e\u2066-\u2069\n\r\u2029\x1c-\x1e\x85])")
 
 
 def _overrides_applied(text: str) -> str:
@@ -129,18 +144,18 @@ def _overrides_applied(text: str) -> str:
         content = "".join(parts.pop())
         parts[-1].append(content[::-1] if reversed_.pop() else content)
 
-    for char in text:
-        if char in _EMBEDDING_START:
-            reversed_.append(_EMBEDDING_START[char])
+    for part in _BIDI_PARTS.split(text):
+        if part in _EMBEDDING_START:
+            reversed_.append(_EMBEDDING_START[part])
             parts.append([])
-        elif char in _EMBEDDING_END:
+        elif part in _EMBEDDING_END:
             if reversed_:
                 close()
         else:
-            if char in _PARAGRAPH_END:
+            if part in _PARAGRAPH_END:
                 while reversed_:
                     close()
-            parts[-1].append(char)
+            parts[-1].append(part)
     while reversed_:
         close()
     return "".join(parts[0])
@@ -157,33 +172,44 @@ def _displayed_forms(normalised: str) -> list[str]:
     right-to-left characters or marks)."""
     forms = [_matching(normalised)]
     if _RIGHT_TO_LEFT.search(normalised):
-        overridden = _matching(_overrides_applied(normalised))
-        for form in (forms[0], overridden):
+        displayed = forms[:]
+        if _OVERRIDES.search(normalised):
+            displayed.append(_matching(_overrides_applied(normalised)))
+        for form in displayed:
             forms += [form[::-1], "".join(reversed(_RUNS.findall(form)))]
-        forms.append(overridden)
-    return forms
+        forms += displayed[1:]
+    return list(dict.fromkeys(forms))
 
 
 # A separator is a bounded run of characters that are neither letters nor digits (any
 # dash, dot, slash, plus, box-drawing, middle dot, ...); a run of spaces and line breaks
 # counts as one character, so no amount of spacing hides a number.
 _SEP = r"(?:\s++|[^\w\s]|_){1,6}"
-# Between a date written with separators and the serial: no comma, colon, semicolon or line
-# break, so that "2019-03-14, 1500 kr" and a date ending a line before an amount are a date
-# and an amount.
-_SERIAL_SEP = r"(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]++|[^\w\s,;:]|_){1,6}"
+# Between the date and the serial: no comma, colon, semicolon or (after a date written with
+# separators) line break, which separate items, so that "2019-03-14, 1500 kr", "20190228,
+# 2028" and a date ending a line before an amount are a date and a number.
+_SERIAL_SEP = r"(?:\s++|[^\w\s,;:]|_){1,6}"
+_SAME_LINE_SERIAL_SEP = r"(?:[^\S\n]++|[^\w\s,;:]|_){1,6}"
 
-# YYMMDD or CCYYMMDD, a separator or nothing, and the four-digit serial with its check
-# digit; or YY-MM-DD or CCYY-MM-DD with separators in the date, then separator and serial,
-# not followed by more digits (then it is a date span such as "2019-03-14 - 2020-12-31").
-# It starts with two literal digits so that the regular expression engine skips quickly to
-# the next digit; the lookbehind then makes sure no digit comes before them.
-_CANDIDATE = re.compile(
-    rf"[0-9][0-9](?<![0-9]{{3}})"
-    rf"(?:[0-9]{{4}}(?:[0-9]{{2}})?(?:{_SEP})?[0-9]{{4}}(?![0-9])"
-    rf"|(?:[0-9]{{2}})?{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}{_SERIAL_SEP}[0-9]{{4}}"
-    rf"(?!(?:{_SEP})?[0-9]))"
+# The two shapes of a number, each with a quick search that every text holding one matches
+# and most other texts do not (the full expressions cost about a microsecond per digit).
+# YYMMDD or CCYYMMDD, a separator or nothing, and the four-digit serial with its check digit,
+# not the first year of a span ("19900228 - 2028-2029"). Written out digit by digit, so that
+# the expression engine skips quickly to the next digit; the lookbehind then makes sure no
+# digit comes before.
+_COMPACT = re.compile(
+    rf"[0-9][0-9][0-9][0-9][0-9][0-9](?<![0-9]{{7}})(?:[0-9][0-9])?(?:{_SERIAL_SEP})?"
+    r"[0-9][0-9][0-9][0-9](?![0-9])(?!\s*[-/]\s*[0-9])"
 )
+_COMPACT_HINT = re.compile(r"[0-9]{6}")
+# YY-MM-DD or CCYY-MM-DD with separators in the date, then separator and serial on the same
+# line, not followed by more digits (then it is a date span such as "2019-03-14 - 2020-12-31").
+_SEPARATED = re.compile(
+    rf"[0-9][0-9](?<![0-9]{{3}})(?:[0-9][0-9])?{_SEP}[0-9][0-9]{_SEP}[0-9][0-9]"
+    rf"{_SAME_LINE_SERIAL_SEP}[0-9][0-9][0-9][0-9](?!(?:{_SEP})?[0-9])"
+)
+_SEPARATED_HINT = re.compile(r"[0-9][\W_]+[0-9][0-9][\W_]+[0-9][0-9][\W_]+[0-9]{4}")
+_SHAPES = ((_COMPACT_HINT, _COMPACT), (_SEPARATED_HINT, _SEPARATED))
 _NOT_DIGITS = re.compile(r"[^0-9]+")
 _CENTURIES = frozenset({"18", "19", "20"})
 
@@ -218,9 +244,6 @@ def _is_identity_number(candidate: str) -> bool:
 # Any decimal digit of any script; NFKC has made superscript, circled and other
 # compatibility digits decimal ones already.
 _ANY_DIGIT = re.compile(r"\d")
-# Every candidate ends in a serial of four digits; most texts hold no such run, and that
-# search is much quicker than the full one.
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
 
 def contains_identity_number(text: str | None) -> bool:
@@ -233,15 +256,16 @@ def contains_identity_number(text: str | None) -> bool:
 
 
 def _holds_identity_number(form: str) -> bool:
-    if not _FOUR_DIGITS.search(form):
-        return False
-    position = 0
-    while match := _CANDIDATE.search(form, position):
-        if _is_identity_number(match.group()):
-            return True
-        # The next candidate may start inside a refused one: its serial can be the year of a
-        # date written after it ("600101-1985-12-18-9876").
-        position = match.start() + 1
+    for hint, shape in _SHAPES:
+        if not hint.search(form):
+            continue
+        position = 0
+        while match := shape.search(form, position):
+            if _is_identity_number(match.group()):
+                return True
+            # The next candidate may start inside a refused one: its serial can be the year
+            # of a date written after it ("600101-1985-12-18-9876").
+            position = match.start() + 1
     return False
 
 
