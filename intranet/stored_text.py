@@ -11,12 +11,19 @@ never named individuals. Every stored text passes `clean_stored_text` and
   Multi-line text keeps tab, newline and carriage return; single-line text gets a space for
   each of them.
 - A Swedish personal identity number (personnummer) or coordination number
-  (samordningsnummer) is refused, however it is written: 10 or 12 digits, with "-", "+",
-  spaces or nothing between date and serial, any Unicode dash or space, spaces around the
-  separator, invisible format characters in between, full-width digits. The text is matched
-  in a normalised copy (NFKC, dashes, spaces); what is stored is never changed by it. The
-  date must be plausible (coordination numbers add 60 to the day) and the Luhn check digit
-  right, so that years, amounts, codes and phone numbers pass.
+  (samordningsnummer) is refused however it is written or displayed: 10 or 12 digits,
+  YYMMDD or CCYYMMDD then any short run of separators (spaces, line breaks, every dash,
+  dots, slashes, plus, box drawing, middle dots, the katakana prolonged sound mark, ...)
+  or nothing, then the serial; or the date itself written with separators (1981-12-18-9876).
+  The text is matched in a normalised copy: NFKC, digits of every script made ASCII, and
+  every character that draws no ink removed (format and control characters, combining
+  marks such as U+034F and variation selectors, Hangul fillers, the braille blank, tag and
+  bidi characters). When right-to-left characters or bidi controls could make a browser
+  show the digits in another order than stored, the displayed orders are checked too. What
+  is stored is never changed by it. The date must be plausible (coordination numbers add 60
+  to the day) and the Luhn check digit right, and a comma or a following year or date
+  makes a date and a number of what follows, so that years, amounts, date spans, codes,
+  phone and diary numbers pass.
 - A text longer than its column's declared length is refused with the same message the
   forms give, so that a preview of in-memory objects refuses what the database would.
 
