@@ -75,8 +75,10 @@ REFUSED = {
     "combining grapheme joiner and variation selectors": "8112\u034f28\ufe0f-\U000e01009874",
     "Hangul fillers and braille blank": "81\u316412\uffa028\u2800 9874",
     "reversed inside a right-to-left override": "\u202e4789-822118\u202c",
-    "groups swapped beside a right-to-left mark": "9874 \u200f811228",
-    "Arabic-Indic digits": "\u0668\u0661\u0661\u0662\u0662\u0668-\u0669\u0668\u0667\u0664",
+    "groups swapped after a right-to-left mark": "\u200f9874 811228",
+    "Arabic-Indic digits, groups swapped": (
+        "\u0669\u0668\u0667\u0664-\u0668\u0661\u0661\u0662\u0662\u0668"
+    ),
 }
 
 ACCEPTED = {

@@ -28,7 +28,7 @@ VARIANTS = {
     "box drawing": "811218\u2500\u25009876",
     "katakana long mark": "811218\u30fc9876",
     "reversed in an override": "\u202e6789-812118\u202c",
-    "groups swapped beside a mark": "9876 \u200f811218",
+    "groups swapped after a mark": "\u200f9876 811218",
     # Right-to-left digits: the bidi algorithm shows these groups in the other order.
     "Arabic-Indic digits": "\u0669\u0668\u0667\u0666-\u0668\u0661\u0661\u0662\u0661\u0668",
 }
