@@ -63,6 +63,22 @@ REFUSED = {
     "leap day in a leap year": "20000229-1003",
     "in parentheses": "(811228-9874)",
     "after letters": "pnr811228-9874",
+    "run of spaces": "811228   9874",
+    "line break": "811228\n9874",
+    "line separator": "811228\u20289874",
+    "date with separators": "1981-12-28-9874",
+    "doubled separators": "811228--9874",
+    "dot": "811228.9874",
+    "slash": "811228/9874",
+    "box drawing": "811228\u25009874",
+    "katakana prolonged sound mark": "811228\u30fc9874",
+    "combining grapheme joiner and variation selectors": "8112\u034f28\ufe0f-\U000e01009874",
+    "Hangul fillers and braille blank": "81\u316412\uffa028\u2800 9874",
+    "reversed inside a right-to-left override": "\u202e4789-822118\u202c",
+    "groups swapped after a right-to-left mark": "\u200f9874 811228",
+    "Arabic-Indic digits, groups swapped": (
+        "\u0669\u0668\u0667\u0664-\u0668\u0661\u0661\u0662\u0662\u0668"
+    ),
 }
 
 ACCEPTED = {
@@ -86,6 +102,10 @@ ACCEPTED = {
     "leap day in 1900": "19000229-1003",
     "eleven digits": "81122898741",
     "thirteen digits": "1981122898741",
+    "date then amount": "2019-03-14, 1500 kr",
+    "date ending a line before an amount": "Möte 2019-03-14\n2500 kr beviljades",
+    "date span then year span": "19900228-19910228, 2028-2029",
+    "date span with separators": "2018-12-31 \u2013 2019-01-01",
     "empty": "",
 }
 
