@@ -66,5 +66,8 @@ class Config:
     CHECKPOINT_LOG = os.environ.get("CHECKPOINT_LOG", "")
     CHECKPOINT_KEY = os.environ.get("CHECKPOINT_KEY", "")
     CHECKPOINT_INTERVAL_SECONDS = float(os.environ.get("CHECKPOINT_INTERVAL_SECONDS", "0"))
+    # How long a committed transaction may lack its signed checkpoint line before verify
+    # calls it a forgery or a lost line (reported as pending until then).
+    CHECKPOINT_GRACE_SECONDS = float(os.environ.get("CHECKPOINT_GRACE_SECONDS", "60"))
     CHECKPOINT_SYSLOG = os.environ.get("CHECKPOINT_SYSLOG", "0") == "1"
     CHECKPOINT_SYSLOG_ADDRESS = os.environ.get("CHECKPOINT_SYSLOG_ADDRESS", "")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.history import checkpoints
-from intranet.history.verify import Report, verify_history
+from intranet.history.verify import GRACE_SECONDS, Report, verify_history
 from intranet.models import IntegrityCheck
 
 SUMMARY_LINES = 20
@@ -35,10 +35,23 @@ def run_verification(extra_logs=(), public_key=None, now=None) -> tuple[Report, 
             # pysqlite runs SELECTs outside a transaction: each would see the latest commit.
             connection.exec_driver_sql("BEGIN")
         try:
-            report = verify_history(connection, logs, key, checkpoints.interval(app), now)
+            report = verify_history(
+                connection,
+                logs,
+                key,
+                checkpoints.interval(app),
+                now,
+                grace_seconds(app),
+            )
         finally:
             connection.rollback()
     return report, time.perf_counter() - started
+
+
+def grace_seconds(app) -> float:
+    """How long after its commit a transaction may still lack a signed line."""
+    value = app.config.get("CHECKPOINT_GRACE_SECONDS")
+    return GRACE_SECONDS if value is None else float(value)
 
 
 def summary_lines(report: Report, per_kind: int = 20) -> list[str]:
