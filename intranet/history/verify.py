@@ -136,7 +136,12 @@ def verify_history(
     coverage = None
     if logs:
         newest = now or utc_now()
-        coverage = _Coverage(signed, newest - timedelta(seconds=interval_seconds + grace_seconds))
+        window = timedelta(seconds=interval_seconds + grace_seconds)
+        # A forger controls issued_at: one dated after the verification (beyond the clock
+        # skew the grace allows) is never pending.
+        coverage = _Coverage(
+            signed, newest - window, newest + timedelta(seconds=grace_seconds)
+        )
     _check_chain(connection, report, signed, coverage)
     _check_orphans(connection, report)
     for model, version_class in sorted(
@@ -158,7 +163,7 @@ class _Coverage:
     """Which transactions some signed line vouches for, asked in ascending id order; runs
     of those none does are reported as one problem each."""
 
-    def __init__(self, signed: "_Signed", pending_since: datetime):
+    def __init__(self, signed: "_Signed", pending_since: datetime, pending_until: datetime):
         spans = sorted((first, last) for first, last, _, _ in signed.covers)
         self.spans: list[list[int]] = []
         for first, last in spans:
@@ -169,6 +174,7 @@ class _Coverage:
         self.index = 0
         self.legacy_up_to = signed.legacy_up_to
         self.pending_since = pending_since
+        self.pending_until = pending_until
         self.run: list = []  # first id, its issued_at, last id, count
 
     def covered(self, transaction_id: int) -> bool:
@@ -181,7 +187,7 @@ class _Coverage:
     def see(self, report: Report, transaction_id: int, issued_at) -> None:
         if self.covered(transaction_id):
             self.close(report)
-        elif issued_at is not None and issued_at >= self.pending_since:
+        elif issued_at is not None and self.pending_since <= issued_at <= self.pending_until:
             self.close(report)
             report.pending += 1
         elif self.run:
