@@ -371,6 +371,11 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
         .values(outcome=outcome, lock_version=latest["lock_version"] + 1)
     )
     chain.chain_transaction(db.session.connection(), forged_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT setval(pg_get_serial_sequence('\"transaction\"', 'id'), :id)"),
+            {"id": forged_id},
+        )
     db.session.commit()
     return forged_id
 
