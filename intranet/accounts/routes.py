@@ -16,8 +16,11 @@ from intranet.accounts.services import (
     authenticate,
     count_sign_in_attempt,
     forget_failed_sign_ins,
+    record_credential,
 )
 from intranet.extensions import db
+from intranet.history import checkpoints
+from intranet.models.accounts import credential_digest
 from intranet.views import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -54,7 +57,15 @@ def login():
             user = authenticate(username, form.password.data)
             if user is not None:
                 forget_failed_sign_ins(username, address)
+                record_credential(user)
                 db.session.commit()
+                # The digest of the hash the password was just checked against, not the
+                # stored digest: a hash swapped in for this sign-in shows here.
+                checkpoints.write_sign_in(
+                    current_app._get_current_object(),
+                    user.id,
+                    credential_digest(user.password_hash),
+                )
                 session.clear()
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))

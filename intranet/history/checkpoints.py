@@ -134,6 +134,8 @@ class Checkpoint:
     # named them (it vouched for every transaction up to its head); () for a line that only
     # records the head it saw (`flask audit checkpoint`) and vouches for nothing.
     covers: tuple[tuple[int, int, str], ...] | None = None
+    # A sign-in: (user id, the credential digest the password was checked against).
+    sign_in: tuple[int, str] | None = None
 
 
 class BadLine(Exception):
@@ -166,6 +168,7 @@ def parse_line(text: str, line_no: int, public_key: Ed25519PublicKey) -> Checkpo
             key=str(data.get("key", "")),
             digest=line_digest(body.encode("utf-8")),
             covers=_read_covers(data.get("covers")),
+            sign_in=_read_sign_in(data.get("sign_in")),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadLine(f"unreadable ({error.__class__.__name__})") from None
@@ -185,6 +188,12 @@ def _read_covers(value) -> tuple | None:
     if any(first > last for first, last, _ in covers):
         raise ValueError("a range that ends before it starts")
     return covers
+
+
+def _read_sign_in(value) -> tuple[int, str] | None:
+    if value is None:
+        return None
+    return int(value["user"]), str(value["credential"])
 
 
 def ranges(committed) -> list[list]:
@@ -281,8 +290,19 @@ def last_checkpoint(path: str | Path, public_key: Ed25519PublicKey | None):
 # --- the application's checkpoints ---------------------------------------------------
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(text: str) -> datetime | None:
+    """A line's time as naive UTC (like issued_at), or None when it is not one."""
+    try:
+        return datetime.strptime(text, TIME_FORMAT)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -450,7 +470,7 @@ def _syslog(app: Flask) -> logging.Logger:
     return state.syslog
 
 
-def write_head(app: Flask) -> bytes | None:
+def write_head(app: Flask, extra: dict | None = None) -> bytes | None:
     """A checkpoint of the database's current head, on demand. It records what the head
     was (so that deleting transactions or restoring an older backup shows) but vouches for
     no transaction: it was not committed by this process, and a forger may have added it."""
@@ -469,7 +489,18 @@ def write_head(app: Flask) -> bytes | None:
             count = _count_up_to(connection, state, head.id)
             state.counted = (head.id, count)
         connection.rollback()
-    return write(app, {"transaction_id": head.id, "head": head.chain_hash, "count": count})
+    values = {"transaction_id": head.id, "head": head.chain_hash, "count": count}
+    return write(app, {**values, **(extra or {})})
+
+
+def write_sign_in(app: Flask, user_id: int, credential: str) -> None:
+    """Sign that this user signed in with the credential of this digest, so that a hash
+    swapped in for the sign-in and swapped back afterwards is still caught by verify; a
+    failure only logs, like every checkpoint."""
+    try:
+        write_head(app, {"sign_in": {"user": user_id, "credential": credential}})
+    except Exception as error:  # noqa: BLE001  (never fail the sign-in because of the log)
+        _report_failure(app, error)
 
 
 def _report_failure(app: Flask, error: Exception) -> None:

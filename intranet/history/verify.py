@@ -34,6 +34,7 @@ from itertools import groupby
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy_continuum import version_class as version_class_of
 from sqlalchemy_continuum import versioning_manager
 
 from intranet.history import checkpoints
@@ -44,7 +45,8 @@ from intranet.history.chain import (
     version_item,
     version_tables,
 )
-from intranet.models import Transaction
+from intranet.models import Transaction, User
+from intranet.models.accounts import credential_digest
 from intranet.models.base import utc_now
 
 BATCH = 2_000
@@ -73,6 +75,7 @@ REWRITE = "checkpoint_rewrite"
 COUNT = "checkpoint_count"
 GAP = "checkpoint_gap"
 ORDER = "issued_at_order"
+CREDENTIAL = "credential"
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,9 @@ def verify_history(
         versioning_manager.version_class_map.items(), key=lambda item: item[0].__table__.name
     ):
         _check_records(connection, report, version_class.__table__, model.__table__)
+    _check_credentials(connection, report)
     if logs:
+        _check_sign_ins(connection, report, signed)
         if report.transactions:
             for path in report.missing_logs:
                 report.add(Problem(LOG_MISSING, f"checkpoint log {path} not found"))
@@ -466,6 +471,77 @@ def _compare_current(table_name: str, record_key, latest, row, shared) -> Proble
     return None
 
 
+# --- credentials ---------------------------------------------------------------------
+
+
+def _check_credentials(connection, report: Report) -> None:
+    """The password hash (kept out of the history) against its digest (in it)."""
+    table = User.__table__
+    rows = connection.execute(
+        select(table.c.id, table.c.password_hash, table.c.credential_digest)
+        .where(table.c.credential_digest.is_not(None))
+        .order_by(table.c.id)
+    )
+    for row in rows:
+        found = credential_digest(row.password_hash)
+        if found != row.credential_digest:
+            report.add(
+                Problem(
+                    CREDENTIAL,
+                    f"user {row.id}: the password hash is not the one the history records "
+                    "(changed behind the application's back)",
+                    "user",
+                    str(row.id),
+                    "password_hash",
+                    row.credential_digest,
+                    found,
+                )
+            )
+
+
+def _check_sign_ins(connection, report: Report, signed: "_Signed") -> None:
+    """Each signed sign-in was checked against the credential the history gave the user
+    then (or one a change committed while the sign-in ran gave them)."""
+    if not signed.sign_ins:
+        return
+    versions = version_class_of(User).__table__
+    table = Transaction.__table__
+    by_user = defaultdict(list)
+    for path, checkpoint in signed.sign_ins:
+        by_user[checkpoint.sign_in[0]].append((path, checkpoint))
+    for user_id, entries in sorted(by_user.items()):
+        history = connection.execute(
+            select(versions.c.transaction_id, versions.c.credential_digest, table.c.issued_at)
+            .join(table, table.c.id == versions.c.transaction_id)
+            .where(versions.c.id == user_id)
+            .order_by(versions.c.transaction_id)
+        ).all()
+        for path, checkpoint in entries:
+            written = checkpoints.parse_time(checkpoint.time)
+            then = [row for row in history if row.transaction_id <= checkpoint.transaction_id]
+            allowed = {then[-1].credential_digest} if then else set()
+            allowed.update(
+                row.credential_digest
+                for row in history
+                if row.transaction_id > checkpoint.transaction_id
+                and (written is None or row.issued_at <= written)
+            )
+            if checkpoint.sign_in[1] not in allowed:
+                report.add(
+                    Problem(
+                        CREDENTIAL,
+                        f"{path} line {checkpoint.line_no}: user {user_id} signed in at "
+                        f"{checkpoint.time} with a password hash the history never gave them "
+                        "(swapped in behind the application's back)",
+                        "user",
+                        str(user_id),
+                        "password_hash",
+                        found=checkpoint.sign_in[1],
+                        transaction_id=checkpoint.transaction_id,
+                    )
+                )
+
+
 # --- 3. checkpoints --------------------------------------------------------------------
 
 
@@ -481,6 +557,8 @@ class _Signed:
     cover_ends: dict = field(default_factory=lambda: defaultdict(list))
     # The highest head of a line written before lines named their transactions.
     legacy_up_to: int | None = None
+    # (path, line) of every sign-in.
+    sign_ins: list = field(default_factory=list)
 
 
 def _read_checkpoints(report: Report, logs: list[Path], public_key) -> _Signed:
@@ -505,6 +583,8 @@ def _read_checkpoints(report: Report, logs: list[Path], public_key) -> _Signed:
                 if problem:
                     report.add(Problem(LINK, f"{path} line {line_no}: {problem}", str(path)))
                 signed.by_transaction[checkpoint.transaction_id].append((path, checkpoint))
+                if checkpoint.sign_in is not None:
+                    signed.sign_ins.append((path, checkpoint))
                 if checkpoint.covers is None:
                     signed.legacy_up_to = max(signed.legacy_up_to or 0, checkpoint.transaction_id)
                     continue

@@ -40,11 +40,11 @@ def test_verify_now_needs_the_csrf_token(client, make):
 def test_a_failed_command_line_verification_and_a_forged_checkpoint_show(app, client, make):
     make.user("admin", username="chefen")
     make.board()
+    client.login("chefen")  # before the forgery: a sign-in appends a line of its own
     path = checkpoints.log_path(app)
     path.write_bytes(path.read_bytes().replace(b'"count":', b'"count":9'))
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    client.login("chefen")
     page = client.get("/audit/integrity").get_data(as_text=True)
     assert "Underkänd:" in page and "Kommandoraden" in page
     assert "checkpoint_signature" in page  # the details, as the command printed them

@@ -249,7 +249,7 @@ def test_a_save_succeeds_while_the_log_cannot_be_written_and_verify_reports_the_
     failures = [
         r.getMessage() for r in caplog.records if "Checkpoint not written" in r.getMessage()
     ]
-    assert failures and request_id in failures[0]
+    assert any(request_id in failure for failure in failures)  # the save's own line
 
     newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
     assert _verify().ok  # just committed: within the interval and its grace
@@ -440,3 +440,41 @@ def test_a_line_names_every_transaction_an_interval_batched(app, make):
         for first, last, _ in checkpoint.covers:
             named.update(range(first, last + 1))
     assert named == set(db.session.scalars(select(Transaction.id)).all())
+
+
+def _swap_password_hash(user_id: int, new_hash) -> None:
+    _execute('UPDATE "user" SET password_hash = :hash WHERE id = :id', hash=new_hash, id=user_id)
+
+
+def test_a_password_hash_swapped_for_a_sign_in_and_back_is_named(app, client, make):
+    from werkzeug.security import generate_password_hash
+
+    victim = make.user("admin", username="chefen")
+    real_hash = victim.password_hash
+    assert _verify().ok
+    # The writer puts in a hash of a password they know, signs in as the admin and puts
+    # the real hash back: the database then looks untouched.
+    _swap_password_hash(victim.id, generate_password_hash("mitt-eget-losen-123", "pbkdf2"))
+    assert _only(_verify(), verify.CREDENTIAL).record == str(victim.id)  # while swapped
+    client.login("chefen", "mitt-eget-losen-123")
+    _swap_password_hash(victim.id, real_hash)
+    problem = _only(_verify(), verify.CREDENTIAL)
+    assert (problem.table, problem.record) == ("user", str(victim.id))
+    assert "signed in" in problem.message and "never gave them" in problem.message
+
+    # A later sign-in with the real password adds no problem.
+    client.post_form("/logout")
+    client.login("chefen")
+    assert _verify().of_kind(verify.CREDENTIAL) == [problem]
+
+
+def test_the_first_sign_in_records_the_credential_of_an_older_account(client, make):
+    user = make.user("officer", username="gammal")
+    # An account from before the digest was recorded: the migration left it NULL.
+    _execute('UPDATE "user" SET credential_digest = NULL WHERE id = :id', id=user.id)
+    _execute("UPDATE user_version SET credential_digest = NULL WHERE id = :id", id=user.id)
+    client.login("gammal")
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).credential_digest is not None
+    report = _verify()
+    assert not report.of_kind(verify.CREDENTIAL) and not report.of_kind(verify.CURRENT)
