@@ -96,6 +96,18 @@ def public_key_pem(key: Ed25519PublicKey) -> str:
     ).decode("ascii")
 
 
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw public key, in hex: what an auditor configures as the trusted
+    key (CHECKPOINT_TRUSTED_FINGERPRINT) and compares by eye."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def normal_fingerprint(text: str | None) -> str:
+    """A configured fingerprint as `fingerprint` writes it (colons, spaces and case aside)."""
+    return "".join(ch for ch in (text or "").lower() if ch in "0123456789abcdef")
+
+
 def key_id(key: Ed25519PublicKey) -> str:
     """A short fingerprint naming the key a line was signed with (for key changes)."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -446,9 +458,7 @@ def write_committed(app: Flask, committed: list[tuple[int, str]]) -> bytes | Non
             count = _count_up_to(connection, state, newest[0])
             state.counted = (newest[0], count)
         connection.rollback()
-    return write(
-        app, {"transaction_id": newest[0], "head": newest[1], "count": count}, committed
-    )
+    return write(app, {"transaction_id": newest[0], "head": newest[1], "count": count}, committed)
 
 
 def _syslog(app: Flask) -> logging.Logger:

@@ -65,6 +65,9 @@ def public_key_command():
     key = checkpoints.signing_key(current_app._get_current_object()).public_key()
     click.echo(checkpoints.public_key_pem(key), nl=False)
     click.echo(f"key id {checkpoints.key_id(key)}", err=True)
+    click.echo(
+        f"fingerprint (CHECKPOINT_TRUSTED_FINGERPRINT) {checkpoints.fingerprint(key)}", err=True
+    )
 
 
 def init_app(app: Flask) -> None:

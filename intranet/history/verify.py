@@ -76,6 +76,7 @@ COUNT = "checkpoint_count"
 GAP = "checkpoint_gap"
 ORDER = "issued_at_order"
 CREDENTIAL = "credential"
+UNTRUSTED_KEY = "untrusted_key"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Report:
     missing_logs: list[Path] = field(default_factory=list)
     # Transactions no line names yet, issued too recently to call that a problem.
     pending: int = 0
+    logs: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -134,7 +136,7 @@ def verify_history(
     """Verify the chain, every record and every checkpoint in `logs` (none: no checkpoint
     checks). `now` (naive UTC) and the grace decide which unnamed transactions are still
     pending; tests pass it."""
-    report = Report()
+    report = Report(logs=[Path(path) for path in logs or []])
     signed = _read_checkpoints(report, logs or [], public_key)
     coverage = None
     if logs:
@@ -142,9 +144,7 @@ def verify_history(
         window = timedelta(seconds=interval_seconds + grace_seconds)
         # A forger controls issued_at: one dated after the verification (beyond the clock
         # skew the grace allows) is never pending.
-        coverage = _Coverage(
-            signed, newest - window, newest + timedelta(seconds=grace_seconds)
-        )
+        coverage = _Coverage(signed, newest - window, newest + timedelta(seconds=grace_seconds))
     _check_chain(connection, report, signed, coverage)
     _check_orphans(connection, report)
     for model, version_class in sorted(
@@ -263,22 +263,7 @@ def _check_chain(connection, report: Report, signed: "_Signed", coverage) -> Non
                 )
             issued_at = row["issued_at"]
             if previous_issued is not None and issued_at is not None:
-                if issued_at < previous_issued[1]:
-                    report.add(
-                        Problem(
-                            ORDER,
-                            f"transaction {transaction_id} was issued at {issued_at} UTC, "
-                            f"before transaction {previous_issued[0]} ({previous_issued[1]} "
-                            "UTC) ahead of it: ids are handed out in commit order, so it was "
-                            "backdated or written behind the application's back",
-                            "transaction",
-                            str(transaction_id),
-                            "issued_at",
-                            previous_issued[1],
-                            issued_at,
-                            transaction_id,
-                        )
-                    )
+                _check_order(report, previous_issued, transaction_id, issued_at)
             if issued_at is not None:
                 previous_issued = (transaction_id, issued_at)
             for path, checkpoint in by_transaction.pop(transaction_id, ()):
@@ -294,6 +279,25 @@ def _check_chain(connection, report: Report, signed: "_Signed", coverage) -> Non
         last_id = high
     if coverage is not None:
         coverage.close(report)
+
+
+def _check_order(report: Report, previous: tuple, transaction_id: int, issued_at) -> None:
+    if issued_at >= previous[1]:
+        return
+    report.add(
+        Problem(
+            ORDER,
+            f"transaction {transaction_id} was issued at {issued_at} UTC, before transaction "
+            f"{previous[0]} ({previous[1]} UTC) ahead of it: ids are handed out in commit "
+            "order, so it was backdated or written behind the application's back",
+            "transaction",
+            str(transaction_id),
+            "issued_at",
+            previous[1],
+            issued_at,
+            transaction_id,
+        )
+    )
 
 
 def _check_orphans(connection, report: Report) -> None:
@@ -616,7 +620,9 @@ def _report_rewrite(report: Report, path, checkpoint, transaction_id, head, stor
 def _compare_checkpoint(report: Report, path, checkpoint, stored: str | None) -> None:
     where = f"{path} line {checkpoint.line_no}"
     if checkpoint.head != stored:
-        _report_rewrite(report, path, checkpoint, checkpoint.transaction_id, checkpoint.head, stored)
+        _report_rewrite(
+            report, path, checkpoint, checkpoint.transaction_id, checkpoint.head, stored
+        )
     if checkpoint.count != report.transactions:
         report.add(
             Problem(

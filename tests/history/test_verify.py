@@ -342,8 +342,9 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
     )
     latest = (
         db.session.execute(
-            select(version_table)
-            .where(version_table.c.id == follow_up_id, version_table.c.end_transaction_id.is_(None))
+            select(version_table).where(
+                version_table.c.id == follow_up_id, version_table.c.end_transaction_id.is_(None)
+            )
         )
         .mappings()
         .one()
