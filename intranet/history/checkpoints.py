@@ -430,7 +430,7 @@ def write(app: Flask, values: dict, committed=()) -> bytes:
         line = append(
             log_path(app),
             signing_key(app),
-            {**values, "covers": ranges(named), "time": now_text()},
+            {**values, "covers": values.get("covers", []) + ranges(named), "time": now_text()},
         )
     except BaseException:
         with state.lock:
@@ -501,6 +501,24 @@ def write_head(app: Flask, extra: dict | None = None) -> bytes | None:
         connection.rollback()
     values = {"transaction_id": head.id, "head": head.chain_hash, "count": count}
     return write(app, {**values, **(extra or {})})
+
+
+def adopt_existing(app: Flask) -> bytes | None:
+    """Vouch for every transaction there is: an operator's decision at an upgrade, the one
+    line that names transactions this process did not commit."""
+    from intranet.extensions import db
+    from intranet.models import Transaction
+
+    table = Transaction.__table__
+    with db.engine.connect() as connection:
+        first = connection.scalar(select(func.min(table.c.id)))
+        head = connection.execute(
+            select(table.c.id, table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
+        ).first()
+        connection.rollback()
+    if head is None:
+        return None
+    return write_head(app, {"covers": [[first, head.id, head.chain_hash]]})
 
 
 def write_sign_in(app: Flask, user_id: int, credential: str) -> None:

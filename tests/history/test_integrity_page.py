@@ -98,9 +98,7 @@ def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app
     assert integrity.running_verification() is None  # released when done
 
     # The same user again at once: refused, with the minutes to wait.
-    page = client.post_form("/audit/integrity/verify", follow_redirects=True).get_data(
-        as_text=True
-    )
+    page = client.post_form("/audit/integrity/verify", follow_redirects=True).get_data(as_text=True)
     assert "Du kan starta en ny om 10 minuter." in page
     assert "verification_thread" not in app.extensions
     assert len(db.session.scalars(select(IntegrityCheck)).all()) == 1

@@ -479,3 +479,15 @@ def test_the_first_sign_in_records_the_credential_of_an_older_account(client, ma
     assert db.session.get(type(user), user.id).credential_digest is not None
     report = _verify()
     assert not report.of_kind(verify.CREDENTIAL) and not report.of_kind(verify.CURRENT)
+
+
+def test_history_from_before_checkpoints_is_adopted_once_by_the_command(app, make):
+    _edited_follow_up(make)
+    checkpoints.log_path(app).unlink()  # an installation that had no log
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0
+    later = utc_now() + timedelta(hours=1)
+    assert _verify(now=later).of_kind(verify.GAP)  # the head it saw is vouched for by no one
+    assert runner.invoke(args=["audit", "checkpoint", "--adopt-existing"]).exit_code == 0
+    report = _verify(now=later)
+    assert report.ok, [str(problem) for problem in report.problems]
