@@ -276,11 +276,7 @@ def integrity_page():
     )
 
 
-@bp.post("/audit/integrity/verify")
-@login_required
-def verify_now():
-    require(can_verify_history(current_user))
-    start = integrity.start_verification(current_user)
+def _flash_start(start: integrity.Start) -> None:
     if start.outcome == "started":
         flash(_l("Verifieringen har startats. Resultatet visas här när den är klar."), "success")
     elif start.outcome == "running":
@@ -301,6 +297,13 @@ def verify_now():
             ),
             "info",
         )
+
+
+@bp.post("/audit/integrity/verify")
+@login_required
+def verify_now():
+    require(can_verify_history(current_user))
+    _flash_start(integrity.start_verification(current_user))
     return redirect(url_for("history.integrity_page"))
 
 

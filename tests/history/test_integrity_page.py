@@ -85,7 +85,7 @@ def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app
     page = response.get_data(as_text=True)
     assert "Verifiering pågår redan (startad" in page and "av Cecilia Chef" in page
     assert "verification_thread" not in app.extensions
-    assert "Verifiering pågår (startad" in page and 'hx-trigger="every 5s"' in page
+    assert "Verifiering pågår (startad" in page and 'data-hx-trigger="every 5s"' in page
     assert 'action="/audit/integrity/verify"' not in page
 
     # Its holder died: the lease expires by itself.
