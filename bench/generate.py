@@ -21,12 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select, text
 from sqlalchemy_continuum import version_class
 
 from intranet.accounts.services import create_user
 from intranet.extensions import db
-from intranet.history import chain
+from intranet.history import chain, checkpoints
 from intranet.models import (
     DEVIATION_REASONS,
     Activity,
@@ -410,6 +411,11 @@ def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
                 )
             )
     session.commit()
+    # This writer committed them itself: its signed line vouches for them, as a save's does.
+    checkpoints.write_committed(
+        current_app._get_current_object(),
+        [(transaction["id"], transaction["chain_hash"]) for transaction in transactions],
+    )
 
 
 def _chain(session, transactions: list[dict], versions: dict[str, list[dict]]) -> None:

@@ -69,5 +69,14 @@ class Config:
     CHECKPOINT_LOG = os.environ.get("CHECKPOINT_LOG", "")
     CHECKPOINT_KEY = os.environ.get("CHECKPOINT_KEY", "")
     CHECKPOINT_INTERVAL_SECONDS = float(os.environ.get("CHECKPOINT_INTERVAL_SECONDS", "0"))
+    # How long a committed transaction may lack its signed checkpoint line before verify
+    # calls it a forgery or a lost line (reported as pending until then).
+    CHECKPOINT_GRACE_SECONDS = float(os.environ.get("CHECKPOINT_GRACE_SECONDS", "60"))
+    # SHA-256 of the public key (`flask audit public-key`): any other signing key is flagged.
+    CHECKPOINT_TRUSTED_FINGERPRINT = os.environ.get("CHECKPOINT_TRUSTED_FINGERPRINT", "")
+    # "Verifiera nu": once per user per this many minutes; the lease of a verification whose
+    # worker died expires after this many seconds.
+    VERIFY_NOW_MINUTES = float(os.environ.get("VERIFY_NOW_MINUTES", "10"))
+    VERIFY_LEASE_SECONDS = float(os.environ.get("VERIFY_LEASE_SECONDS", "3600"))
     CHECKPOINT_SYSLOG = os.environ.get("CHECKPOINT_SYSLOG", "0") == "1"
     CHECKPOINT_SYSLOG_ADDRESS = os.environ.get("CHECKPOINT_SYSLOG_ADDRESS", "")

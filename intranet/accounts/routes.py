@@ -16,8 +16,11 @@ from intranet.accounts.services import (
     authenticate,
     count_sign_in_attempt,
     forget_failed_sign_ins,
+    record_credential,
 )
 from intranet.extensions import db
+from intranet.history import checkpoints
+from intranet.models.accounts import credential_digest
 from intranet.translation import gettext as _
 from intranet.views import safe_next
 
@@ -34,6 +37,19 @@ def _locked_out_message() -> str:
         "försök igen, eller kontakta en administratör.",
         minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
     )
+
+
+def _sign_in(user, username: str, address: str | None) -> None:
+    forget_failed_sign_ins(username, address)
+    record_credential(user)
+    db.session.commit()
+    # The digest of the hash the password was just checked against, not the stored digest:
+    # a hash swapped in for this sign-in shows in the signed line.
+    checkpoints.write_sign_in(
+        current_app._get_current_object(), user.id, credential_digest(user.password_hash)
+    )
+    session.clear()
+    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,10 +70,7 @@ def login():
         else:
             user = authenticate(username, form.password.data)
             if user is not None:
-                forget_failed_sign_ins(username, address)
-                db.session.commit()
-                session.clear()
-                login_user(user)
+                _sign_in(user, username, address)
                 return redirect(_safe_next(request.args.get("next")))
             error, status = _("Fel användarnamn eller lösenord."), 401
     return render_template("accounts/login.html", form=form, error=error), status

@@ -14,8 +14,10 @@ from intranet.accounts.directory import directory_accepts, directory_configured
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import ROLES, Board, LoginFailures, User
+from intranet.models.accounts import credential_digest
 from intranet.models.base import utc_now
 from intranet.translation import lazy_gettext as _l
+from intranet.versioning import set_change_note
 
 _unknown_user_hash: dict[str, str] = {}
 
@@ -47,6 +49,15 @@ def authenticate(username: str, password: str) -> User | None:
     if user.check_password(password):
         return user
     return None
+
+
+def record_credential(user: User) -> None:
+    """Put the digest of the user's password hash into the history if it is not there yet
+    (accounts from before it was recorded): from then on every change of it is evidence."""
+    if user.credential_digest is None:
+        # Stored data, in the history's language: not translated.
+        set_change_note("Inloggningsuppgiftens kontrollsumma registrerad i historiken.")
+        user.credential_digest = credential_digest(user.password_hash)
 
 
 def _key(kind: str, *parts: str | None) -> str:

@@ -161,11 +161,13 @@ def _chain_new_transactions(session):
         written = {type(version).__table__ for version in uow.version_objs.values()}
         # Just inserted by this session, so its fields are the ones in the database.
         row = {field: getattr(unchained[0], field) for field in TRANSACTION_FIELDS}
+    committed = []
     for transaction in unchained:
         digest = chain_transaction(connection, transaction.id, written, row)
         set_committed_value(transaction, "chain_hash", digest)
-    # The new head, to be checkpointed outside the database once the commit has succeeded.
-    checkpoints.prepare(session, connection, unchained[-1].id, digest)
+        committed.append((transaction.id, digest))
+    # What this commit adds, to be named in a signed line once the commit has succeeded.
+    checkpoints.prepare(session, connection, committed)
 
 
 def _unit_of_work(session):

@@ -96,6 +96,18 @@ def public_key_pem(key: Ed25519PublicKey) -> str:
     ).decode("ascii")
 
 
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw public key, in hex: what an auditor configures as the trusted
+    key (CHECKPOINT_TRUSTED_FINGERPRINT) and compares by eye."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def normal_fingerprint(text: str | None) -> str:
+    """A configured fingerprint as `fingerprint` writes it (colons, spaces and case aside)."""
+    return "".join(ch for ch in (text or "").lower() if ch in "0123456789abcdef")
+
+
 def key_id(key: Ed25519PublicKey) -> str:
     """A short fingerprint naming the key a line was signed with (for key changes)."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -129,6 +141,13 @@ class Checkpoint:
     previous: str
     key: str
     digest: str  # of this line, for the next one
+    # The transactions this line vouches for, as (first id, last id, chain hash of the last):
+    # the ones the writing process committed itself. None for a line written before lines
+    # named them (it vouched for every transaction up to its head); () for a line that only
+    # records the head it saw (`flask audit checkpoint`) and vouches for nothing.
+    covers: tuple[tuple[int, int, str], ...] | None = None
+    # A sign-in: (user id, the credential digest the password was checked against).
+    sign_in: tuple[int, str] | None = None
 
 
 class BadLine(Exception):
@@ -160,6 +179,8 @@ def parse_line(text: str, line_no: int, public_key: Ed25519PublicKey) -> Checkpo
             previous=str(data["previous"]),
             key=str(data.get("key", "")),
             digest=line_digest(body.encode("utf-8")),
+            covers=_read_covers(data.get("covers")),
+            sign_in=_read_sign_in(data.get("sign_in")),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadLine(f"unreadable ({error.__class__.__name__})") from None
@@ -170,6 +191,33 @@ def parse_line(text: str, line_no: int, public_key: Ed25519PublicKey) -> Checkpo
             raise BadLine(f"signed with another key ({checkpoint.key})", checkpoint) from None
         raise BadLine("signature does not match (the line was changed)", checkpoint) from None
     return checkpoint
+
+
+def _read_covers(value) -> tuple | None:
+    if value is None:
+        return None
+    covers = tuple((int(first), int(last), str(head)) for first, last, head in value)
+    if any(first > last for first, last, _ in covers):
+        raise ValueError("a range that ends before it starts")
+    return covers
+
+
+def _read_sign_in(value) -> tuple[int, str] | None:
+    if value is None:
+        return None
+    return int(value["user"]), str(value["credential"])
+
+
+def ranges(committed) -> list[list]:
+    """(id, chain hash) pairs as [first id, last id, hash of the last] for each run of
+    consecutive ids: the last hash fixes the content of the whole run through the chain."""
+    result: list[list] = []
+    for transaction_id, head in sorted(committed):
+        if result and result[-1][1] + 1 == transaction_id:
+            result[-1][1:] = [transaction_id, head]
+        else:
+            result.append([transaction_id, transaction_id, head])
+    return result
 
 
 def _last_line(descriptor: int) -> bytes:
@@ -254,8 +302,19 @@ def last_checkpoint(path: str | Path, public_key: Ed25519PublicKey | None):
 # --- the application's checkpoints ---------------------------------------------------
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def now_text() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(text: str) -> datetime | None:
+    """A line's time as naive UTC (like issued_at), or None when it is not one."""
+    try:
+        return datetime.strptime(text, TIME_FORMAT)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -267,6 +326,8 @@ class _State:
     counted: tuple[int, int] | None = None
     last_written: float = 0.0
     timer: threading.Timer | None = None
+    # (id, chain hash) of transactions this process committed that no line names yet.
+    pending: list = field(default_factory=list)
     keys: dict = field(default_factory=dict)
     syslog: logging.Logger | None = None
 
@@ -329,13 +390,14 @@ def _count_up_to(connection, state: _State, transaction_id: int) -> int:
     )
 
 
-def prepare(session: Session, connection, transaction_id: int, head: str) -> None:
-    """Called by the chain just before commit, in the transaction, with the new head.
+def prepare(session: Session, connection, committed: list[tuple[int, str]]) -> None:
+    """Called by the chain just before commit, in the transaction, with the (id, chain
+    hash) of each transaction this commit chains, newest last.
 
-    Counts the transactions up to the head (one indexed range count; the whole table once
+    Counts the transactions up to the newest (one indexed range count; the whole table once
     per process) while the chain lock still guarantees that every lower id is committed,
     and leaves the line to be written after the commit. With an interval, a commit inside
-    it only asks for the deferred write."""
+    it only joins the deferred write."""
     if not has_app_context():
         return
     app = current_app._get_current_object()
@@ -343,21 +405,60 @@ def prepare(session: Session, connection, transaction_id: int, head: str) -> Non
     with state.lock:
         due = interval(app) <= 0 or time.monotonic() - state.last_written >= interval(app)
         if not due:
-            session.info["checkpoint"] = "deferred"
+            session.info["checkpoint"] = {"deferred": committed}
             return
+        transaction_id, head = committed[-1]
         count = _count_up_to(connection, state, transaction_id)
         state.counted = (transaction_id, count)
-    session.info["checkpoint"] = {"transaction_id": transaction_id, "head": head, "count": count}
+    session.info["checkpoint"] = {
+        "committed": committed,
+        "values": {"transaction_id": transaction_id, "head": head, "count": count},
+    }
 
 
-def write(app: Flask, values: dict) -> bytes:
-    """Sign and append one checkpoint to the log (and syslog when configured)."""
-    line = append(log_path(app), signing_key(app), {**values, "time": now_text()})
+def write(app: Flask, values: dict, committed=()) -> bytes:
+    """Sign and append one checkpoint to the log (and syslog when configured).
+
+    The line names the transactions in `committed` and those of this process that an
+    earlier line failed to name: only the process that committed a transaction vouches for
+    it, never one that merely saw it in the database."""
     state = _state(app)
+    with state.lock:
+        named = [*state.pending, *committed]
+        state.pending = []
+    try:
+        line = append(
+            log_path(app),
+            signing_key(app),
+            {**values, "covers": values.get("covers", []) + ranges(named), "time": now_text()},
+        )
+    except BaseException:
+        with state.lock:
+            # Named by the next line this process manages to write.
+            state.pending[:0] = named
+        raise
     state.last_written = time.monotonic()
     if app.config.get("CHECKPOINT_SYSLOG"):
         _syslog(app).info("%s%s", SYSLOG_TAG, line.decode("utf-8").rstrip("\n"))
     return line
+
+
+def write_committed(app: Flask, committed: list[tuple[int, str]]) -> bytes | None:
+    """A checkpoint naming transactions this process has committed (the deferred write of
+    an interval; a bulk writer's batch)."""
+    from intranet.extensions import db
+
+    state = _state(app)
+    with state.lock:
+        newest = max([*state.pending, *committed], default=None)
+    if newest is None:
+        return None
+    with db.engine.connect() as connection:
+        with state.lock:
+            count = _count_up_to(connection, state, newest[0])
+            state.counted = (newest[0], count)
+        connection.rollback()
+    return write(app, {"transaction_id": newest[0], "head": newest[1], "count": count}, committed)
 
 
 def _syslog(app: Flask) -> logging.Logger:
@@ -379,8 +480,10 @@ def _syslog(app: Flask) -> logging.Logger:
     return state.syslog
 
 
-def write_head(app: Flask) -> bytes | None:
-    """A checkpoint of the database's current head (on demand, and the deferred write)."""
+def write_head(app: Flask, extra: dict | None = None) -> bytes | None:
+    """A checkpoint of the database's current head, on demand. It records what the head
+    was (so that deleting transactions or restoring an older backup shows) but vouches for
+    no transaction: it was not committed by this process, and a forger may have added it."""
     from intranet.extensions import db
     from intranet.models import Transaction
 
@@ -396,7 +499,36 @@ def write_head(app: Flask) -> bytes | None:
             count = _count_up_to(connection, state, head.id)
             state.counted = (head.id, count)
         connection.rollback()
-    return write(app, {"transaction_id": head.id, "head": head.chain_hash, "count": count})
+    values = {"transaction_id": head.id, "head": head.chain_hash, "count": count}
+    return write(app, {**values, **(extra or {})})
+
+
+def adopt_existing(app: Flask) -> bytes | None:
+    """Vouch for every transaction there is: an operator's decision at an upgrade, the one
+    line that names transactions this process did not commit."""
+    from intranet.extensions import db
+    from intranet.models import Transaction
+
+    table = Transaction.__table__
+    with db.engine.connect() as connection:
+        first = connection.scalar(select(func.min(table.c.id)))
+        head = connection.execute(
+            select(table.c.id, table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
+        ).first()
+        connection.rollback()
+    if head is None:
+        return None
+    return write_head(app, {"covers": [[first, head.id, head.chain_hash]]})
+
+
+def write_sign_in(app: Flask, user_id: int, credential: str) -> None:
+    """Sign that this user signed in with the credential of this digest, so that a hash
+    swapped in for the sign-in and swapped back afterwards is still caught by verify; a
+    failure only logs, like every checkpoint."""
+    try:
+        write_head(app, {"sign_in": {"user": user_id, "credential": credential}})
+    except Exception as error:  # noqa: BLE001  (never fail the sign-in because of the log)
+        _report_failure(app, error)
 
 
 def _report_failure(app: Flask, error: Exception) -> None:
@@ -416,7 +548,7 @@ def _schedule(app: Flask) -> None:
         def deferred():
             with app.app_context():
                 try:
-                    write_head(app)
+                    write_committed(app, [])
                 except Exception as error:  # noqa: BLE001  (never let it escape a thread)
                     _report_failure(app, error)
 
@@ -432,10 +564,12 @@ def _write_after_commit(session):
         return
     app = current_app._get_current_object()
     try:
-        if pending == "deferred":
+        if "deferred" in pending:
+            with _state(app).lock:
+                _state(app).pending.extend(pending["deferred"])
             _schedule(app)
         else:
-            write(app, pending)
+            write(app, pending["values"], pending["committed"])
     except Exception as error:  # noqa: BLE001  (the save is committed: never fail it now)
         _report_failure(app, error)
 

@@ -49,10 +49,16 @@ def verify_command(public_key_path, extra_logs):
 
 
 @audit_group.command("checkpoint")
-def checkpoint_command():
+@click.option(
+    "--adopt-existing",
+    is_flag=True,
+    help="Vouch for every transaction up to the head (once, when upgrading an installation "
+    "whose history has no checkpoints yet, before the application is open again).",
+)
+def checkpoint_command(adopt_existing):
     """Append a signed checkpoint of the chain's current head to the checkpoint log."""
     app = current_app._get_current_object()
-    line = checkpoints.write_head(app)
+    line = checkpoints.adopt_existing(app) if adopt_existing else checkpoints.write_head(app)
     if line is None:
         click.echo("No transactions yet: nothing to checkpoint.")
         return
@@ -65,6 +71,9 @@ def public_key_command():
     key = checkpoints.signing_key(current_app._get_current_object()).public_key()
     click.echo(checkpoints.public_key_pem(key), nl=False)
     click.echo(f"key id {checkpoints.key_id(key)}", err=True)
+    click.echo(
+        f"fingerprint (CHECKPOINT_TRUSTED_FINGERPRINT) {checkpoints.fingerprint(key)}", err=True
+    )
 
 
 def init_app(app: Flask) -> None:

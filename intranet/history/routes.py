@@ -2,7 +2,16 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -280,21 +289,40 @@ def integrity_page():
         "history/integrity.html",
         check=integrity.latest_verification(),
         checkpoint=integrity.latest_checkpoint_status(),
+        key=integrity.key_status(current_app._get_current_object()),
+        running=integrity.running_verification(),
         may_verify=can_verify_history(current_user),
     )
+
+
+def _flash_start(start: integrity.Start) -> None:
+    if start.outcome == "started":
+        flash(_l("Verifieringen har startats. Resultatet visas här när den är klar."), "success")
+    elif start.outcome == "running":
+        lease = start.lease
+        flash(
+            _l(
+                "Verifiering pågår redan (startad %(time)s av %(name)s).",
+                time=format_datetime(lease.started_at, "HH:mm") if lease else "–",
+                name=lease.user.display_name if lease and lease.user else "–",
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _l(
+                "Du startade nyss en verifiering. Du kan starta en ny om %(minutes)s minuter.",
+                minutes=start.minutes,
+            ),
+            "info",
+        )
 
 
 @bp.post("/audit/integrity/verify")
 @login_required
 def verify_now():
     require(can_verify_history(current_user))
-    report, seconds = integrity.run_verification()
-    integrity.record_verification(report, seconds, "web", current_user.id)
-    db.session.commit()
-    if report.ok:
-        flash(_l("Historiken verifierades utan avvikelser."), "success")
-    else:
-        flash(_l("Verifieringen fann %(count)s avvikelser.", count=report.problem_count), "error")
+    _flash_start(integrity.start_verification(current_user))
     return redirect(url_for("history.integrity_page"))
 
 

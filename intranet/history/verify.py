@@ -14,8 +14,13 @@
    its link to the line before it; that its transaction exists (a checkpoint beyond the newest
    transaction means the database is behind the checkpoint log: truncated, or restored from
    an older backup), with the same chain hash (else the chain was rewritten) and the same
-   number of transactions up to it; and that no committed transaction has stayed uncovered by
-   a checkpoint for longer than the interval allows (a gap: the log could not be written).
+   number of transactions up to it. Every transaction must be vouched for by a signed line
+   of the process that committed it (the line names its id, or a run of ids with the hash of
+   the last): one that no line names is a forgery, or a commit whose line could not be
+   written; only those issued within the interval plus CHECKPOINT_GRACE_SECONDS before the
+   verification are reported as pending instead. Lines written before lines named their
+   transactions vouch for every transaction up to their head.
+4. issued_at never decreases as transaction ids rise (a backdated transaction shows).
 
 Everything streams: transactions in keyset batches with their version rows, each version
 table and its current table as two cursors in key order merged record by record. Memory
@@ -29,6 +34,7 @@ from itertools import groupby
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy_continuum import version_class as version_class_of
 from sqlalchemy_continuum import versioning_manager
 
 from intranet.history import checkpoints
@@ -39,7 +45,8 @@ from intranet.history.chain import (
     version_item,
     version_tables,
 )
-from intranet.models import Transaction
+from intranet.models import Transaction, User
+from intranet.models.accounts import credential_digest
 from intranet.models.base import utc_now
 
 BATCH = 2_000
@@ -67,6 +74,9 @@ MISSING_TRANSACTION = "checkpoint_missing_transaction"
 REWRITE = "checkpoint_rewrite"
 COUNT = "checkpoint_count"
 GAP = "checkpoint_gap"
+ORDER = "issued_at_order"
+CREDENTIAL = "credential"
+UNTRUSTED_KEY = "untrusted_key"
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     missing_logs: list[Path] = field(default_factory=list)
+    # Transactions no line names yet, issued too recently to call that a problem.
+    pending: int = 0
+    logs: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -118,41 +131,102 @@ def verify_history(
     public_key=None,
     interval_seconds: float = 0,
     now: datetime | None = None,
+    grace_seconds: float = GRACE_SECONDS,
 ) -> Report:
     """Verify the chain, every record and every checkpoint in `logs` (none: no checkpoint
-    checks). `now` (naive UTC) decides what counts as a gap; tests pass it."""
-    report = Report()
-    by_transaction, highest = _read_checkpoints(report, logs or [], public_key)
-    uncovered = _check_chain(connection, report, by_transaction, highest)
+    checks). `now` (naive UTC) and the grace decide which unnamed transactions are still
+    pending; tests pass it."""
+    report = Report(logs=[Path(path) for path in logs or []])
+    signed = _read_checkpoints(report, logs or [], public_key)
+    coverage = None
+    if logs:
+        newest = now or utc_now()
+        window = timedelta(seconds=interval_seconds + grace_seconds)
+        # A forger controls issued_at: one dated after the verification (beyond the clock
+        # skew the grace allows) is never pending.
+        coverage = _Coverage(signed, newest - window, newest + timedelta(seconds=grace_seconds))
+    _check_chain(connection, report, signed, coverage)
     _check_orphans(connection, report)
     for model, version_class in sorted(
         versioning_manager.version_class_map.items(), key=lambda item: item[0].__table__.name
     ):
         _check_records(connection, report, version_class.__table__, model.__table__)
+    _check_credentials(connection, report)
     if logs:
+        _check_sign_ins(connection, report, signed)
         if report.transactions:
             for path in report.missing_logs:
                 report.add(Problem(LOG_MISSING, f"checkpoint log {path} not found"))
-        _check_unseen_checkpoints(report, by_transaction)
-        _check_gap(report, uncovered, highest, interval_seconds, now or utc_now())
+        _check_unseen_checkpoints(report, signed)
     return report
 
 
 # --- 1. the chain --------------------------------------------------------------------
 
 
-@dataclass
-class _Uncovered:
-    first_id: int | None = None
-    first_issued_at: datetime | None = None
-    count: int = 0
+class _Coverage:
+    """Which transactions some signed line vouches for, asked in ascending id order; runs
+    of those none does are reported as one problem each."""
+
+    def __init__(self, signed: "_Signed", pending_since: datetime, pending_until: datetime):
+        spans = sorted((first, last) for first, last, _, _ in signed.covers)
+        self.spans: list[list[int]] = []
+        for first, last in spans:
+            if self.spans and first <= self.spans[-1][1] + 1:
+                self.spans[-1][1] = max(self.spans[-1][1], last)
+            else:
+                self.spans.append([first, last])
+        self.index = 0
+        self.legacy_up_to = signed.legacy_up_to
+        self.pending_since = pending_since
+        self.pending_until = pending_until
+        self.run: list = []  # first id, its issued_at, last id, count
+
+    def covered(self, transaction_id: int) -> bool:
+        if self.legacy_up_to is not None and transaction_id <= self.legacy_up_to:
+            return True
+        while self.index < len(self.spans) and self.spans[self.index][1] < transaction_id:
+            self.index += 1
+        return self.index < len(self.spans) and self.spans[self.index][0] <= transaction_id
+
+    def see(self, report: Report, transaction_id: int, issued_at) -> None:
+        if self.covered(transaction_id):
+            self.close(report)
+        elif issued_at is not None and self.pending_since <= issued_at <= self.pending_until:
+            self.close(report)
+            report.pending += 1
+        elif self.run:
+            self.run[2] = transaction_id
+            self.run[3] += 1
+        else:
+            self.run = [transaction_id, issued_at, transaction_id, 1]
+
+    def close(self, report: Report) -> None:
+        if not self.run:
+            return
+        first, issued_at, last, count = self.run
+        self.run = []
+        ids = f"transaction {first}" if count == 1 else f"{count} transactions {first}–{last}"
+        when = f"{issued_at:%Y-%m-%d %H:%M:%S} UTC" if issued_at else "an unknown time"
+        report.add(
+            Problem(
+                GAP,
+                f"gap: {ids} (from {when}) named by no signed checkpoint: not committed by "
+                "the application (written into the database behind its back), or its "
+                "checkpoint could not be written (see the application log) or was removed",
+                "transaction",
+                str(first),
+                transaction_id=first,
+            )
+        )
 
 
-def _check_chain(connection, report: Report, by_transaction: dict, highest) -> _Uncovered:
+def _check_chain(connection, report: Report, signed: "_Signed", coverage) -> None:
     table = Transaction.__table__
     tables = version_tables()
-    uncovered = _Uncovered()
+    by_transaction, cover_ends = signed.by_transaction, signed.cover_ends
     previous = GENESIS
+    previous_issued = None
     last_id = None
     while True:
         query = select(table).order_by(table.c.id).limit(BATCH)
@@ -187,18 +261,43 @@ def _check_chain(connection, report: Report, by_transaction: dict, highest) -> _
                         transaction_id,
                     )
                 )
+            issued_at = row["issued_at"]
+            if previous_issued is not None and issued_at is not None:
+                _check_order(report, previous_issued, transaction_id, issued_at)
+            if issued_at is not None:
+                previous_issued = (transaction_id, issued_at)
             for path, checkpoint in by_transaction.pop(transaction_id, ()):
                 _compare_checkpoint(report, path, checkpoint, stored)
-            if highest is None or transaction_id > highest:
-                if uncovered.first_id is None:
-                    uncovered.first_id = transaction_id
-                    uncovered.first_issued_at = row["issued_at"]
-                uncovered.count += 1
+            for path, checkpoint, head in cover_ends.pop(transaction_id, ()):
+                if head != stored:
+                    _report_rewrite(report, path, checkpoint, transaction_id, head, stored)
+            if coverage is not None:
+                coverage.see(report, transaction_id, issued_at)
             # An unchained transaction is chained on as "" (see chain._previous_hash).
             previous = stored if stored is not None else ""
             report.head_id, report.head_hash = transaction_id, stored or ""
         last_id = high
-    return uncovered
+    if coverage is not None:
+        coverage.close(report)
+
+
+def _check_order(report: Report, previous: tuple, transaction_id: int, issued_at) -> None:
+    if issued_at >= previous[1]:
+        return
+    report.add(
+        Problem(
+            ORDER,
+            f"transaction {transaction_id} was issued at {issued_at} UTC, before transaction "
+            f"{previous[0]} ({previous[1]} UTC) ahead of it: ids are handed out in commit "
+            "order, so it was backdated or written behind the application's back",
+            "transaction",
+            str(transaction_id),
+            "issued_at",
+            previous[1],
+            issued_at,
+            transaction_id,
+        )
+    )
 
 
 def _check_orphans(connection, report: Report) -> None:
@@ -376,13 +475,99 @@ def _compare_current(table_name: str, record_key, latest, row, shared) -> Proble
     return None
 
 
+# --- credentials ---------------------------------------------------------------------
+
+
+def _check_credentials(connection, report: Report) -> None:
+    """The password hash (kept out of the history) against its digest (in it)."""
+    table = User.__table__
+    rows = connection.execute(
+        select(table.c.id, table.c.password_hash, table.c.credential_digest)
+        .where(table.c.credential_digest.is_not(None))
+        .order_by(table.c.id)
+    )
+    for row in rows:
+        found = credential_digest(row.password_hash)
+        if found != row.credential_digest:
+            report.add(
+                Problem(
+                    CREDENTIAL,
+                    f"user {row.id}: the password hash is not the one the history records "
+                    "(changed behind the application's back)",
+                    "user",
+                    str(row.id),
+                    "password_hash",
+                    row.credential_digest,
+                    found,
+                )
+            )
+
+
+def _check_sign_ins(connection, report: Report, signed: "_Signed") -> None:
+    """Each signed sign-in was checked against the credential the history gave the user
+    then (or one a change committed while the sign-in ran gave them)."""
+    if not signed.sign_ins:
+        return
+    versions = version_class_of(User).__table__
+    table = Transaction.__table__
+    by_user = defaultdict(list)
+    for path, checkpoint in signed.sign_ins:
+        by_user[checkpoint.sign_in[0]].append((path, checkpoint))
+    for user_id, entries in sorted(by_user.items()):
+        history = connection.execute(
+            select(versions.c.transaction_id, versions.c.credential_digest, table.c.issued_at)
+            .join(table, table.c.id == versions.c.transaction_id)
+            .where(versions.c.id == user_id)
+            .order_by(versions.c.transaction_id)
+        ).all()
+        for path, checkpoint in entries:
+            written = checkpoints.parse_time(checkpoint.time)
+            then = [row for row in history if row.transaction_id <= checkpoint.transaction_id]
+            allowed = {then[-1].credential_digest} if then else set()
+            allowed.update(
+                row.credential_digest
+                for row in history
+                if row.transaction_id > checkpoint.transaction_id
+                and (written is None or row.issued_at <= written)
+            )
+            if checkpoint.sign_in[1] not in allowed:
+                report.add(
+                    Problem(
+                        CREDENTIAL,
+                        f"{path} line {checkpoint.line_no}: user {user_id} signed in at "
+                        f"{checkpoint.time} with a password hash the history never gave them "
+                        "(swapped in behind the application's back)",
+                        "user",
+                        str(user_id),
+                        "password_hash",
+                        found=checkpoint.sign_in[1],
+                        transaction_id=checkpoint.transaction_id,
+                    )
+                )
+
+
 # --- 3. checkpoints --------------------------------------------------------------------
 
 
-def _read_checkpoints(report: Report, logs: list[Path], public_key):
-    """Every readable checkpoint, by transaction id; and the highest transaction id named."""
-    by_transaction: dict[int, list] = defaultdict(list)
-    highest = None
+@dataclass
+class _Signed:
+    """What the readable lines of every log say."""
+
+    # Lines by the head they record, compared with its chain hash and count.
+    by_transaction: dict = field(default_factory=lambda: defaultdict(list))
+    # (first, last, chain hash of last, (path, line)) of every run of ids a line vouches for.
+    covers: list = field(default_factory=list)
+    # The last id of each run: [(path, line, hash)].
+    cover_ends: dict = field(default_factory=lambda: defaultdict(list))
+    # The highest head of a line written before lines named their transactions.
+    legacy_up_to: int | None = None
+    # (path, line) of every sign-in.
+    sign_ins: list = field(default_factory=list)
+
+
+def _read_checkpoints(report: Report, logs: list[Path], public_key) -> _Signed:
+    """Every readable checkpoint."""
+    signed = _Signed()
     missing_logs = report.missing_logs
     for path in logs:
         path = Path(path)
@@ -401,30 +586,42 @@ def _read_checkpoints(report: Report, logs: list[Path], public_key):
                 report.checkpoints += 1
                 if problem:
                     report.add(Problem(LINK, f"{path} line {line_no}: {problem}", str(path)))
-                by_transaction[checkpoint.transaction_id].append((path, checkpoint))
-                if highest is None or checkpoint.transaction_id > highest:
-                    highest = checkpoint.transaction_id
+                signed.by_transaction[checkpoint.transaction_id].append((path, checkpoint))
+                if checkpoint.sign_in is not None:
+                    signed.sign_ins.append((path, checkpoint))
+                if checkpoint.covers is None:
+                    signed.legacy_up_to = max(signed.legacy_up_to or 0, checkpoint.transaction_id)
+                    continue
+                for first, last, head in checkpoint.covers:
+                    signed.covers.append((first, last, head, (path, checkpoint)))
+                    signed.cover_ends[last].append((path, checkpoint, head))
         except OSError as error:
             report.add(Problem(LOG_MISSING, f"checkpoint log {path} cannot be read: {error}"))
-    return by_transaction, highest
+    return signed
+
+
+def _report_rewrite(report: Report, path, checkpoint, transaction_id, head, stored) -> None:
+    report.add(
+        Problem(
+            REWRITE,
+            f"{path} line {checkpoint.line_no}: transaction {transaction_id} had chain hash "
+            f"{head} at {checkpoint.time}, the database has {stored}: the chain was rewritten "
+            "from this transaction or before",
+            "transaction",
+            str(transaction_id),
+            "chain_hash",
+            head,
+            stored,
+            transaction_id,
+        )
+    )
 
 
 def _compare_checkpoint(report: Report, path, checkpoint, stored: str | None) -> None:
     where = f"{path} line {checkpoint.line_no}"
     if checkpoint.head != stored:
-        report.add(
-            Problem(
-                REWRITE,
-                f"{where}: transaction {checkpoint.transaction_id} had chain hash "
-                f"{checkpoint.head} at {checkpoint.time}, the database has {stored}: the "
-                "chain was rewritten from this transaction or before",
-                "transaction",
-                str(checkpoint.transaction_id),
-                "chain_hash",
-                checkpoint.head,
-                stored,
-                checkpoint.transaction_id,
-            )
+        _report_rewrite(
+            report, path, checkpoint, checkpoint.transaction_id, checkpoint.head, stored
         )
     if checkpoint.count != report.transactions:
         report.add(
@@ -441,15 +638,20 @@ def _compare_checkpoint(report: Report, path, checkpoint, stored: str | None) ->
         )
 
 
-def _check_unseen_checkpoints(report: Report, by_transaction: dict) -> None:
-    """Checkpoints whose transaction the chain pass never met."""
+def _check_unseen_checkpoints(report: Report, signed: _Signed) -> None:
+    """Checkpoints (and the runs they vouch for) whose transaction the chain pass never met."""
     head = report.head_id or 0
-    ahead = sorted(
+    unseen = {
         (checkpoint.transaction_id, str(path), checkpoint)
-        for entries in by_transaction.values()
+        for entries in signed.by_transaction.values()
         for path, checkpoint in entries
-        if checkpoint.transaction_id > head
-    )
+    } | {
+        (transaction_id, str(path), checkpoint)
+        for transaction_id, entries in signed.cover_ends.items()
+        for path, checkpoint, _ in entries
+    }
+    unseen = sorted(unseen, key=lambda entry: (*entry[:2], entry[2].line_no))
+    ahead = [entry for entry in unseen if entry[0] > head]
     if ahead:
         newest = ahead[-1]
         report.add(
@@ -467,37 +669,15 @@ def _check_unseen_checkpoints(report: Report, by_transaction: dict) -> None:
                 transaction_id=newest[0],
             )
         )
-    for entries in sorted(by_transaction.values(), key=lambda e: e[0][1].transaction_id):
-        for path, checkpoint in entries:
-            if checkpoint.transaction_id <= head:
-                report.add(
-                    Problem(
-                        MISSING_TRANSACTION,
-                        f"{path} line {checkpoint.line_no}: transaction "
-                        f"{checkpoint.transaction_id} is missing from the database",
-                        "transaction",
-                        str(checkpoint.transaction_id),
-                        transaction_id=checkpoint.transaction_id,
-                    )
+    for transaction_id, path, checkpoint in unseen:
+        if transaction_id <= head:
+            report.add(
+                Problem(
+                    MISSING_TRANSACTION,
+                    f"{path} line {checkpoint.line_no}: transaction "
+                    f"{transaction_id} is missing from the database",
+                    "transaction",
+                    str(transaction_id),
+                    transaction_id=transaction_id,
                 )
-
-
-def _check_gap(report, uncovered: _Uncovered, highest, interval_seconds, now) -> None:
-    if uncovered.first_id is None:
-        return
-    allowed = timedelta(seconds=interval_seconds + GRACE_SECONDS)
-    if uncovered.first_issued_at is None or now - uncovered.first_issued_at <= allowed:
-        return
-    after = f"the last checkpoint (transaction {highest})" if highest else "any checkpoint"
-    report.add(
-        Problem(
-            GAP,
-            f"gap: {uncovered.count} transactions from transaction {uncovered.first_id} "
-            f"(committed {uncovered.first_issued_at:%Y-%m-%d %H:%M:%S} UTC) on are newer than "
-            f"{after} for longer than the interval allows: the checkpoint log was not written "
-            "(see the application log) or its newest lines were removed",
-            "transaction",
-            str(uncovered.first_id),
-            transaction_id=uncovered.first_id,
-        )
-    )
+            )

@@ -22,7 +22,7 @@ from intranet.models.followups import (  # noqa: E402
     FollowUp,
     ReportingRound,
 )
-from intranet.models.history import IntegrityCheck, Transaction  # noqa: E402
+from intranet.models.history import IntegrityCheck, IntegrityLease, Transaction  # noqa: E402
 from intranet.models.lineage import SubGoalLineage  # noqa: E402
 from intranet.models.meetings import Meeting, MeetingAttendance  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
@@ -74,6 +74,7 @@ __all__ = [
     "FocusArea",
     "FollowUp",
     "IntegrityCheck",
+    "IntegrityLease",
     "LoginFailures",
     "Meeting",
     "MeetingAttendance",

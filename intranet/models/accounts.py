@@ -1,10 +1,11 @@
 """Boards (nämnder), users, their roles and board memberships."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -89,6 +90,12 @@ class User(UserMixin, RuleChecked, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     # Bumped on sign-out, role change, deactivation and password reset: ends every session.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of password_hash, kept in step with it by every writer (the listener below) and
+    # versioned: the hash itself stays out of the history, but every change of it is in the
+    # chain, verify compares the current hash with it, and each sign-in's signed checkpoint
+    # line names the digest it was checked against. NULL: not recorded since the upgrade
+    # (the next sign-in records it).
+    credential_digest: Mapped[str | None] = mapped_column(String(64), info=NOT_FREE_TEXT)
 
     memberships: Mapped[list[Membership]] = relationship(
         cascade="all, delete-orphan", order_by=Membership.board_id
@@ -140,6 +147,15 @@ class User(UserMixin, RuleChecked, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
+
+
+def credential_digest(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode("utf-8")).hexdigest()
+
+
+@event.listens_for(User.password_hash, "set")
+def _record_credential(user, value, oldvalue, initiator):
+    user.credential_digest = credential_digest(value)
 
 
 class LoginFailures(db.Model):

@@ -58,3 +58,19 @@ class IntegrityCheck(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
 
     user = relationship("User")
+
+
+class IntegrityLease(db.Model):
+    """Who holds a long job over the history (the web's "verify now"), until when: one row
+    per job name, claimed by a conditional UPDATE, so one runs at a time across every
+    worker and server. Not history: it proves nothing and expires by itself when its
+    holder dies."""
+
+    __tablename__ = "integrity_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user = relationship("User")

@@ -1,7 +1,7 @@
 """preferences and write limits: the language choice out of the history, per-user write counts
 
 Revision ID: 0018_preferences
-Revises: 0015_meetings
+Revises: 0016_integrity_lease
 """
 
 from datetime import UTC, datetime
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_preferences"
-down_revision = "0015_meetings"
+down_revision = "0016_integrity_lease"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,8 @@
 """The integrity page: the last verification (from the command line or the button) and the
 latest checkpoint with its signature checked."""
 
+import json
+
 from sqlalchemy import select
 
 from intranet.extensions import db
@@ -23,11 +25,19 @@ def test_auditor_sees_the_latest_checkpoint_and_verifies_now(app, client, make):
 
     response = client.post_form("/audit/integrity/verify")
     assert response.status_code == 302
+    _wait_for_verification(app)
     page = client.get("/audit/integrity").get_data(as_text=True)
-    assert "Historiken verifierades utan avvikelser." in page
+    assert "Verifieringen har startats." in page
     assert "Godkänd: inga avvikelser" in page and "Rut Revisor (revisorn)" in page
     check = db.session.scalars(select(IntegrityCheck)).one()
     assert (check.ok, check.source, check.problems) == (True, "web", 0)
+
+
+def _wait_for_verification(app):
+    thread = app.extensions.pop("verification_thread")
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    db.session.expire_all()
 
 
 def test_verify_now_needs_the_csrf_token(client, make):
@@ -40,11 +50,11 @@ def test_verify_now_needs_the_csrf_token(client, make):
 def test_a_failed_command_line_verification_and_a_forged_checkpoint_show(app, client, make):
     make.user("admin", username="chefen")
     make.board()
+    client.login("chefen")  # before the forgery: a sign-in appends a line of its own
     path = checkpoints.log_path(app)
     path.write_bytes(path.read_bytes().replace(b'"count":', b'"count":9'))
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    client.login("chefen")
     page = client.get("/audit/integrity").get_data(as_text=True)
     assert "Underkänd:" in page and "Kommandoraden" in page
     assert "checkpoint_signature" in page  # the details, as the command printed them
@@ -57,3 +67,99 @@ def test_the_page_in_english(client, make):
     page = client.get("/audit/integrity", headers={"Accept-Language": "en-GB,en;q=0.8"})
     page = page.get_data(as_text=True)
     assert "Integrity of the history" in page and "Verify now" in page
+
+
+def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app, client, make):
+    from datetime import timedelta
+
+    from intranet.history import integrity
+    from intranet.models import IntegrityLease
+    from intranet.models.base import utc_now
+
+    other = make.user("admin", username="chefen", display_name="Cecilia Chef")
+    make.user("auditor", username="revisorn")
+    client.login("revisorn")
+    # Someone's verification is running (on another worker or server): its lease is held.
+    assert integrity._claim(app, other.id) is not None
+    response = client.post_form("/audit/integrity/verify", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Verifiering pågår redan (startad" in page and "av Cecilia Chef" in page
+    assert "verification_thread" not in app.extensions
+    assert "Verifiering pågår (startad" in page and 'data-hx-trigger="every 5s"' in page
+    assert 'action="/audit/integrity/verify"' not in page
+
+    # Its holder died: the lease expires by itself.
+    lease = db.session.get(IntegrityLease, integrity.VERIFY_LEASE)
+    lease.expires_at = utc_now() - timedelta(seconds=1)
+    db.session.commit()
+    client.post_form("/audit/integrity/verify")
+    _wait_for_verification(app)
+    assert db.session.scalars(select(IntegrityCheck)).one().ok
+    assert integrity.running_verification() is None  # released when done
+
+    # The same user again at once: refused, with the minutes to wait.
+    page = client.post_form("/audit/integrity/verify", follow_redirects=True).get_data(as_text=True)
+    assert "Du kan starta en ny om 10 minuter." in page
+    assert "verification_thread" not in app.extensions
+    assert len(db.session.scalars(select(IntegrityCheck)).all()) == 1
+
+
+def test_the_page_shows_no_server_path(app, client, make):
+    make.user("auditor", username="revisorn")
+    make.board()
+    path = checkpoints.log_path(app)
+    path.write_bytes(path.read_bytes().replace(b'"count":', b'"count":9', 1))
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 1
+    client.login("revisorn")
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert "checkpoint_signature" in page
+    assert str(path.parent) not in page and app.instance_path not in page
+    path.unlink()
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert str(path.parent) not in page
+
+
+def test_the_key_fingerprint_against_the_trusted_one_and_a_re_signed_log(app, client, make):
+    make.user("auditor", username="revisorn")
+    make.board()
+    key = checkpoints.app_public_key(app)
+    trusted = checkpoints.fingerprint(key)
+    client.login("revisorn")
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert trusted in page and "inget betrott fingeravtryck är konfigurerat" in page
+
+    app.config["CHECKPOINT_TRUSTED_FINGERPRINT"] = ":".join(
+        trusted[i : i + 2].upper() for i in range(0, len(trusted), 2)
+    )
+    key_file = checkpoints.key_path(app)
+    original_key = key_file.read_bytes()
+    try:
+        page = client.get("/audit/integrity").get_data(as_text=True)
+        assert "✓ Loggen är signerad med den betrodda nyckeln." in page
+        assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+
+        # Someone with the server's files: a key of their own, the whole log signed again.
+        key_file.unlink()
+        checkpoints.reset(app)
+        forged_key = checkpoints.signing_key(app)
+        path = checkpoints.log_path(app)
+        lines = path.read_bytes().splitlines()
+        path.write_bytes(b"")
+        for line in lines:
+            values = json.loads(line)
+            for name in ("signature", "previous", "key"):
+                values.pop(name)
+            checkpoints.append(path, forged_key, values)
+        page = client.get("/audit/integrity").get_data(as_text=True)
+        assert "✓ Ja" in page  # every line verifies under the new key…
+        assert "Varning: loggen är signerad med en annan nyckel än den betrodda" in page
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 1 and "untrusted_key" in result.output
+        client.post_form("/audit/integrity/verify")
+        _wait_for_verification(app)
+        page = client.get("/audit/integrity").get_data(as_text=True)
+        assert "Underkänd:" in page and "untrusted_key" in page
+    finally:
+        app.config.pop("CHECKPOINT_TRUSTED_FINGERPRINT")
+        key_file.write_bytes(original_key)
+        checkpoints.reset(app)
