@@ -319,6 +319,35 @@ def test_every_route_for_every_role(app, world):
     assert not failures, "\n".join(failures)
 
 
+def test_every_page_answers_an_htmx_request_as_it_answers_the_page(app, world):
+    """A block of a page (what htmx asks for) needs everything the page has: the same
+    status for every GET route and role, never a 500 from a block rendered alone."""
+    browsers = {}
+    for role in ROLES:
+        browsers[role] = app.test_client()
+        if role != "anonymous":
+            browsers[role].login(world["users"][role], PASSWORD)
+    failures = []
+    for endpoint, method in sorted(EXPECTED, key=_walk_order):
+        if method != "GET" or endpoint == "accounts.logout":
+            continue
+        url = _url(app, endpoint, world["args"])
+        for role in ROLES:
+            page = browsers[role].get(url)
+            page.close()
+            try:
+                block = browsers[role].get(url, headers={"HX-Request": "true"})
+            except Exception as error:  # the test app lets exceptions through: a 500 live
+                failures.append(f"GET {url} as {role}: block raised {error!r}")
+                continue
+            block.close()
+            if block.status_code != page.status_code:
+                failures.append(
+                    f"GET {url} as {role}: page {page.status_code}, block {block.status_code}"
+                )
+    assert not failures, "\n".join(failures)
+
+
 def test_state_changing_routes_refuse_requests_without_csrf(app, world):
     client = app.test_client()
     client.login(world["users"]["admin"], PASSWORD)
