@@ -336,7 +336,11 @@ def test_the_number_fields_read_through_the_one_parser(app, value):
 
 def test_ids_in_the_path_are_ascii_digits(client, make):
     client.login(make.user("admin").username)
-    plans = {plan.id for plan in (make.plan() for _ in range(3))}
-    assert 3 in plans and client.get("/plans/3").status_code == 200
-    for text in ("٣", "３", "³"):  # Arabic-Indic, fullwidth and superscript three
-        assert client.get(f"/plans/{text}").status_code == 404
+    plan_id = str(make.plan().id)
+    assert client.get(f"/plans/{plan_id}").status_code == 200
+    # The same id in Arabic-Indic, fullwidth and superscript digits.
+    for zero in ("\u0660", "\uff10"):
+        other = "".join(chr(ord(zero) + int(digit)) for digit in plan_id)
+        assert client.get(f"/plans/{other}").status_code == 404
+    superscript = plan_id.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    assert client.get(f"/plans/{superscript}").status_code == 404
