@@ -15,12 +15,50 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from intranet.errors import RuleViolation
+from intranet.numbers import parse_whole
 from intranet.translation import lazy_gettext as _l
 
 CHOOSE_FROM_LIST = _l("Välj ett värde i listan.")
+
+
+# IntegerField's own message, translated by WTForms' catalogues (a constant, so that ours do
+# not extract it).
+WTFORMS_NOT_AN_INTEGER = "Not a valid integer value."
+
+
+class WholeField(IntegerField):
+    """A whole number typed in a form (a year), read by intranet.numbers.parse_whole: ASCII
+    digits within the database's integer, so "٣", "²", "3.0", "-1" or 25 digits get
+    `invalid` next to the field rather than int()'s reading or a database error. Empty is
+    None, for InputRequired or Optional to judge."""
+
+    def __init__(self, label=None, validators=None, invalid=None, **kwargs):
+        super().__init__(label, validators, invalid_value_message=invalid, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = valuelist[0]
+        if raw is None or not str(raw).strip():
+            self.data = None
+            return
+        self.data = parse_whole(raw)
+        if self.data is None:
+            raise ValueError(self.invalid_value_message or self.gettext(WTFORMS_NOT_AN_INTEGER))
+
+
+def whole_number(message=CHOOSE_FROM_LIST, low: int = 0):
+    """The validator of a text or hidden field that holds a whole number (a version
+    counter, a posted id): parse_whole's reading, so the view reads it with that too."""
+
+    def check(form, field):
+        if parse_whole(field.data, low) is None:
+            raise ValidationError(message)
+
+    return check
 
 
 def too_long_text(limit: int):
@@ -92,7 +130,12 @@ class UserField:
         if self.integer:
             if self.bounds is not None:
                 validators.append(NumberRange(*self.bounds, message=self.out_of_bounds))
-            return IntegerField(self.label, validators=validators, description=self.description)
+            return WholeField(
+                self.label,
+                validators=validators,
+                invalid=self.out_of_bounds,
+                description=self.description,
+            )
         if self.max_length is not None:
             validators.append(Length(max=self.max_length, message=too_long_text(self.max_length)))
         field_class = TextAreaField if self.multiline else StringField

@@ -316,10 +316,10 @@ def can_start_meeting(user: User) -> bool:
 
 
 def can_end_meeting(user: User, meeting: Meeting) -> bool:
-    """Ending a meeting: anyone who may start one, not only who started it (the chair may
-    have left). That an ended meeting stays ended is a rule of the service, not a
-    permission."""
-    return can_start_meeting(user)
+    """Ending a meeting: who started it, or an admin (when the chair has left). Anyone
+    else ending it would cut every participant's "since the last meeting" short. That an
+    ended meeting stays ended is a rule of the service, not a permission."""
+    return can_start_meeting(user) and (user.role == "admin" or meeting.started_by_id == user.id)
 
 
 def require(allowed: bool) -> None:

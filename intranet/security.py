@@ -45,7 +45,10 @@ def _assign_request_id() -> None:
 
 class DatabaseInteger(IntegerConverter):
     """`<int:...>` limited to what every database's integer key can hold: a larger
-    number is a 404 like any id that does not exist, not a database error."""
+    number is a 404 like any id that does not exist, not a database error. ASCII digits
+    only: werkzeug's `\\d+` also matches "٣", which int() reads as 3."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_INTEGER)

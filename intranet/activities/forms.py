@@ -1,9 +1,8 @@
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import Regexp
 
-from intranet.fields import CHOOSE_FROM_LIST, add_form_fields, form_values
+from intranet.fields import add_form_fields, form_values, whole_number
 from intranet.forms import ChangeNoteMixin
 from intranet.models import ACTIVITY_FIELDS
 
@@ -12,7 +11,7 @@ from intranet.models import ACTIVITY_FIELDS
 class ActivityForm(ChangeNoteMixin, FlaskForm):
     """The activity editor: one field per declared activity field (ACTIVITY_FIELDS)."""
 
-    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+    lock_version = HiddenField(validators=[whole_number()])
 
     @classmethod
     def for_record(cls, activity, plan) -> "ActivityForm":

@@ -8,6 +8,7 @@ from intranet.activities.services import save_activity
 from intranet.errors import EditConflict, RuleViolation
 from intranet.extensions import db
 from intranet.models import TAG_KINDS, Activity, SubGoal
+from intranet.numbers import parse_whole
 from intranet.permissions import can_edit_sub_goal, require
 from intranet.plan_tree import load_sub_goal
 from intranet.plans.queries import sub_goal_detail
@@ -48,7 +49,7 @@ def _edit(sub_goal: SubGoal, activity: Activity | None):
         return _editor(form, sub_goal, activity, status=422)
     try:
         set_change_note(form.note.data)
-        save_activity(sub_goal, activity, form.values(), int(form.lock_version.data))
+        save_activity(sub_goal, activity, form.values(), parse_whole(form.lock_version.data))
         db.session.commit()
     except RuleViolation as violation:
         show_violation(form, violation)

@@ -1,10 +1,12 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from intranet.boards.services import MEMBERSHIP_CHOICES
+from intranet.fields import CHOOSE_FROM_LIST
 from intranet.forms import IsoDateField, change_note_field, choices, no_identity_numbers
 from intranet.models import BOARD_KINDS
+from intranet.numbers import parse_id
 from intranet.translation import lazy_gettext as _l
 
 KEEP = "keep"
@@ -34,13 +36,21 @@ class ConfirmForm(FlaskForm):
     """Archive/bring back: nothing to fill in but the CSRF token."""
 
 
+def _listed_choice(form, field):
+    """A posted board must be one of the listed ones, said next to the field: an unknown
+    value is not quietly "none" (nor "٣" board 3)."""
+    if (field.data or "") not in {choice.value for choice in field.choices}:
+        raise ValidationError(CHOOSE_FROM_LIST)
+
+
 class ReorganisationForm(FlaskForm):
     valid_from = IsoDateField(
         _l("Ansvaret flyttas från och med"),
         validators=[InputRequired(_l("Ange från vilket datum ansvaret flyttas."))],
     )
-    # Unknown or missing choices mean "none" (chosen_moves reads only listed boards).
-    target = SelectField(_l("Flytta alla delmål till"), validate_choice=False)
+    target = SelectField(
+        _l("Flytta alla delmål till"), validate_choice=False, validators=[_listed_choice]
+    )
     memberships = RadioField(_l("Medlemskap"), choices=choices(MEMBERSHIP_CHOICES), default="move")
     archive_source = BooleanField(_l("Arkivera nämnden när ansvaret är flyttat"))
     note = change_note_field(
@@ -72,6 +82,7 @@ def reorganisation_form(source, links, boards, **kwargs) -> ReorganisationForm:
                 ],
                 default="",
                 validate_choice=False,
+                validators=[_listed_choice],
             ),
         )
     form = Form(**kwargs)
@@ -80,8 +91,9 @@ def reorganisation_form(source, links, boards, **kwargs) -> ReorganisationForm:
     return form
 
 
-def _listed(value) -> str | None:
-    return value if value == KEEP or (value or "").isdigit() else None
+def _listed(value):
+    """KEEP, a board id (read by intranet.numbers, so "٣" is not board 3), or None."""
+    return KEEP if value == KEEP else parse_id(value)
 
 
 def chosen_moves(form, boards_by_id: dict) -> dict:
@@ -89,6 +101,6 @@ def chosen_moves(form, boards_by_id: dict) -> dict:
     moves = {}
     for link, field in form.moves:
         choice = _listed(field.data) or _listed(form.target.data)
-        if choice and choice != KEEP and int(choice) in boards_by_id:
-            moves[link.sub_goal_id] = boards_by_id[int(choice)]
+        if choice in boards_by_id:
+            moves[link.sub_goal_id] = boards_by_id[choice]
     return moves

@@ -1,9 +1,8 @@
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import Regexp
 
-from intranet.fields import CHOOSE_FROM_LIST, add_form_fields, form_values
+from intranet.fields import add_form_fields, form_values, whole_number
 from intranet.forms import ChangeNoteMixin
 from intranet.models import FOLLOW_UP_FIELDS
 from intranet.models.followups import deviation_problems
@@ -13,7 +12,7 @@ from intranet.models.followups import deviation_problems
 class FollowUpForm(ChangeNoteMixin, FlaskForm):
     """The follow-up editor: one field per declared follow-up field (FOLLOW_UP_FIELDS)."""
 
-    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+    lock_version = HiddenField(validators=[whole_number()])
 
     @classmethod
     def for_record(cls, follow_up) -> "FollowUpForm":

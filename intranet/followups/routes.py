@@ -10,6 +10,7 @@ from intranet.followups.forms import FollowUpForm
 from intranet.followups.services import changes_since, find_follow_up, record_follow_up
 from intranet.matrix.queries import Cell
 from intranet.models import SubGoal
+from intranet.numbers import parse_whole
 from intranet.permissions import can_edit_follow_up_year, require
 from intranet.plans.queries import sub_goal_detail
 from intranet.snapshot import is_hidden
@@ -66,7 +67,7 @@ def edit(sub_goal_id: int, year: int):
     form = FollowUpForm.for_record(follow_up)
     status, conflict = 200, None
     if form.validate_on_submit():
-        expected = int(form.lock_version.data)
+        expected = parse_whole(form.lock_version.data)
         try:
             set_change_note(form.note.data)
             saved = record_follow_up(sub_goal, year, form.values(), expected)

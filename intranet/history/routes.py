@@ -139,8 +139,14 @@ def restore(kind: str, record_id: int, transaction_id: int):
     spec, record = _load(kind, record_id)
     require(can_restore(current_user, kind, record))
     transaction = get_or_404(Transaction, transaction_id)
+    # Records without a version counter post none; one that is posted must be a number,
+    # or the restore would go ahead unchecked.
+    posted = request.form.get("lock_version")
+    expected = parse_whole(posted) if posted is not None else None
+    if posted is not None and expected is None:
+        abort(400)
     try:
-        services.check_lock_version(record, parse_whole(request.form.get("lock_version")))
+        services.check_lock_version(record, expected)
         set_change_note(services.restore_note(transaction))
         changed = restoring.restore_version(current_user, kind, record, transaction_id)
         db.session.commit()

@@ -2,9 +2,10 @@
 focus area and sub-goal) and the link form."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from intranet.fields import WholeField
 from intranet.forms import ChangeNoteMixin, too_long
 from intranet.lineage.services import Continued, NextPlan
 from intranet.numbers import coerce_id
@@ -18,8 +19,12 @@ class NextPlanForm(ChangeNoteMixin, FlaskForm):
         _l("Den nya planens titel"),
         validators=[InputRequired(_l("Ange planens titel.")), Length(max=300)],
     )
-    start_year = IntegerField(_l("Första år"), validators=[InputRequired(YEAR_MESSAGE)])
-    end_year = IntegerField(_l("Sista år"), validators=[InputRequired(YEAR_MESSAGE)])
+    start_year = WholeField(
+        _l("Första år"), validators=[InputRequired(YEAR_MESSAGE)], invalid=YEAR_MESSAGE
+    )
+    end_year = WholeField(
+        _l("Sista år"), validators=[InputRequired(YEAR_MESSAGE)], invalid=YEAR_MESSAGE
+    )
     description = TextAreaField(_l("Beskrivning"), validators=[Optional(), too_long(20_000)])
 
 

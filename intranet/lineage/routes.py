@@ -1,7 +1,7 @@
 """Starting the next period's plan from this one, and linking a sub-goal to the earlier
 one it continues."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from intranet.errors import RuleViolation
@@ -16,6 +16,7 @@ from intranet.lineage.forms import (
 )
 from intranet.lineage.queries import load_line
 from intranet.models import Plan, SubGoal
+from intranet.numbers import parse_id
 from intranet.permissions import can_edit_lineage, can_start_next_plan, require
 from intranet.plan_tree import load_sub_goal
 from intranet.snapshot import Snapshot
@@ -110,10 +111,13 @@ def unlink(sub_goal_id: int):
     require(can_edit_lineage(current_user, sub_goal))
     form = UnlinkForm()
     url = url_for("lineage.links", sub_goal_id=sub_goal_id)
-    if not form.validate_on_submit() or not (form.continues_id.data or "").isdigit():
+    if not form.validate_on_submit():
         flash(_("Välj vilken koppling som ska tas bort."), "error")
         return redirect(url)
-    if services.unlink_sub_goal(current_user, sub_goal, int(form.continues_id.data)):
+    continues_id = parse_id(form.continues_id.data)
+    if continues_id is None:
+        abort(400)  # only a hand-made post: the page's buttons post listed ids
+    if services.unlink_sub_goal(current_user, sub_goal, continues_id):
         return saved(_("Kopplingen är borttagen."), url)
     flash(_("Kopplingen fanns inte längre."), "info")
     return redirect(url)

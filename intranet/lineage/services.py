@@ -9,6 +9,7 @@ from sqlalchemy import select
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import FocusArea, Plan, SubGoal, SubGoalLineage, User
+from intranet.models.lineage import continues_in_order
 from intranet.naturalsort import natural_key
 from intranet.permissions import can_edit_lineage, can_start_next_plan
 from intranet.translation import lazy_gettext as _l
@@ -61,7 +62,9 @@ def start_next_plan(actor: User, source: Plan, wanted: NextPlan) -> Plan:
     sub-goal without its focus area, a blank or repeated number."""
     if not can_start_next_plan(actor, source):
         raise NotAllowed()
-    if wanted.start_year is not None and wanted.start_year <= source.start_year:
+    if wanted.start_year is not None and not continues_in_order(
+        source.start_year, wanted.start_year
+    ):
         raise RuleViolation(
             "start_year",
             _l(

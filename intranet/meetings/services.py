@@ -1,5 +1,7 @@
 """Starting and ending meetings. Services change and flush; the request commits once."""
 
+from sqlalchemy.exc import IntegrityError
+
 from intranet.errors import NotAllowed, RuleViolation
 from intranet.extensions import db
 from intranet.models import Meeting, MeetingAttendance, Plan, User
@@ -19,9 +21,20 @@ def start_meeting(user: User, plan: Plan | None) -> tuple[Meeting, bool]:
     running = Meeting.running(plan.id if plan else None)
     if running is not None:
         return running, False
-    meeting = Meeting(plan_id=plan.id if plan else None, started_by_id=user.id)
+    plan_id = plan.id if plan else None
+    meeting = Meeting(plan_id=plan_id, started_by_id=user.id)
     db.session.add(meeting)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone started one between our read and our write: the unique index on running
+        # meetings refused ours. The failed transaction cannot go on (PostgreSQL aborts
+        # it), so read theirs in a fresh one.
+        db.session.rollback()
+        running = Meeting.running(plan_id)
+        if running is None:
+            raise  # not the running-meeting index: a real error
+        return running, False
     take_part(user, meeting)
     return meeting, True
 

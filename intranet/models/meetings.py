@@ -11,7 +11,7 @@ a meeting still sees what changed since the one they were at.
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, select
+from sqlalchemy import DateTime, ForeignKey, Index, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.extensions import db
@@ -46,7 +46,8 @@ class Meeting(RuleChecked, db.Model):
 
     @staticmethod
     def running(plan_id: int | None) -> "Meeting | None":
-        """The meeting running over exactly this plan (or all plans), the latest if several."""
+        """The meeting running over exactly this plan (or all plans); the database keeps
+        it to one (uq_meeting_running_scope)."""
         scope = Meeting.plan_id.is_(None) if plan_id is None else Meeting.plan_id == plan_id
         return db.session.scalar(
             select(Meeting)
@@ -72,6 +73,18 @@ class Meeting(RuleChecked, db.Model):
             if attended is not None:
                 return attended
         return db.session.scalar(query)
+
+
+# At most one running meeting per scope (a plan, or all plans), kept by the database: two
+# people pressing "start" at once must not open two meetings. NULL never collides in a
+# unique index, so "all plans" is keyed as 0, which no plan id is.
+Index(
+    "uq_meeting_running_scope",
+    func.coalesce(Meeting.plan_id, 0),
+    unique=True,
+    postgresql_where=Meeting.ended_at.is_(None),
+    sqlite_where=Meeting.ended_at.is_(None),
+)
 
 
 class MeetingAttendance(db.Model):

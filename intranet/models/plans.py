@@ -261,6 +261,10 @@ class Plan(Archivable, RuleChecked, db.Model):
                 strategy.end_year,
                 _l("strategins period"),
             )
+        from intranet.models.lineage import changed, check_links_kept
+
+        if changed(self, "start_year"):
+            check_links_kept("start_year", self)
 
 
 class FocusArea(Archivable, RuleChecked, db.Model):
@@ -296,6 +300,10 @@ class FocusArea(Archivable, RuleChecked, db.Model):
     def check_rules(self) -> None:
         super().check_rules()
         check_fields(self, FOCUS_AREA_FIELDS)
+        from intranet.models.lineage import changed, check_links_kept
+
+        if changed(self, "plan_id", "plan"):
+            check_links_kept("plan_id", self)
 
 
 class Tag(Archivable, RuleChecked, db.Model):
@@ -498,6 +506,10 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     def check_rules(self) -> None:
         super().check_rules()
         check_fields(self, SUB_GOAL_FIELDS)
+        from intranet.models.lineage import changed, check_links_kept
+
+        if changed(self, "focus_area_id", "focus_area"):
+            check_links_kept("focus_area_id", self)
 
 
 class Activity(Archivable, RuleChecked, db.Model):

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Regexp
+from wtforms.validators import Length
 
-from intranet.fields import CHOOSE_FROM_LIST
+from intranet.fields import whole_number
 from intranet.forms import id_prefix_meta
 from intranet.translation import lazy_gettext as _l
 
@@ -14,7 +14,7 @@ class CommentForm(FlaskForm):
     board_id = HiddenField()
     year = HiddenField()
     # The comment's version when the form was opened (0: none yet), for the optimistic lock.
-    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+    lock_version = HiddenField(validators=[whole_number()])
     text = TextAreaField(
         _l("Avslutande kommentarer"),
         validators=[Length(max=20_000, message=_l("Texten får vara högst 20 000 tecken."))],

@@ -125,7 +125,7 @@ def save_comment(plan_id: int):
     require(can_write_closing_comments(current_user, plan.id, board.id, year))
     status, conflict = 422, None
     if form.validate_on_submit():
-        expected = int(form.lock_version.data)
+        expected = parse_whole(form.lock_version.data)
         try:
             services.save_comment(current_user, plan, board, year, form.text.data, expected)
         except RuleViolation as violation:

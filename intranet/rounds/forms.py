@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from intranet.fields import WholeField
 from intranet.forms import IsoDateField, change_note_field
 from intranet.numbers import coerce_id
 from intranet.translation import lazy_gettext as _l
@@ -12,12 +13,13 @@ class OpenRoundForm(FlaskForm):
     plan_id = SelectField(
         _l("Plan"), coerce=coerce_id, validators=[InputRequired(_l("Välj en plan."))]
     )
-    year = IntegerField(
+    year = WholeField(
         _l("År som ska följas upp"),
         validators=[
             InputRequired(_l("Ange ett år.")),
             NumberRange(1990, 2100, _l("Ange ett år mellan 1990 och 2100.")),
         ],
+        invalid=_l("Ange ett år mellan 1990 och 2100."),
     )
     deadline = IsoDateField(
         _l("Sista dag att rapportera"),

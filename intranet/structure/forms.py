@@ -3,10 +3,17 @@
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import AnyOf, InputRequired, Optional, Regexp
+from wtforms.validators import AnyOf, InputRequired, Optional
 
 from intranet.admin.forms import CheckboxesField
-from intranet.fields import CHOOSE_FROM_LIST, add_form_fields, form_values, named, without
+from intranet.fields import (
+    CHOOSE_FROM_LIST,
+    add_form_fields,
+    form_values,
+    named,
+    whole_number,
+    without,
+)
 from intranet.forms import ChangeNoteMixin, change_note_field, too_long
 from intranet.models import (
     FOCUS_AREA_FIELDS,
@@ -96,7 +103,7 @@ class SubGoalForm(ChangeNoteMixin, FlaskForm):
     tags_district = _tags_field("district")
     tags_unit = _tags_field("unit")
     tags_partner = _tags_field("partner")
-    lock_version = HiddenField(validators=[Regexp(r"^\d{1,9}$", message=CHOOSE_FROM_LIST)])
+    lock_version = HiddenField(validators=[whole_number()])
 
     def fill(self, sub_goal) -> None:
         """On GET, the stored sub-goal (a new one: nothing, lock version 0)."""

@@ -11,6 +11,7 @@ from intranet.extensions import db
 from intranet.forms import with_placeholder
 from intranet.history.forms import ArchiveForm
 from intranet.models import Board, FocusArea, Plan, Strategy, SubGoal
+from intranet.numbers import parse_whole
 from intranet.permissions import (
     can_change_plan_status,
     can_create_plans,
@@ -304,7 +305,13 @@ def _save_sub_goal(form: SubGoalForm, area: FocusArea, sub_goal: SubGoal | None)
         for kind in ("target_group", "district", "unit", "partner")
     }
     return services.save_sub_goal(
-        current_user, area, sub_goal, form.values(), boards, tags, int(form.lock_version.data)
+        current_user,
+        area,
+        sub_goal,
+        form.values(),
+        boards,
+        tags,
+        parse_whole(form.lock_version.data),
     )
 
 

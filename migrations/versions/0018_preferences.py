@@ -1,7 +1,7 @@
 """preferences and write limits: the language choice out of the history, per-user write counts
 
 Revision ID: 0018_preferences
-Revises: 0016_integrity_lease
+Revises: 0017_one_running_meeting
 """
 
 from datetime import UTC, datetime
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_preferences"
-down_revision = "0016_integrity_lease"
+down_revision = "0017_one_running_meeting"
 branch_labels = None
 depends_on = None
 

@@ -111,6 +111,28 @@ def test_pressing_start_or_end_twice_is_said_not_failed(client, meeting_url):
         assert expected in client.get(meeting_url).get_data(as_text=True)
 
 
+def test_only_the_starter_or_an_admin_sees_end_and_may_end(app, client, meeting_url, make):
+    client.login("viewer", DEMO_PASSWORD)
+    _start(client, meeting_url)
+    meeting = db.session.scalar(select(Meeting))
+    other = app.test_client()
+    other.login(make.user("officer").username)
+    page = other.get(meeting_url).get_data(as_text=True)
+    assert "Mötet pågår sedan" in page and not END.search(page)
+    response = other.post_form(f"/meetings/{meeting.id}/end", {"next": meeting_url})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).is_running
+    admin = app.test_client()
+    admin.login(make.user("admin").username)
+    assert END.search(admin.get(meeting_url).get_data(as_text=True))
+    assert END.search(client.get(meeting_url).get_data(as_text=True))
+    response = admin.post_form(f"/meetings/{meeting.id}/end", {"next": meeting_url})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(Meeting, meeting.id).is_running
+
+
 def test_auditors_see_no_buttons_and_are_refused(client, meeting_url, make):
     auditor = make.user("auditor")
     client.login(auditor.username)

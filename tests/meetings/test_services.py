@@ -9,6 +9,7 @@ from intranet.extensions import db
 from intranet.matrix.changes import since_meeting
 from intranet.meetings.services import end_meeting, start_meeting
 from intranet.models import Meeting, Transaction
+from intranet.permissions import can_end_meeting
 from intranet.versioning import acting_as
 
 
@@ -50,8 +51,23 @@ def test_an_ended_meeting_stays_ended(make):
     meeting, _ = _as(chair, start_meeting, None)
     _as(chair, end_meeting, meeting)
     with pytest.raises(RuleViolation) as refused:
-        _as(make.user("officer"), end_meeting, meeting)
+        _as(chair, end_meeting, meeting)
     assert refused.value.field == "meeting"
+
+
+def test_only_who_started_a_meeting_or_an_admin_ends_it(make):
+    chair = make.user("viewer")
+    meeting, _ = _as(chair, start_meeting, None)
+    for other in (make.user("viewer"), make.user("officer"), make.user("auditor")):
+        assert not can_end_meeting(other, meeting)
+        with pytest.raises(NotAllowed):
+            end_meeting(other, meeting)
+    assert meeting.is_running
+    assert can_end_meeting(chair, meeting)
+    admin = make.user("admin")
+    assert can_end_meeting(admin, meeting)
+    _as(admin, end_meeting, meeting)
+    assert not meeting.is_running
 
 
 def test_auditors_neither_start_nor_end(make):

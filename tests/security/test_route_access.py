@@ -150,7 +150,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("lineage.unlink", "POST"): admin_only(302),
     # Back to the matrix; a second start joins the running meeting, a second end says so.
     ("meetings.start", "POST"): meeting_participants(302),
-    ("meetings.end", "POST"): meeting_participants(302),
+    # Only who started the meeting (someone else here) or an admin ends it.
+    ("meetings.end", "POST"): signed_in(403) | {"admin": 302},
     ("admin.users", "GET"): admin_only(200),
     ("admin.new_user", "GET"): admin_only(200),
     ("admin.new_user", "POST"): admin_only(422),
