@@ -16,6 +16,7 @@ same steps:
   rows for the same steps.
 """
 
+import functools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 from sqlalchemy_continuum import version_class
+from werkzeug.security import generate_password_hash
 
 from intranet.accounts.services import create_user
 from intranet.extensions import db
@@ -44,6 +46,13 @@ from intranet.versioning import acting_as
 
 SEED = 20_122_032
 PASSWORD = "bench-password-123"
+
+
+@functools.cache
+def _bench_password_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
 REMOTE_ADDR = "bench"
 PLANS = (
     (2012, 2016, "closed"),
@@ -142,6 +151,9 @@ def build_structure(scale: float, seed: int = SEED) -> Municipality:
             # The history should not depend on the wall clock: the password dates from the
             # account's creation (the same transaction, so still one version row).
             user.password_changed_at = CREATED_AT - timedelta(1)
+            # Nor on a salt: every account shares one hash made once per process, so the
+            # credential digest (versioned and chained) is the same on every writer's path.
+            user.password_hash = _bench_password_hash()
             usernames[role].append(name)
             (admin_ids if role == "admin" else officer_ids if role == "officer" else []).append(
                 user.id
