@@ -141,7 +141,7 @@ def restore(kind: str, record_id: int, transaction_id: int):
     transaction = get_or_404(Transaction, transaction_id)
     # Records without a version counter post none; one that is posted must be a number,
     # or the restore would go ahead unchecked.
-    posted = request.form.get("lock_version")
+    posted = request.form.get("lock_version") or None
     expected = parse_whole(posted) if posted is not None else None
     if posted is not None and expected is None:
         abort(400)

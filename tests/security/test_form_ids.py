@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy_continuum import version_class
 from wtforms import (
     BooleanField,
     FileField,
@@ -27,7 +28,7 @@ from wtforms.fields.core import UnboundField
 import intranet
 from intranet.extensions import db
 from intranet.fields import CHOOSE_FROM_LIST, WholeField, whole_number
-from intranet.models import Meeting, SubGoalLineage, Transaction
+from intranet.models import Activity, Meeting, SubGoalLineage, Transaction
 from intranet.versioning import acting_as
 from tests.followups.test_routes import FIELDS
 
@@ -227,7 +228,10 @@ def _unlinked_earlier(world):
 
 def _restore_url(world):
     activity = world["activity"]
-    first = db.session.scalar(select(func.min(Transaction.id)))
+    versions = version_class(Activity)
+    first = db.session.scalar(
+        select(func.min(versions.transaction_id)).where(versions.id == activity.id)
+    )
     return f"/history/activity/{activity.id}/restore/{first}"
 
 
