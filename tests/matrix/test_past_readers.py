@@ -87,6 +87,14 @@ def test_past_readers_may_ask_since_a_moment(app, world, role):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("role", ["admin", "auditor", "officer", "viewer"])
+def test_the_date_field_is_offered_only_to_who_may_use_it(app, world, role):
+    """The filter asks for a date only from someone allowed to ask for it; a viewer typing
+    one would meet a refusal."""
+    page = _client(app, world["users"][role]).get(world["url"]).get_data(as_text=True)
+    assert ('id="filter-since"' in page) == (role != "viewer")
+
+
 @pytest.mark.parametrize("since", ["last", "none", ""])
 def test_a_viewer_keeps_the_meeting_marks_that_name_no_moment(client, world, since):
     client.login(world["users"]["viewer"].username)
