@@ -164,6 +164,9 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range, reader) -> di
         if readable
         else {}
     )
+    # What a cell held before is the past itself: shown only to those who may read it; a
+    # viewer at the projector sees what changed and what it is now.
+    past_reader = can_read_past(reader)
     changes = {}
     for key, (before, after, fields) in differing.items():
         record = after or before
@@ -171,7 +174,7 @@ def changes_since(transaction_id: int, sub_goal_ids, years: range, reader) -> di
         changes[key] = Change(
             key[0],
             key[1],
-            before.status if before else None,
+            before.status if before and past_reader else None,
             after.status if after else None,
             fields,
             name,

@@ -141,12 +141,15 @@ def test_the_meeting_marks_a_viewer_sees_name_no_one(app, make, world):
     assert db.session.query(Meeting).count() == 2
     assert set(_marks(page)) == {world["ours"].id, world["theirs"].id}
     assert AUTHOR not in page and "unikforf" not in page
+    # What changed and what it is now, never what it was.
+    assert "Status då" not in page
     assert "Mötet pågår sedan" in page
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert response.headers["ETag"]
     # An officer at the same meeting sees their board's author: that page is not kept.
     response = _client(app, world["users"]["officer"]).get(url)
     assert AUTHOR in response.get_data(as_text=True)
+    assert "Status då" in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     assert "ETag" not in response.headers
 
@@ -164,6 +167,9 @@ def test_changes_name_no_one_to_a_viewer_in_a_constant_few_queries(app_context, 
         expected = {"viewer": set(), "auditor": set(ids), "officer": {ids[0]}}[role]
         assert attributed == named == expected, role
         assert all(change.changed_at is None for change in found.values() if not change.attributed)
+        # The status before is the past: withheld from a viewer, given to past readers.
+        before = {change.before_status for change in found.values()}
+        assert before == ({None} if role == "viewer" else {"ongoing"}), role
 
 
 def _forged_etag(app, client, url: str, kind: str = "page") -> str:
