@@ -3,9 +3,8 @@ them at will and a history transaction is permanent. Changes flush; the caller c
 
 from flask import g, has_request_context
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from intranet.database import upsert
 from intranet.extensions import db
 from intranet.models import User, UserPreference
 from intranet.models.base import utc_now
@@ -39,11 +38,9 @@ def set_language_preference(user_id: int, language: str) -> None:
     """Keep the user's language in one atomic upsert (two tabs switching at once cannot
     collide), and never through the versioned path."""
     table = UserPreference.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utc_now()
     db.session.execute(
-        insert(table)
+        upsert(table)
         .values(user_id=user_id, locale=language, updated_at=now)
         .on_conflict_do_update(
             index_elements=[table.c.user_id], set_={"locale": language, "updated_at": now}

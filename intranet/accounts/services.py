@@ -5,12 +5,11 @@ import hashlib
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.accounts.directory import directory_accepts, directory_configured
+from intranet.database import count_in_window
 from intranet.errors import RuleViolation
 from intranet.extensions import db
 from intranet.models import ROLES, Board, LoginFailures, User
@@ -74,26 +73,10 @@ def _address_key(remote_addr: str | None) -> str:
 
 
 def _count(key: str, now, since) -> int:
-    """Add one failure to `key` in one atomic statement and return the new count: an
-    upsert, so parallel attempts can never read the same count (no read-then-write). A
-    window older than `since` starts again at one."""
-    table = LoginFailures.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    expired = table.c.window_start < since
-    statement = (
-        insert(table)
-        .values(key=key, failures=1, window_start=now)
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "failures": case((expired, 1), else_=table.c.failures + 1),
-                "window_start": case((expired, now), else_=table.c.window_start),
-            },
-        )
-        .returning(table.c.failures)
-    )
-    return db.session.execute(statement).scalar_one()
+    """Add one failure to `key` and return the new count (a window older than `since`
+    starts again at one)."""
+    failures, _ = count_in_window(LoginFailures.__table__, {"key": key}, "failures", now, since)
+    return failures
 
 
 def count_sign_in_attempt(username: str, remote_addr: str | None) -> bool:

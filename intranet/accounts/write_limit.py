@@ -10,11 +10,9 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from sqlalchemy import case
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.exceptions import TooManyRequests
 
+from intranet.database import count_in_window
 from intranet.extensions import db
 from intranet.models import WriteCount
 from intranet.models.base import utc_now
@@ -42,24 +40,14 @@ def parse_rate(text: str | int | None) -> tuple[int, int] | None:
 def count_write(user_id: int, window_seconds: int) -> tuple[int, int]:
     """Add one write to the user's count in one atomic upsert (parallel requests can never
     read the same count) and return the new count and the seconds left in its window."""
-    table = WriteCount.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utc_now()
-    expired = table.c.window_start <= now - timedelta(seconds=window_seconds)
-    statement = (
-        insert(table)
-        .values(user_id=user_id, requests=1, window_start=now)
-        .on_conflict_do_update(
-            index_elements=[table.c.user_id],
-            set_={
-                "requests": case((expired, 1), else_=table.c.requests + 1),
-                "window_start": case((expired, now), else_=table.c.window_start),
-            },
-        )
-        .returning(table.c.requests, table.c.window_start)
+    requests, window_start = count_in_window(
+        WriteCount.__table__,
+        {"user_id": user_id},
+        "requests",
+        now,
+        now - timedelta(seconds=window_seconds),
     )
-    requests, window_start = db.session.execute(statement).one()
     left = window_seconds - (now - window_start).total_seconds()
     return requests, max(1, int(left + 0.999))
 

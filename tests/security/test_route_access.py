@@ -293,11 +293,7 @@ def _walk_order(key):
 
 def test_every_route_for_every_role(app, world):
     """One world and one signed-in browser per role, walked over every route."""
-    browsers = {}
-    for role in ROLES:
-        browsers[role] = app.test_client()
-        if role != "anonymous":
-            browsers[role].login(world["users"][role], PASSWORD)
+    browsers = _browsers(app, world)
     failures = []
     for endpoint, method in sorted(EXPECTED, key=_walk_order):
         url = _url(app, endpoint, world["args"])
@@ -323,11 +319,7 @@ def test_every_route_for_every_role(app, world):
 def test_every_page_answers_an_htmx_request_as_it_answers_the_page(app, world):
     """A block of a page (what htmx asks for) needs everything the page has: the same
     status for every GET route and role, never a 500 from a block rendered alone."""
-    browsers = {}
-    for role in ROLES:
-        browsers[role] = app.test_client()
-        if role != "anonymous":
-            browsers[role].login(world["users"][role], PASSWORD)
+    browsers = _browsers(app, world)
     failures = []
     for endpoint, method in sorted(EXPECTED, key=_walk_order):
         if method != "GET" or endpoint == "accounts.logout":
