@@ -299,6 +299,37 @@ def last_checkpoint(path: str | Path, public_key: Ed25519PublicKey | None):
         return error.checkpoint, False, str(error)
 
 
+def newest_vouched(path: str | Path, public_key: Ed25519PublicKey, tail: int = 1 << 20):
+    """The newest transaction a validly signed line of the log's last `tail` bytes vouches
+    for (names in its covers): (Checkpoint of that line, transaction id, its chain hash), or
+    None. A line's head is only what it saw: a sign-in or `audit checkpoint` line vouches for
+    nothing, so it never counts here."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - tail))
+        data = handle.read()
+    lines = data.split(b"\n")
+    if size > tail:
+        lines = lines[1:]  # the first may be cut
+    best = None
+    for text in lines:
+        if not text.strip():
+            continue
+        try:
+            checkpoint = parse_line(text.decode("utf-8", errors="replace"), 0, public_key)
+        except BadLine:
+            continue
+        if checkpoint.covers is None:  # older lines vouched for everything up to the head
+            candidates = [(checkpoint.transaction_id, checkpoint.head)]
+        else:
+            candidates = [(last, head) for _, last, head in checkpoint.covers]
+        for transaction_id, head in candidates:
+            if best is None or transaction_id > best[1]:
+                best = (checkpoint, transaction_id, head)
+    return best
+
+
 # --- the application's checkpoints ---------------------------------------------------
 
 

@@ -5,7 +5,12 @@ from flask import Flask, current_app
 
 from intranet.extensions import db
 from intranet.history import checkpoints
-from intranet.history.integrity import record_verification, run_verification, summary_lines
+from intranet.history.integrity import (
+    pending_text,
+    record_verification,
+    run_verification,
+    summary_lines,
+)
 
 
 @click.group("audit")
@@ -44,6 +49,8 @@ def verify_command(public_key_path, extra_logs):
         f"rows, {report.current_rows} current rows, {report.checkpoints} checkpoints) "
         f"in {seconds:.1f} s."
     )
+    if report.pending:
+        click.echo(f"Pending: {pending_text(report)}")
     if report.head_id is not None:
         click.echo(f"Latest: transaction {report.head_id}, chain hash {report.head_hash}")
 

@@ -53,6 +53,9 @@ BATCH = 2_000
 MAX_PROBLEMS = 1_000
 # Commits in flight while verify runs, and the deferred write of an interval, are not gaps.
 GRACE_SECONDS = 60
+# How far an app server's clock may run ahead of the verifier's: a transaction dated later
+# than that was not committed yet when verify ran, so its date is forged.
+CLOCK_SKEW_SECONDS = 5
 INSERT, UPDATE, DELETE = 0, 1, 2
 OPERATION_NAMES = {INSERT: "insert", UPDATE: "update", DELETE: "delete"}
 CONTINUUM_COLUMNS = frozenset({"transaction_id", "end_transaction_id", "operation_type"})
@@ -77,6 +80,8 @@ GAP = "checkpoint_gap"
 ORDER = "issued_at_order"
 CREDENTIAL = "credential"
 UNTRUSTED_KEY = "untrusted_key"
+FUTURE = "issued_at_future"
+AUTHORIZATION = "authorization"
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class Report:
     missing_logs: list[Path] = field(default_factory=list)
     # Transactions no line names yet, issued too recently to call that a problem.
     pending: int = 0
+    pending_ids: list[int] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
     @property
@@ -142,9 +148,11 @@ def verify_history(
     if logs:
         newest = now or utc_now()
         window = timedelta(seconds=interval_seconds + grace_seconds)
-        # A forger controls issued_at: one dated after the verification (beyond the clock
-        # skew the grace allows) is never pending.
-        coverage = _Coverage(signed, newest - window, newest + timedelta(seconds=grace_seconds))
+        # A forger controls issued_at: one dated after the verification (beyond a small
+        # clock skew) is never pending, and is a finding of its own.
+        coverage = _Coverage(
+            signed, newest - window, newest + timedelta(seconds=CLOCK_SKEW_SECONDS)
+        )
     _check_chain(connection, report, signed, coverage)
     _check_orphans(connection, report)
     for model, version_class in sorted(
@@ -190,11 +198,26 @@ class _Coverage:
         return self.index < len(self.spans) and self.spans[self.index][0] <= transaction_id
 
     def see(self, report: Report, transaction_id: int, issued_at) -> None:
+        if issued_at is not None and issued_at > self.pending_until:
+            report.add(
+                Problem(
+                    FUTURE,
+                    f"transaction {transaction_id} is dated {issued_at:%Y-%m-%d %H:%M:%S} "
+                    f"UTC, later than this verification ({CLOCK_SKEW_SECONDS} s of clock "
+                    "skew allowed): its date was forged",
+                    "transaction",
+                    str(transaction_id),
+                    "issued_at",
+                    found=issued_at,
+                    transaction_id=transaction_id,
+                )
+            )
         if self.covered(transaction_id):
             self.close(report)
         elif issued_at is not None and self.pending_since <= issued_at <= self.pending_until:
             self.close(report)
             report.pending += 1
+            report.pending_ids.append(transaction_id)
         elif self.run:
             self.run[2] = transaction_id
             self.run[3] += 1
