@@ -3,6 +3,7 @@
 import click
 from flask import Flask, current_app
 
+from intranet.accounts.services import record_missing_credentials
 from intranet.extensions import db
 from intranet.history import checkpoints
 from intranet.history.integrity import (
@@ -65,6 +66,10 @@ def verify_command(public_key_path, extra_logs):
 def checkpoint_command(adopt_existing):
     """Append a signed checkpoint of the chain's current head to the checkpoint log."""
     app = current_app._get_current_object()
+    if adopt_existing:
+        recorded = record_missing_credentials()
+        if recorded:
+            click.echo(f"Credential digest recorded in the history for {recorded} accounts.")
     line = checkpoints.adopt_existing(app) if adopt_existing else checkpoints.write_head(app)
     if line is None:
         click.echo("No transactions yet: nothing to checkpoint.")
