@@ -4,6 +4,7 @@ from intranet.accounts import write_limit
 from intranet.accounts.preferences import load_user_with_preferences
 from intranet.accounts.routes import bp
 from intranet.extensions import login_manager
+from intranet.history.authorization import remember_loaded
 from intranet.numbers import parse_id
 
 
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
         user = load_user_with_preferences(parse_id(user_id))
         if user is None or not user.is_active or str(user.session_epoch or 0) != epoch:
             return None
+        remember_loaded(user)
         return user
 
     write_limit.init_app(app)

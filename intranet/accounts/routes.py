@@ -20,6 +20,7 @@ from intranet.accounts.services import (
 )
 from intranet.extensions import db
 from intranet.history import checkpoints
+from intranet.history.authorization import user_authorization
 from intranet.models.accounts import credential_digest
 from intranet.translation import gettext as _
 from intranet.views import safe_next
@@ -46,7 +47,10 @@ def _sign_in(user, username: str, address: str | None) -> None:
     # The digest of the hash the password was just checked against, not the stored digest:
     # a hash swapped in for this sign-in shows in the signed line.
     checkpoints.write_sign_in(
-        current_app._get_current_object(), user.id, credential_digest(user.password_hash)
+        current_app._get_current_object(),
+        user.id,
+        credential_digest(user.password_hash),
+        user_authorization(user),
     )
     session.clear()
     login_user(user)

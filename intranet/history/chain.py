@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy_continuum import versioning_manager
 
 from intranet.history import checkpoints
+from intranet.history.authorization import request_authorization
 from intranet.models import Transaction
 
 GENESIS = "0" * 64
@@ -161,13 +162,16 @@ def _chain_new_transactions(session):
         written = {type(version).__table__ for version in uow.version_objs.values()}
         # Just inserted by this session, so its fields are the ones in the database.
         row = {field: getattr(unchained[0], field) for field in TRANSACTION_FIELDS}
-    committed = []
+    committed, authors = [], []
+    acting = request_authorization()
     for transaction in unchained:
         digest = chain_transaction(connection, transaction.id, written, row)
         set_committed_value(transaction, "chain_hash", digest)
         committed.append((transaction.id, digest))
+        if acting is not None and transaction.user_id == acting[0]:
+            authors.append([transaction.id, acting[0], acting[1]])
     # What this commit adds, to be named in a signed line once the commit has succeeded.
-    checkpoints.prepare(session, connection, committed)
+    checkpoints.prepare(session, connection, committed, authors)
 
 
 def _unit_of_work(session):

@@ -146,8 +146,11 @@ class Checkpoint:
     # named them (it vouched for every transaction up to its head); () for a line that only
     # records the head it saw (`flask audit checkpoint`) and vouches for nothing.
     covers: tuple[tuple[int, int, str], ...] | None = None
-    # A sign-in: (user id, the credential digest the password was checked against).
-    sign_in: tuple[int, str] | None = None
+    # A sign-in: (user id, the credential digest the password was checked against, the
+    # digest of the user's authorization then or None).
+    sign_in: tuple | None = None
+    # (transaction id, author, authorization digest) of the transactions it names.
+    authors: tuple = ()
 
 
 class BadLine(Exception):
@@ -181,6 +184,9 @@ def parse_line(text: str, line_no: int, public_key: Ed25519PublicKey) -> Checkpo
             digest=line_digest(body.encode("utf-8")),
             covers=_read_covers(data.get("covers")),
             sign_in=_read_sign_in(data.get("sign_in")),
+            authors=tuple(
+                (int(tx), int(user), str(digest)) for tx, user, digest in data.get("authors", ())
+            ),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise BadLine(f"unreadable ({error.__class__.__name__})") from None
@@ -205,7 +211,8 @@ def _read_covers(value) -> tuple | None:
 def _read_sign_in(value) -> tuple[int, str] | None:
     if value is None:
         return None
-    return int(value["user"]), str(value["credential"])
+    authorization = value.get("authorization")
+    return int(value["user"]), str(value["credential"]), authorization
 
 
 def ranges(committed) -> list[list]:
@@ -299,6 +306,37 @@ def last_checkpoint(path: str | Path, public_key: Ed25519PublicKey | None):
         return error.checkpoint, False, str(error)
 
 
+def newest_vouched(path: str | Path, public_key: Ed25519PublicKey, tail: int = 1 << 20):
+    """The newest transaction a validly signed line of the log's last `tail` bytes vouches
+    for (names in its covers): (Checkpoint of that line, transaction id, its chain hash), or
+    None. A line's head is only what it saw: a sign-in or `audit checkpoint` line vouches for
+    nothing, so it never counts here."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - tail))
+        data = handle.read()
+    lines = data.split(b"\n")
+    if size > tail:
+        lines = lines[1:]  # the first may be cut
+    best = None
+    for text in lines:
+        if not text.strip():
+            continue
+        try:
+            checkpoint = parse_line(text.decode("utf-8", errors="replace"), 0, public_key)
+        except BadLine:
+            continue
+        if checkpoint.covers is None:  # older lines vouched for everything up to the head
+            candidates = [(checkpoint.transaction_id, checkpoint.head)]
+        else:
+            candidates = [(last, head) for _, last, head in checkpoint.covers]
+        for transaction_id, head in candidates:
+            if best is None or transaction_id > best[1]:
+                best = (checkpoint, transaction_id, head)
+    return best
+
+
 # --- the application's checkpoints ---------------------------------------------------
 
 
@@ -328,6 +366,7 @@ class _State:
     timer: threading.Timer | None = None
     # (id, chain hash) of transactions this process committed that no line names yet.
     pending: list = field(default_factory=list)
+    pending_authors: list = field(default_factory=list)
     keys: dict = field(default_factory=dict)
     syslog: logging.Logger | None = None
 
@@ -390,7 +429,7 @@ def _count_up_to(connection, state: _State, transaction_id: int) -> int:
     )
 
 
-def prepare(session: Session, connection, committed: list[tuple[int, str]]) -> None:
+def prepare(session: Session, connection, committed: list[tuple[int, str]], authors=()) -> None:
     """Called by the chain just before commit, in the transaction, with the (id, chain
     hash) of each transaction this commit chains, newest last.
 
@@ -405,7 +444,7 @@ def prepare(session: Session, connection, committed: list[tuple[int, str]]) -> N
     with state.lock:
         due = interval(app) <= 0 or time.monotonic() - state.last_written >= interval(app)
         if not due:
-            session.info["checkpoint"] = {"deferred": committed}
+            session.info["checkpoint"] = {"deferred": committed, "authors": list(authors)}
             return
         transaction_id, head = committed[-1]
         count = _count_up_to(connection, state, transaction_id)
@@ -413,10 +452,11 @@ def prepare(session: Session, connection, committed: list[tuple[int, str]]) -> N
     session.info["checkpoint"] = {
         "committed": committed,
         "values": {"transaction_id": transaction_id, "head": head, "count": count},
+        "authors": list(authors),
     }
 
 
-def write(app: Flask, values: dict, committed=()) -> bytes:
+def write(app: Flask, values: dict, committed=(), authors=()) -> bytes:
     """Sign and append one checkpoint to the log (and syslog when configured).
 
     The line names the transactions in `committed` and those of this process that an
@@ -425,17 +465,19 @@ def write(app: Flask, values: dict, committed=()) -> bytes:
     state = _state(app)
     with state.lock:
         named = [*state.pending, *committed]
-        state.pending = []
+        named_authors = [*state.pending_authors, *authors]
+        state.pending, state.pending_authors = [], []
+    payload = {**values, "covers": values.get("covers", []) + ranges(named), "time": now_text()}
+    if named_authors:
+        # [transaction id, its author, digest of the authorization the request ran with]
+        payload["authors"] = sorted(named_authors)
     try:
-        line = append(
-            log_path(app),
-            signing_key(app),
-            {**values, "covers": values.get("covers", []) + ranges(named), "time": now_text()},
-        )
+        line = append(log_path(app), signing_key(app), payload)
     except BaseException:
         with state.lock:
             # Named by the next line this process manages to write.
             state.pending[:0] = named
+            state.pending_authors[:0] = named_authors
         raise
     state.last_written = time.monotonic()
     if app.config.get("CHECKPOINT_SYSLOG"):
@@ -521,12 +563,17 @@ def adopt_existing(app: Flask) -> bytes | None:
     return write_head(app, {"covers": [[first, head.id, head.chain_hash]]})
 
 
-def write_sign_in(app: Flask, user_id: int, credential: str) -> None:
+def write_sign_in(
+    app: Flask, user_id: int, credential: str, authorization: str | None = None
+) -> None:
     """Sign that this user signed in with the credential of this digest, so that a hash
     swapped in for the sign-in and swapped back afterwards is still caught by verify; a
     failure only logs, like every checkpoint."""
     try:
-        write_head(app, {"sign_in": {"user": user_id, "credential": credential}})
+        sign_in = {"user": user_id, "credential": credential}
+        if authorization is not None:
+            sign_in["authorization"] = authorization
+        write_head(app, {"sign_in": sign_in})
     except Exception as error:  # noqa: BLE001  (never fail the sign-in because of the log)
         _report_failure(app, error)
 
@@ -567,9 +614,10 @@ def _write_after_commit(session):
         if "deferred" in pending:
             with _state(app).lock:
                 _state(app).pending.extend(pending["deferred"])
+                _state(app).pending_authors.extend(pending.get("authors", ()))
             _schedule(app)
         else:
-            write(app, pending["values"], pending["committed"])
+            write(app, pending["values"], pending["committed"], pending.get("authors", ()))
     except Exception as error:  # noqa: BLE001  (the save is committed: never fail it now)
         _report_failure(app, error)
 

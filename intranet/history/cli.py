@@ -3,9 +3,15 @@
 import click
 from flask import Flask, current_app
 
+from intranet.accounts.services import record_missing_credentials
 from intranet.extensions import db
 from intranet.history import checkpoints
-from intranet.history.integrity import record_verification, run_verification, summary_lines
+from intranet.history.integrity import (
+    pending_text,
+    record_verification,
+    run_verification,
+    summary_lines,
+)
 
 
 @click.group("audit")
@@ -44,6 +50,8 @@ def verify_command(public_key_path, extra_logs):
         f"rows, {report.current_rows} current rows, {report.checkpoints} checkpoints) "
         f"in {seconds:.1f} s."
     )
+    if report.pending:
+        click.echo(f"Pending: {pending_text(report)}")
     if report.head_id is not None:
         click.echo(f"Latest: transaction {report.head_id}, chain hash {report.head_hash}")
 
@@ -58,6 +66,10 @@ def verify_command(public_key_path, extra_logs):
 def checkpoint_command(adopt_existing):
     """Append a signed checkpoint of the chain's current head to the checkpoint log."""
     app = current_app._get_current_object()
+    if adopt_existing:
+        recorded = record_missing_credentials()
+        if recorded:
+            click.echo(f"Credential digest recorded in the history for {recorded} accounts.")
     line = checkpoints.adopt_existing(app) if adopt_existing else checkpoints.write_head(app)
     if line is None:
         click.echo("No transactions yet: nothing to checkpoint.")

@@ -6,12 +6,15 @@ claimed by a conditional UPDATE, expiring by itself if its holder dies), never i
 request's time (a thread of its own that outlives the request), and at most once per
 VERIFY_NOW_MINUTES per user. A job runner will take the place of `_launch` later."""
 
+import base64
+import json
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -99,6 +102,17 @@ def grace_seconds(app) -> float:
     return GRACE_SECONDS if value is None else float(value)
 
 
+def pending_text(report: Report, most: int = 20) -> str:
+    """The transactions no signed line names yet but still inside the grace window: not a
+    finding now, one at the next verification unless a line names them by then."""
+    ids = ", ".join(str(i) for i in report.pending_ids[:most])
+    more = f" and {len(report.pending_ids) - most} more" if len(report.pending_ids) > most else ""
+    return (
+        f"{report.pending} transactions not yet named by a signed checkpoint, within the "
+        f"grace window (verify again later): {ids}{more}"
+    )
+
+
 def summary_lines(report: Report, per_kind: int = 20) -> list[str]:
     """The problems as the command prints them: at most `per_kind` of each kind."""
     lines, shown = [], {}
@@ -131,10 +145,52 @@ def record_verification(
         head_transaction_id=report.head_id,
         duration_ms=round(seconds * 1000),
         summary=summary or None,
+        pending=",".join(str(i) for i in report.pending_ids) or None,
     )
     db.session.add(check)
     db.session.flush()
+    try:
+        key = checkpoints.signing_key(current_app._get_current_object())
+        check.signature = base64.b64encode(key.sign(_signed_result(check))).decode("ascii")
+    except (OSError, ValueError, checkpoints.CheckpointError) as error:
+        # Recorded unsigned: the page then shows it as a result it cannot vouch for.
+        current_app.logger.error("Verification result not signed: %s", type(error).__name__)
     return check
+
+
+def _signed_result(check: IntegrityCheck) -> bytes:
+    """What the signature covers: every field the page shows, and the row's id and time so
+    that an old result copied into a new row does not verify."""
+    values = {
+        "id": check.id,
+        "checked_at": check.checked_at.isoformat() if check.checked_at else None,
+        "ok": bool(check.ok),
+        "source": check.source,
+        "user_id": check.user_id,
+        "transactions": check.transactions,
+        "version_rows": check.version_rows,
+        "checkpoints": check.checkpoints,
+        "problems": check.problems,
+        "head_transaction_id": check.head_transaction_id,
+        "duration_ms": check.duration_ms,
+        "summary": check.summary,
+        "pending": check.pending,
+    }
+    return json.dumps(values, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def result_signed(check: IntegrityCheck) -> bool:
+    """Whether the result carries a valid signature of the app's checkpoint key."""
+    if not check.signature:
+        return False
+    try:
+        key = checkpoints.app_public_key(current_app._get_current_object())
+        if key is None:
+            return False
+        key.verify(base64.b64decode(check.signature, validate=True), _signed_result(check))
+    except (InvalidSignature, ValueError, OSError, checkpoints.CheckpointError):
+        return False
+    return True
 
 
 def latest_verification() -> IntegrityCheck | None:
@@ -150,16 +206,15 @@ class CheckpointStatus:
     signature_valid: bool
     problem: str | None  # why there is none ("missing", "empty", "no key"), or why its
     # signature fails
+    # The newest transaction a signed line vouches for: (its line, id, chain hash) or None.
+    vouched: tuple | None = None
 
     @property
     def written_at(self) -> datetime | None:
-        """When it was written (naive UTC, like every time the pages show)."""
-        if self.checkpoint is None:
-            return None
-        try:
-            return datetime.strptime(self.checkpoint.time, "%Y-%m-%dT%H:%M:%S.%fZ")
-        except ValueError:
-            return None
+        """When the line vouching for the newest transaction was written (naive UTC, like
+        every time the pages show)."""
+        line = self.vouched[0] if self.vouched else self.checkpoint
+        return checkpoints.parse_time(line.time) if line is not None else None
 
 
 def latest_checkpoint_status() -> CheckpointStatus:
@@ -176,7 +231,13 @@ def latest_checkpoint_status() -> CheckpointStatus:
         return CheckpointStatus(path, None, False, error.strerror or type(error).__name__)
     except (checkpoints.CheckpointError, ValueError) as error:
         return CheckpointStatus(path, None, False, type(error).__name__)
-    return CheckpointStatus(path, checkpoint, valid, problem)
+    vouched = None
+    if key is not None:
+        try:
+            vouched = checkpoints.newest_vouched(path, key)
+        except OSError:
+            vouched = None
+    return CheckpointStatus(path, checkpoint, valid, problem, vouched)
 
 
 # --- "verify now" -----------------------------------------------------------------------
@@ -205,13 +266,9 @@ def running_verification() -> IntegrityLease | None:
     )
 
 
-def start_verification(user) -> Start:
-    """Start a verification for `user` unless one runs or the user started one too lately."""
-    app = current_app._get_current_object()
-    running = running_verification()
-    if running is not None:
-        return Start("running", running)
-    every = _minutes(app, "VERIFY_NOW_MINUTES", 10)
+def minutes_until_allowed(user) -> int:
+    """Minutes until `user` may start another verification (0: now)."""
+    every = _minutes(current_app._get_current_object(), "VERIFY_NOW_MINUTES", 10)
     since = utc_now() - timedelta(minutes=every)
     latest = db.session.scalar(
         select(IntegrityCheck.checked_at)
@@ -223,9 +280,21 @@ def start_verification(user) -> Start:
         .order_by(IntegrityCheck.checked_at.desc())
         .limit(1)
     )
-    if latest is not None:
-        left = latest + timedelta(minutes=every) - utc_now()
-        return Start("too_soon", minutes=max(1, -(-int(left.total_seconds()) // 60)))
+    if latest is None:
+        return 0
+    left = latest + timedelta(minutes=every) - utc_now()
+    return max(1, -(-int(left.total_seconds()) // 60))
+
+
+def start_verification(user) -> Start:
+    """Start a verification for `user` unless one runs or the user started one too lately."""
+    app = current_app._get_current_object()
+    running = running_verification()
+    if running is not None:
+        return Start("running", running)
+    wait = minutes_until_allowed(user)
+    if wait:
+        return Start("too_soon", minutes=wait)
     started = _claim(app, user.id)
     if started is None:
         return Start("running", running_verification())

@@ -291,20 +291,26 @@ def audit():
 @login_required
 def integrity_page():
     require(can_read_audit_log(current_user))
+    check = integrity.latest_verification()
+    may_verify = can_verify_history(current_user)
     return render_template(
         "history/integrity.html",
-        check=integrity.latest_verification(),
+        check=check,
+        check_signed=check is not None and integrity.result_signed(check),
+        wait_minutes=integrity.minutes_until_allowed(current_user) if may_verify else 0,
         checkpoint=integrity.latest_checkpoint_status(),
         key=integrity.key_status(current_app._get_current_object()),
         running=integrity.running_verification(),
-        may_verify=can_verify_history(current_user),
+        may_verify=may_verify,
     )
 
 
 def _flash_start(start: integrity.Start) -> None:
+    # A verification started shows as running in the page's own status, which the result
+    # replaces: a flash would stay beside the result.
     if start.outcome == "started":
-        flash(_l("Verifieringen har startats. Resultatet visas här när den är klar."), "success")
-    elif start.outcome == "running":
+        return
+    if start.outcome == "running":
         lease = start.lease
         flash(
             _l(

@@ -38,6 +38,7 @@ from sqlalchemy_continuum import version_class as version_class_of
 from sqlalchemy_continuum import versioning_manager
 
 from intranet.history import checkpoints
+from intranet.history.authorization import authorization_digest
 from intranet.history.chain import (
     GENESIS,
     canonical_content,
@@ -45,7 +46,7 @@ from intranet.history.chain import (
     version_item,
     version_tables,
 )
-from intranet.models import Transaction, User
+from intranet.models import Membership, Transaction, User
 from intranet.models.accounts import credential_digest
 from intranet.models.base import utc_now
 
@@ -53,6 +54,9 @@ BATCH = 2_000
 MAX_PROBLEMS = 1_000
 # Commits in flight while verify runs, and the deferred write of an interval, are not gaps.
 GRACE_SECONDS = 60
+# How far an app server's clock may run ahead of the verifier's: a transaction dated later
+# than that was not committed yet when verify ran, so its date is forged.
+CLOCK_SKEW_SECONDS = 5
 INSERT, UPDATE, DELETE = 0, 1, 2
 OPERATION_NAMES = {INSERT: "insert", UPDATE: "update", DELETE: "delete"}
 CONTINUUM_COLUMNS = frozenset({"transaction_id", "end_transaction_id", "operation_type"})
@@ -77,6 +81,8 @@ GAP = "checkpoint_gap"
 ORDER = "issued_at_order"
 CREDENTIAL = "credential"
 UNTRUSTED_KEY = "untrusted_key"
+FUTURE = "issued_at_future"
+AUTHORIZATION = "authorization"
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,7 @@ class Report:
     missing_logs: list[Path] = field(default_factory=list)
     # Transactions no line names yet, issued too recently to call that a problem.
     pending: int = 0
+    pending_ids: list[int] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
 
     @property
@@ -142,9 +149,11 @@ def verify_history(
     if logs:
         newest = now or utc_now()
         window = timedelta(seconds=interval_seconds + grace_seconds)
-        # A forger controls issued_at: one dated after the verification (beyond the clock
-        # skew the grace allows) is never pending.
-        coverage = _Coverage(signed, newest - window, newest + timedelta(seconds=grace_seconds))
+        # A forger controls issued_at: one dated after the verification (beyond a small
+        # clock skew) is never pending, and is a finding of its own.
+        coverage = _Coverage(
+            signed, newest - window, newest + timedelta(seconds=CLOCK_SKEW_SECONDS)
+        )
     _check_chain(connection, report, signed, coverage)
     _check_orphans(connection, report)
     for model, version_class in sorted(
@@ -154,6 +163,7 @@ def verify_history(
     _check_credentials(connection, report)
     if logs:
         _check_sign_ins(connection, report, signed)
+        _check_authorizations(connection, report, signed, grace_seconds)
         if report.transactions:
             for path in report.missing_logs:
                 report.add(Problem(LOG_MISSING, f"checkpoint log {path} not found"))
@@ -190,11 +200,26 @@ class _Coverage:
         return self.index < len(self.spans) and self.spans[self.index][0] <= transaction_id
 
     def see(self, report: Report, transaction_id: int, issued_at) -> None:
+        if issued_at is not None and issued_at > self.pending_until:
+            report.add(
+                Problem(
+                    FUTURE,
+                    f"transaction {transaction_id} is dated {issued_at:%Y-%m-%d %H:%M:%S} "
+                    f"UTC, later than this verification ({CLOCK_SKEW_SECONDS} s of clock "
+                    "skew allowed): its date was forged",
+                    "transaction",
+                    str(transaction_id),
+                    "issued_at",
+                    found=issued_at,
+                    transaction_id=transaction_id,
+                )
+            )
         if self.covered(transaction_id):
             self.close(report)
         elif issued_at is not None and self.pending_since <= issued_at <= self.pending_until:
             self.close(report)
             report.pending += 1
+            report.pending_ids.append(transaction_id)
         elif self.run:
             self.run[2] = transaction_id
             self.run[3] += 1
@@ -546,6 +571,126 @@ def _check_sign_ins(connection, report: Report, signed: "_Signed") -> None:
                 )
 
 
+class _Authorizations:
+    """One user's authorization as the history gives it at any transaction."""
+
+    def __init__(self, connection, user_id: int):
+        users = version_class_of(User).__table__
+        members = version_class_of(Membership).__table__
+        self.user_rows = connection.execute(
+            select(users.c.transaction_id, users.c.role, users.c.active, users.c.operation_type)
+            .where(users.c.id == user_id)
+            .order_by(users.c.transaction_id)
+        ).all()
+        self.member_rows = connection.execute(
+            select(members.c.transaction_id, members.c.board_id, members.c.operation_type)
+            .where(members.c.user_id == user_id)
+            .order_by(members.c.transaction_id)
+        ).all()
+        self.changes = sorted(
+            {row.transaction_id for row in self.user_rows}
+            | {row.transaction_id for row in self.member_rows}
+        )
+
+    def at(self, transaction_id: int) -> tuple:
+        """(role, active, boards) after `transaction_id`, or None when there was no user."""
+        user = None
+        for row in self.user_rows:
+            if row.transaction_id > transaction_id:
+                break
+            user = None if row.operation_type == DELETE else row
+        if user is None:
+            return None
+        boards = {}
+        for row in self.member_rows:
+            if row.transaction_id > transaction_id:
+                break
+            boards[row.board_id] = row.operation_type != DELETE
+        return user.role, user.active, sorted(b for b, present in boards.items() if present)
+
+    def digest(self, transaction_id: int) -> str | None:
+        state = self.at(transaction_id)
+        return authorization_digest(*state) if state is not None else None
+
+
+def _check_authorizations(connection, report: Report, signed: "_Signed", grace: float) -> None:
+    """Each transaction's author acted under the authorization the history gave them at the
+    transaction before (as the request loaded it at its start); a change of it committed
+    while the request ran (within the grace window before) is accepted too. Sign-ins: the
+    authorization at the head the line saw, or one committed before the line was written."""
+    entries = [
+        (path, line, tx, user, digest, None) for path, line, tx, user, digest in signed.authors
+    ]
+    for path, line in signed.sign_ins:
+        if line.sign_in[2] is not None:
+            entries.append(
+                (path, line, None, line.sign_in[0], line.sign_in[2], line.transaction_id)
+            )
+    if not entries:
+        return
+    table = Transaction.__table__
+    histories: dict = {}
+    for path, line, transaction_id, user_id, digest, head in entries:
+        history = histories.get(user_id)
+        if history is None:
+            history = histories[user_id] = _Authorizations(connection, user_id)
+        if transaction_id is not None:
+            issued = connection.scalar(
+                select(table.c.issued_at).where(table.c.id == transaction_id)
+            )
+            if issued is None:
+                continue  # a missing transaction is reported by the chain pass
+            points = {transaction_id - 1}
+            since = issued - timedelta(seconds=grace)
+            recent = [t for t in history.changes if t < transaction_id]
+            if recent:
+                times = dict(
+                    connection.execute(
+                        select(table.c.id, table.c.issued_at).where(table.c.id.in_(recent))
+                    ).all()
+                )
+                points.update(t - 1 for t in recent if times.get(t) and times[t] >= since)
+        else:
+            written = checkpoints.parse_time(line.time)
+            points = {head}
+            later = [t for t in history.changes if t > head]
+            if later and written is not None:
+                times = dict(
+                    connection.execute(
+                        select(table.c.id, table.c.issued_at).where(table.c.id.in_(later))
+                    ).all()
+                )
+                points.update(t for t in later if times.get(t) and times[t] <= written)
+        if any(history.digest(point) == digest for point in points):
+            continue
+        state = history.at(max(points) if transaction_id is None else transaction_id - 1)
+        given = (
+            "nothing"
+            if state is None
+            else f"role {state[0]}, active {bool(state[1])}, boards {state[2]}"
+        )
+        what = (
+            f"in transaction {transaction_id}"
+            if transaction_id is not None
+            else f"when signing in at {line.time}"
+        )
+        report.add(
+            Problem(
+                AUTHORIZATION,
+                f"{path} line {line.line_no}: user {user_id} acted {what} under an "
+                f"authorization the history does not give them (the history gives {given}): "
+                "their role, active state or board memberships were changed behind the "
+                "application's back",
+                "user",
+                str(user_id),
+                "authorization",
+                state,
+                digest,
+                transaction_id if transaction_id is not None else head,
+            )
+        )
+
+
 # --- 3. checkpoints --------------------------------------------------------------------
 
 
@@ -563,6 +708,8 @@ class _Signed:
     legacy_up_to: int | None = None
     # (path, line) of every sign-in.
     sign_ins: list = field(default_factory=list)
+    # (path, line, transaction id, author, authorization digest).
+    authors: list = field(default_factory=list)
 
 
 def _read_checkpoints(report: Report, logs: list[Path], public_key) -> _Signed:
@@ -589,6 +736,8 @@ def _read_checkpoints(report: Report, logs: list[Path], public_key) -> _Signed:
                 signed.by_transaction[checkpoint.transaction_id].append((path, checkpoint))
                 if checkpoint.sign_in is not None:
                     signed.sign_ins.append((path, checkpoint))
+                for transaction_id, author, digest in checkpoint.authors:
+                    signed.authors.append((path, checkpoint, transaction_id, author, digest))
                 if checkpoint.covers is None:
                     signed.legacy_up_to = max(signed.legacy_up_to or 0, checkpoint.transaction_id)
                     continue

@@ -36,9 +36,10 @@ class IntegrityCheck(db.Model):
     """The result of one verification of the history (`flask audit verify` or an auditor's
     "verify now"), shown on the integrity page.
 
-    Neither versioned nor chained, on purpose: it records that a check ran, it proves
-    nothing. Someone who can write the database can forge it; the check itself (its exit
-    status, run where the database's writers cannot reach) is the evidence.
+    Neither versioned nor chained, on purpose: it records that a check ran. It is signed
+    with the checkpoint key, which the database's writers do not hold, so the page tells a
+    forged or edited result from a real one; the check itself (its exit status, run where
+    the database's writers cannot reach) remains the evidence.
     """
 
     __tablename__ = "integrity_check"
@@ -56,6 +57,11 @@ class IntegrityCheck(db.Model):
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     # The first problems, one a line, as the command prints them.
     summary: Mapped[str | None] = mapped_column(Text)
+    # Ids of the transactions still inside the grace window, comma-separated.
+    pending: Mapped[str | None] = mapped_column(Text)
+    # Ed25519 signature (base64) with the checkpoint key over the fields above: a row a
+    # database writer inserts or edits has none that holds (see integrity.result_signed).
+    signature: Mapped[str | None] = mapped_column(Text)
 
     user = relationship("User")
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.history import checkpoints
 from intranet.models import IntegrityCheck
+from intranet.models.base import utc_now
 
 
 def test_auditor_sees_the_latest_checkpoint_and_verifies_now(app, client, make):
@@ -27,7 +28,9 @@ def test_auditor_sees_the_latest_checkpoint_and_verifies_now(app, client, make):
     assert response.status_code == 302
     _wait_for_verification(app)
     page = client.get("/audit/integrity").get_data(as_text=True)
-    assert "Verifieringen har startats." in page
+    # The result replaces the running status; no flash about the start stays beside it.
+    assert "Verifieringen har startats." not in page
+    assert "Du kan starta en ny verifiering om 10 minuter." in page and " disabled" in page
     assert "Godkänd: inga avvikelser" in page and "Rut Revisor (revisorn)" in page
     check = db.session.scalars(select(IntegrityCheck)).one()
     assert (check.ok, check.source, check.problems) == (True, "web", 0)
@@ -163,3 +166,41 @@ def test_the_key_fingerprint_against_the_trusted_one_and_a_re_signed_log(app, cl
         app.config.pop("CHECKPOINT_TRUSTED_FINGERPRINT")
         key_file.write_bytes(original_key)
         checkpoints.reset(app)
+
+
+def test_a_forged_result_row_shows_as_unverifiable(app, client, make):
+    make.user("auditor", username="revisorn")
+    make.board()
+    db.session.add(IntegrityCheck(ok=True, source="cli", transactions=26, duration_ms=1))
+    db.session.commit()
+    client.login("revisorn")
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert "Ej verifierbart resultat" in page and "Godkänd: inga avvikelser" not in page
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert "Godkänd: inga avvikelser" in page and "Ej verifierbart" not in page
+    # Edited afterwards: the signature no longer holds.
+    check = db.session.scalars(select(IntegrityCheck).order_by(IntegrityCheck.id.desc())).first()
+    check.problems = 0
+    check.transactions = 99
+    db.session.commit()
+    assert "Ej verifierbart resultat" in client.get("/audit/integrity").get_data(as_text=True)
+
+
+def test_vouched_for_excludes_a_head_a_sign_in_line_saw(app, client, make):
+    from sqlalchemy import text
+
+    from intranet.models import Transaction
+
+    make.user("auditor", username="revisorn")
+    make.board()
+    vouched = db.session.scalar(select(Transaction.id).order_by(Transaction.id.desc()))
+    db.session.execute(
+        text("INSERT INTO \"transaction\" (id, issued_at, note) VALUES (:id, :at, 'forged')"),
+        {"id": vouched + 10, "at": utc_now()},
+    )
+    db.session.commit()
+    client.login("revisorn")  # its line records the forged head
+    page = client.get("/audit/integrity").get_data(as_text=True)
+    assert f"till och med transaktion #{vouched}" in page
+    assert f"#{vouched + 10}" not in page

@@ -423,6 +423,7 @@ def test_a_forgery_dated_in_the_future_is_not_left_pending(make):
     report = _verify()
     assert report.pending == 0
     assert _only(report, verify.GAP).transaction_id == forged
+    assert _only(report, verify.FUTURE).transaction_id == forged
 
 
 def test_a_line_names_every_transaction_an_interval_batched(app, make):
@@ -491,3 +492,92 @@ def test_history_from_before_checkpoints_is_adopted_once_by_the_command(app, mak
     assert runner.invoke(args=["audit", "checkpoint", "--adopt-existing"]).exit_code == 0
     report = _verify(now=later)
     assert report.ok, [str(problem) for problem in report.problems]
+
+
+def test_the_ok_line_names_the_pending_transactions(app, make):
+    auditor = make.user("auditor", username="revisorn")
+    follow_up_id = _edited_follow_up(make).id
+    forged = _forge_follow_up_edit(follow_up_id, "Förfalskad", auditor.id, utc_now())
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert "Pending: 1 transactions" in result.output and str(forged) in result.output
+
+
+def _role_around_a_write(client, make, sql_raise, sql_back):
+    officer = make.user("officer", username="handlaggaren")
+    board = make.board()
+    assert _verify().ok
+    _execute(sql_raise.format(user=officer.id, board=board.id))
+    client.login("handlaggaren")
+    assert client.post_form(
+        "/boards/new", data={"name": "Ny nämnd", "kind": "board"}
+    ).status_code in (
+        302,
+        303,
+    )
+    _execute(sql_back.format(user=officer.id, board=board.id))
+    return officer
+
+
+def test_a_role_raised_and_put_back_around_a_write_is_named(client, make):
+    officer = _role_around_a_write(
+        client,
+        make,
+        "UPDATE \"user\" SET role = 'admin' WHERE id = {user}",
+        "UPDATE \"user\" SET role = 'officer' WHERE id = {user}",
+    )
+    problems = _verify().of_kind(verify.AUTHORIZATION)
+    assert problems and all(problem.record == str(officer.id) for problem in problems)
+    assert "officer" in problems[0].message
+
+
+def test_a_membership_added_and_removed_around_a_write_is_named(client, make):
+    officer = make.user("officer", username="handlaggaren")
+    follow_up = make.follow_up()
+    board = make.board(name="Annan nämnd")
+    assert _verify().ok
+    _execute("INSERT INTO membership (user_id, board_id) VALUES (:u, :b)", u=officer.id, b=board.id)
+    client.login("handlaggaren")
+    client.post_form("/logout")  # any signed line will do: the sign-in already carries it
+    _execute(
+        "DELETE FROM membership WHERE user_id = :u AND board_id = :b", u=officer.id, b=board.id
+    )
+    problem = _only(_verify(), verify.AUTHORIZATION)
+    assert problem.record == str(officer.id)
+    assert follow_up is not None
+
+
+def test_an_admin_editing_roles_and_their_own_memberships_is_no_finding(client, make):
+    admin = make.user("admin", username="chefen")
+    other = make.user("viewer", username="lasaren")
+    board = make.board()
+    client.login("chefen")
+    user = db.session.get(type(admin), admin.id)
+    # Through the requests the admin pages make: one for the other user, one for themselves.
+    response = client.post_form(
+        f"/admin/users/{other.id}/edit",
+        data={"display_name": "Läsaren", "role": "officer", "boards": [str(board.id)]},
+    )
+    assert response.status_code < 400, response.status_code
+    response = client.post_form(
+        f"/admin/users/{admin.id}/edit",
+        data={"display_name": user.display_name, "role": "admin", "boards": [str(board.id)]},
+    )
+    assert response.status_code < 400, response.status_code
+    report = _verify()
+    assert report.ok, [str(problem) for problem in report.problems]
+
+
+def test_adopt_existing_records_every_missing_credential_digest(app, make):
+    from intranet.models import User
+
+    user = make.user("officer", username="gammal")
+    _execute('UPDATE "user" SET credential_digest = NULL WHERE id = :id', id=user.id)
+    _execute("UPDATE user_version SET credential_digest = NULL WHERE id = :id", id=user.id)
+    checkpoints.log_path(app).unlink()
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint", "--adopt-existing"])
+    assert result.exit_code == 0 and "for 1 accounts" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, user.id).credential_digest is not None
+    note = db.session.scalar(select(Transaction.note).order_by(Transaction.id.desc()))
+    assert "uppgraderingen" in note
