@@ -507,3 +507,57 @@ def test_cells_beyond_a_too_small_dimension_are_still_read(app_context):
     )
     (sheet,) = uploads.read_workbook(content)
     assert sheet.rows == [("Delmål",), (), (None, None, None, 7)]
+
+
+def test_the_application_s_own_files_are_read(app_context, make, openpyxl_calls):
+    """The round export and the plan import template, as the application writes them, pass
+    every bound and load."""
+    from intranet.plans.imports import template_xlsx
+    from intranet.rounds.exports import round_xlsx
+
+    board = make.board()
+    first = make.sub_goal(boards=[board])
+    for _n in range(29):
+        make.sub_goal(boards=[board], focus_area=first.focus_area)
+    reporting_round = _round(first.plan, 2019)
+    exported = uploads.read_workbook(round_xlsx(make.user("admin"), reporting_round))
+    assert len(exported[0].rows) > 30
+    template = uploads.read_workbook(template_xlsx())
+    assert len(template) >= 4
+    assert [call.get("read_only") for call in openpyxl_calls] == [True, True]
+
+
+def _large_formatted_workbook() -> bytes:
+    """As much as a plan may hold, formatted as people format it: every row of text,
+    hundreds of distinct cell formats, rich text, a validation and a merged title."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Blad1"
+    sheet.append(["Delmål", "Titel", "Kommentar"])
+    for n in range(1, 4000):
+        sheet.append([f"1.{n}", f"Delmål {n % 97}", n])
+    for n in range(2, 600):
+        cell = sheet.cell(row=n, column=4)
+        cell.value = CellRichText("Ej ", TextBlock(InlineFont(b=True), "klar"), f" {n}")
+        cell.font = Font(size=8 + n % 12, color=f"00{n:04X}00")
+        cell.fill = PatternFill("solid", fgColor=f"00{n % 256:02X}{n:04X}")
+    sheet.merge_cells("F1:H1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_full_and_formatted_workbook_is_read(app_context, openpyxl_calls):
+    content = _large_formatted_workbook()
+    assert len(content) < uploads.MAX_UPLOAD_BYTES
+    started = time.monotonic()
+    (sheet,) = uploads.read_workbook(content)
+    assert len(sheet.rows) == 4000
+    assert str(sheet.rows[1][3]) == "Ej klar 2"
+    assert openpyxl_calls
+    # Loose: the bounds leave a legitimate file well within what a request may take.
+    assert time.monotonic() - started < 10
