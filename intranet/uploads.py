@@ -74,7 +74,7 @@ MAX_ATTRIBUTES = 64
 MAX_ATTRIBUTE_LENGTH = 32_767
 # Cell references the scan itself reads (in sqref lists, ranges, names): bounded too, so
 # that the check stays fast whatever the file holds.
-MAX_REFERENCES = 100_000
+MAX_REFERENCES = 20_000
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 _CHUNK = 64 * 1024
