@@ -38,6 +38,11 @@ MAX_UPLOAD_BYTES = 350_000
 # Text compresses about 5-10 times; a full 350 kB workbook of long texts unpacks to a few MB.
 MAX_UNPACKED_BYTES = 20_000_000
 MAX_PARTS = 200
+# Only worksheets and the shared strings hold the data; every other part (styles, theme,
+# workbook, relationships, drawings, images) is a few kB to a few hundred kB in any real
+# workbook, and openpyxl parses several of them whole, so each is held far below that.
+MAX_PART_BYTES = 2_000_000
+MAX_SHEETS = 50
 # A round has at most a few hundred sub-goals, a plan a few thousand rows over its sheets.
 MAX_ROWS = 5_000
 MAX_CELLS = 60_000
@@ -50,6 +55,26 @@ MAX_COLUMNS = 100
 # The furthest row times the furthest column of each part, summed: what padding missing
 # rows and cells to a rectangle could build.
 MAX_AREA = 250_000
+# What openpyxl builds from a part is in proportion to its XML elements, not its bytes: a
+# million empty <xf/>, <font> or <r> records fit in 12 kB zipped and cost seconds and
+# hundreds of MB. Rows and shared strings are the data, bounded above; each one holds at
+# most MAX_ITEM_ELEMENTS elements (cells, values, rich-text runs). Everything else in a
+# part (styles, formats, fonts, fills, borders, colours, names, relationships, content
+# types, merged cells, validations, extensions...) shares one budget per part. The total
+# over the workbook covers the largest legitimate data: every cell with a formula and a
+# value, every string with its text.
+MAX_ELEMENTS = 500_000
+MAX_PART_ELEMENTS = 20_000
+MAX_ITEM_ELEMENTS = 10_000
+MAX_RUNS = 20_000
+# Real spreadsheet XML nests about a dozen levels deep (a chart two dozen), an element has
+# at most a few dozen attributes, and no attribute is longer than a cell's text may be.
+MAX_DEPTH = 64
+MAX_ATTRIBUTES = 64
+MAX_ATTRIBUTE_LENGTH = 32_767
+# Cell references the scan itself reads (in sqref lists, ranges, names): bounded too, so
+# that the check stays fast whatever the file holds.
+MAX_REFERENCES = 20_000
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 _CHUNK = 64 * 1024
@@ -100,6 +125,22 @@ def _beyond(reference: str) -> UnreadableFile:
             reference=reference,
         )
     )
+
+
+def _too_complex(part: str, what: str) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "Filen innehåller för mycket för att läsas in: %(what)s i %(part)s. Spara den "
+            "utan överflödig formatering, eller kopiera uppgifterna till en ny fil.",
+            what=what,
+            # A part's name is chosen by whoever made the file.
+            part=part if len(part) <= 80 else part[:77] + "...",
+        )
+    )
+
+
+def _too_many_bytes() -> str:
+    return _("mer än %(count)s MB uppackat", count=MAX_PART_BYTES // 1_000_000)
 
 
 class _Refused(Exception):
@@ -204,6 +245,11 @@ _OPEN_REFERENCES = ("sqref", "activeCell", "topLeftCell")
 _CELL = f"{MAIN} c"
 _VALUE = f"{MAIN} v"
 _TEXT_REFERENCES = {f"{EXCEL_2006} sqref", f"{MAIN} definedName"}
+# The data: a worksheet's rows and the shared strings, each bounded in number and in the
+# elements it holds.
+_ITEMS = {f"{MAIN} row", f"{MAIN} si"}
+# The only parts that may be larger than MAX_PART_BYTES, by their root element.
+_DATA_PARTS = {f"{MAIN} worksheet", f"{MAIN} sst"}
 # A cell's own reference, as openpyxl reads it: lowercase letters, but no "$".
 _CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 # A range in a defined name (a print area, print titles): what follows "Blad1!".
@@ -215,18 +261,32 @@ class _Counter:
     cells and shared strings in number; the position of every row and cell (with or
     without its own reference, counted as openpyxl counts them); every range a worksheet,
     table or defined name refers to; and the area (furthest row × furthest column) of
-    each part, summed over the workbook."""
+    each part, summed over the workbook. Whatever else a part holds is bounded by its
+    elements (per part, per row or string, per workbook), their nesting, attributes and
+    attribute lengths, and the size of a part that holds no data."""
 
     def __init__(self):
         self.rows = 0
         self.cells = 0
         self.strings = 0
         self.area = 0
+        self.elements = 0
+        self.runs = 0
+        self.sheets = 0
+        self.references = 0
 
-    def parse(self, stream) -> None:
+    def parse(self, stream, part: str = "", size: int = 0) -> None:
+        self._part = part
+        self._size = size
+        self._depth = 0
+        self._part_elements = 0
+        # The depth of the row or shared string being read, None outside one.
+        self._item_depth: int | None = None
+        self._item_elements = 0
         self._row = self._column = 0
         self._extent = (0, 0)
         self._text: list[str] | None = None
+        self._text_length = 0
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
@@ -244,10 +304,51 @@ class _Counter:
         # Spreadsheet XML never declares a DTD; one here can only mean entity expansion.
         raise _Refused()
 
+    def _too_complex(self, what: str) -> _Refused:
+        return _Refused(_too_complex(self._part, what))
+
     def _reach(self, furthest: tuple[int, int]) -> None:
         self._extent = (max(self._extent[0], furthest[0]), max(self._extent[1], furthest[1]))
 
+    def _count_element(self, name, attributes) -> None:
+        """Bounds what every element adds, whatever it is: nesting, attributes, and the
+        element budgets of its row or string, its part and the workbook."""
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise self._too_complex(_("XML nästlad djupare än %(count)s nivåer", count=MAX_DEPTH))
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise self._too_complex(_("fler än %(count)s XML-element", count=MAX_ELEMENTS))
+        if attributes:
+            if len(attributes) > MAX_ATTRIBUTES:
+                raise self._too_complex(
+                    _("fler än %(count)s attribut på ett element", count=MAX_ATTRIBUTES)
+                )
+            if max(map(len, attributes.values())) > MAX_ATTRIBUTE_LENGTH:
+                raise self._too_complex(
+                    _("ett attribut längre än %(count)s tecken", count=MAX_ATTRIBUTE_LENGTH)
+                )
+        if self._depth == 1 and name not in _DATA_PARTS and self._size > MAX_PART_BYTES:
+            raise self._too_complex(_too_many_bytes())
+        if self._item_depth is not None:
+            self._item_elements += 1
+            if self._item_elements > MAX_ITEM_ELEMENTS:
+                raise self._too_complex(
+                    _(
+                        "fler än %(count)s XML-element i en rad eller text",
+                        count=MAX_ITEM_ELEMENTS,
+                    )
+                )
+        elif name in _ITEMS:
+            self._item_depth = self._depth
+            self._item_elements = 0
+        else:
+            self._part_elements += 1
+            if self._part_elements > MAX_PART_ELEMENTS:
+                raise self._too_complex(_("fler än %(count)s XML-element", count=MAX_PART_ELEMENTS))
+
     def _start(self, name, attributes):
+        self._count_element(name, attributes)
         # Cells and their values are most of every worksheet: they take the shortest path.
         if name == _CELL:
             self._start_cell(attributes)
@@ -257,6 +358,7 @@ class _Counter:
         namespace, _space, local = name.rpartition(" ")
         if name in _TEXT_REFERENCES:
             self._text = []
+            self._text_length = 0
         if namespace != MAIN:
             return
         if local == "row":
@@ -265,14 +367,33 @@ class _Counter:
             self.strings += 1
             if self.strings > MAX_SHARED_STRINGS:
                 raise _Refused()
+        elif local == "r":
+            self.runs += 1
+            if self.runs > MAX_RUNS:
+                raise self._too_complex(
+                    _("fler än %(count)s formaterade textavsnitt", count=MAX_RUNS)
+                )
+        elif local == "sheet":
+            self.sheets += 1
+            if self.sheets > MAX_SHEETS:
+                raise self._too_complex(_("fler än %(count)s blad", count=MAX_SHEETS))
         elif local == "col":
             self._start_column_range(attributes)
         for attribute in _CLOSED_REFERENCES:
             if attribute in attributes:
-                self._reach(_bounded_references(attributes[attribute], open_allowed=False))
+                text = attributes[attribute]
+                self._count_references(len(text.split()))
+                self._reach(_bounded_references(text, open_allowed=False))
         for attribute in _OPEN_REFERENCES:
             if attribute in attributes:
-                _bounded_references(attributes[attribute], open_allowed=True)
+                text = attributes[attribute]
+                self._count_references(len(text.split()))
+                _bounded_references(text, open_allowed=True)
+
+    def _count_references(self, count: int) -> None:
+        self.references += count
+        if self.references > MAX_REFERENCES:
+            raise self._too_complex(_("fler än %(count)s cellreferenser", count=MAX_REFERENCES))
 
     def _start_column_range(self, attributes) -> None:
         first = _whole_number(attributes.get("min", ""))
@@ -321,16 +442,26 @@ class _Counter:
 
     def _characters(self, data) -> None:
         if self._text is not None:
+            self._text_length += len(data)
+            if self._text_length > MAX_ATTRIBUTE_LENGTH:
+                raise self._too_complex(
+                    _("ett område längre än %(count)s tecken", count=MAX_ATTRIBUTE_LENGTH)
+                )
             self._text.append(data)
 
     def _end(self, name) -> None:
+        if self._depth == self._item_depth:
+            self._item_depth = None
+        self._depth -= 1
         if self._text is None:
             return
         text, self._text = "".join(self._text), None
         if name == f"{EXCEL_2006} sqref":
+            self._count_references(len(text.split()))
             _bounded_references(text, open_allowed=True)
             return
         for match in _NAMED_RANGE.finditer(text):
+            self._count_references(1)
             if not match.group(1) or _follows_a_name(text, match.end()):
                 continue
             try:
@@ -383,7 +514,11 @@ def check_xlsx(content: bytes) -> None:
                 with archive.open(member) as stream:
                     if _looks_like_xml(stream.read(64)):
                         with archive.open(member) as part:
-                            counter.parse(part)
+                            counter.parse(part, member.filename, member.file_size)
+                    elif member.file_size > MAX_PART_BYTES:
+                        # An image or a binary part is never read, but nothing legitimate
+                        # this large compresses into a file of MAX_UPLOAD_BYTES.
+                        raise _Refused(_too_complex(member.filename, _too_many_bytes()))
             except _Refused as refused:
                 raise refused.error from None
             except expat.ExpatError as error:
@@ -426,7 +561,10 @@ def read_workbook(content: bytes) -> list[UploadedSheet]:
             # openpyxl warns of what it leaves out (Excel 2010 extensions, formats on whole
             # columns, odd print areas): nothing the imports read.
             warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            # Links to other workbooks are never needed, so never parsed.
+            workbook = load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+            )
             return _read_sheets(workbook)
     except Exception as error:  # openpyxl raises many kinds of errors on malformed parts
         logger.info("Uploaded workbook refused: %r", error)
