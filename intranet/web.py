@@ -3,8 +3,8 @@ view toolkit is intranet.views."""
 
 from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import get_locale
-from flask_wtf.csrf import CSRFError
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden
 
 from intranet.errors import NotAllowed

@@ -40,9 +40,9 @@ def test_the_429_page_says_how_long_to_wait_and_mentions_no_form(client, make, l
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_csrf_failure_is_told_as_an_ended_session(client, make, app, htmx):
+def test_a_csrf_failure_is_told_as_an_ended_session(client, make, app, htmx, monkeypatch):
     client.login(make.user("admin").username)
-    app.config["WTF_CSRF_ENABLED"] = True
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     headers = {"HX-Request": "true"} if htmx else {}
     refused = client.post("/boards/new", data={"name": "X", "kind": "board"}, headers=headers)
     assert refused.status_code == 400
