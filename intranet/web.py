@@ -4,6 +4,7 @@ view toolkit is intranet.views."""
 from flask import Flask, current_app, make_response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden
 
 from intranet.errors import NotAllowed
@@ -33,11 +34,37 @@ ERROR_TEXTS = {
     405: _l("Det går inte att göra så med den här adressen."),
     413: _l("Det du skickade är för stort. Försök med en mindre fil eller kortare text."),
     429: _l(
-        "Du har gjort fler ändringar än tillåtet på kort tid, så den här sparades inte. "
-        "Vänta en stund och försök igen; det du skrev finns kvar i formuläret."
+        "Du har gjort fler ändringar än tillåtet på kort tid, så den senaste sparades inte. "
+        "Vänta en stund och försök sedan igen."
     ),
     500: _l("Ett oväntat fel uppstod. Felet är loggat; försök igen om en stund."),
 }
+# A CSRF failure of a signed-in page almost always means the session ended meanwhile.
+SESSION_ENDED_TITLE = _l("Din session har gått ut")
+SESSION_ENDED_TEXT = _l(
+    "Sidan hade gått ut, så det du skickade sparades inte. Logga in igen och försök på nytt."
+)
+
+
+def error_text(code: int, retry_after: int | None = None, kind: str | None = None) -> str:
+    """The error page's main message; the 429 one says how long to wait when known."""
+    if kind == "session":
+        return str(SESSION_ENDED_TEXT)
+    if code == 429 and retry_after:
+        return str(
+            _l(
+                "Du har gjort fler ändringar än tillåtet på kort tid, så den senaste sparades "
+                "inte. Vänta %(seconds)s sekunder och försök sedan igen.",
+                seconds=retry_after,
+            )
+        )
+    return str(ERROR_TEXTS.get(code, ERROR_TEXTS[500]))
+
+
+def error_title(code: int, kind: str | None = None) -> str:
+    if kind == "session":
+        return str(SESSION_ENDED_TITLE)
+    return str(ERROR_TITLES.get(code, ERROR_TITLES[500]))
 
 
 def main_menu() -> list[tuple[str, str]]:
@@ -83,8 +110,8 @@ def _layout_helpers() -> dict:
     return {
         "current_locale": lambda: str(get_locale() or "sv"),
         "main_menu": main_menu,
-        "error_title": lambda code: ERROR_TITLES.get(code, ERROR_TITLES[500]),
-        "error_text": lambda code: ERROR_TEXTS.get(code, ERROR_TEXTS[500]),
+        "error_title": error_title,
+        "error_text": error_text,
     }
 
 
@@ -110,9 +137,16 @@ def _error_page(error):
         current_app.logger.error(
             "Error page %s shown for %s %s", code, request.method, request.path
         )
-    page = render_template("errors/error.html", code=code, request_id=current_request_id())
-    response = make_response(page, code)
     retry_after = getattr(error, "retry_after", None)
+    kind = "session" if isinstance(error, CSRFError) else None
+    page = render_template(
+        "errors/error.html",
+        code=code,
+        kind=kind,
+        retry_after=retry_after,
+        request_id=current_request_id(),
+    )
+    response = make_response(page, code)
     if retry_after is not None:
         response.retry_after = retry_after
     return response

@@ -87,6 +87,102 @@
     if (event.detail.xhr && event.detail.xhr.status === 304) event.detail.shouldSwap = false;
   });
 
+  // A failed htmx request is never silent. The app's htmx config swaps no 4xx/5xx answer
+  // but 409 and 422, so what the user typed stays; this says, at the top of the form (or
+  // region) that sent the request, in the page's language, why nothing was saved.
+  var REGION_TAGS = /^(TABLE|THEAD|TBODY|TFOOT|TR|UL|OL|DL|SELECT)$/;
+
+  function requestErrorTexts() {
+    try {
+      return JSON.parse(document.body.getAttribute("data-request-errors") || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  // The form that sent the request, else the region it was to update, else where it sits.
+  function errorHost(detail) {
+    var elt = detail.elt;
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    if (form && document.contains(form)) return form;
+    var target = detail.target;
+    if (target && document.contains(target)) return target;
+    return elt && elt.parentNode && document.contains(elt) ? elt.parentNode : document.getElementById("main");
+  }
+
+  function serverError(xhr) {
+    if (!xhr || !xhr.responseText || !window.DOMParser) return null;
+    try {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      return page.querySelector("[data-error-message]");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function errorText(detail) {
+    var texts = requestErrorTexts();
+    var xhr = detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var reading = !detail.requestConfig || (detail.requestConfig.verb || "get") === "get";
+    var server = status ? serverError(xhr) : null;
+    var serverText = server ? server.textContent.trim() : "";
+    if (!status || status >= 500) return { text: reading ? texts.load_failed : texts.failed };
+    if (server && server.getAttribute("data-error-kind") === "session") {
+      return { text: texts.session, login: true };
+    }
+    if (status === 429) {
+      var seconds = parseInt(xhr.getResponseHeader("Retry-After") || "", 10);
+      return { text: seconds > 0 ? texts.rate.replace("{seconds}", String(seconds)) : texts.rate_unknown };
+    }
+    if (status === 413) return { text: texts.too_large };
+    if (status === 403 && !reading) return { text: texts.forbidden };
+    return { text: serverText || (reading ? texts.load_failed : texts.failed) };
+  }
+
+  function clearRequestError(host) {
+    if (!host) return;
+    for (var i = host.children.length - 1; i >= 0; i--) {
+      if (host.children[i].hasAttribute("data-request-error")) host.removeChild(host.children[i]);
+    }
+    var before = host.previousElementSibling;
+    if (before && before.hasAttribute("data-request-error")) before.parentNode.removeChild(before);
+  }
+
+  function showRequestError(event) {
+    var detail = event.detail || {};
+    var host = errorHost(detail);
+    if (!host) return;
+    var texts = requestErrorTexts();
+    var outcome = errorText(detail);
+    clearRequestError(host);
+    var message = document.createElement("p");
+    message.className = "request-error";
+    message.setAttribute("role", "alert");
+    message.setAttribute("data-request-error", "");
+    message.appendChild(document.createTextNode(outcome.text || texts.failed || ""));
+    if (outcome.login && texts.login_url) {
+      message.appendChild(document.createTextNode(" "));
+      var login = document.createElement("a");
+      login.href = texts.login_url;
+      login.target = "_blank";
+      login.rel = "noopener";
+      login.textContent = texts.login;
+      message.appendChild(login);
+    }
+    // A table, list or select cannot hold a paragraph: the message goes just before it.
+    if (REGION_TAGS.test(host.tagName)) host.parentNode.insertBefore(message, host);
+    else host.insertBefore(message, host.firstChild);
+  }
+
+  document.addEventListener("htmx:responseError", showRequestError);
+  document.addEventListener("htmx:sendError", showRequestError);
+  document.addEventListener("htmx:timeout", showRequestError);
+  // The next request from the same form or region that succeeds takes the message away.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail && event.detail.successful === true) clearRequestError(errorHost(event.detail));
+  });
+
   // Matrix cells: one delegated handler shows a cell's details on hover, focus and click.
   // The cell holds only its status; the row holds the sub-goal and the years its user may
   // edit, the table the URL patterns and the labels.

@@ -36,6 +36,8 @@ SERVER_START_TIMEOUT = 60
 class LiveServer:
     url: str
     log: Path
+    # For the few tests that must reset server-side bookkeeping (the write rate count).
+    database_url: str = ""
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -121,7 +123,7 @@ def live_server(tmp_path_factory):
     _prepare_database(database_url, checkpoint_files)
 
     url = f"http://127.0.0.1:{_free_port()}"
-    server = LiveServer(url=url, log=workdir / "gunicorn.log")
+    server = LiveServer(url=url, log=workdir / "gunicorn.log", database_url=database_url)
     with server.log.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", url[len("http://") :]]
