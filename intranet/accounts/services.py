@@ -59,26 +59,6 @@ def record_credential(user: User) -> None:
         user.credential_digest = credential_digest(user.password_hash)
 
 
-def record_missing_credentials() -> int:
-    """At the upgrade (`flask audit checkpoint --adopt-existing`): put the digest of every
-    account's password hash that has none into the history, in one transaction with a
-    change note, before the adopting line signs the head. From then on no account waits for
-    its next sign-in, when a hash a database writer put in would be recorded as genuine."""
-    from intranet.versioning import acting_as
-
-    users = db.session.scalars(
-        select(User).where(User.credential_digest.is_(None)).order_by(User.id)
-    ).all()
-    if not users:
-        return 0
-    # Stored data, in the history's language: not translated.
-    with acting_as(None, "Inloggningsuppgifternas kontrollsummor registrerade vid uppgraderingen."):
-        for user in users:
-            user.credential_digest = credential_digest(user.password_hash)
-        db.session.commit()
-    return len(users)
-
-
 def _key(kind: str, *parts: str | None) -> str:
     text = "\x00".join((part or "").strip().lower() for part in parts)
     return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()}"

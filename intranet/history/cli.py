@@ -3,9 +3,9 @@
 import click
 from flask import Flask, current_app
 
-from intranet.accounts.services import record_missing_credentials
 from intranet.extensions import db
 from intranet.history import checkpoints
+from intranet.history.authorization import record_missing_credentials
 from intranet.history.integrity import (
     pending_text,
     record_verification,
