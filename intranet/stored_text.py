@@ -360,10 +360,9 @@ def _holds_identity_number(form: str) -> bool:
 
 # Letters and signs drawn like a digit (after NFKC, which has made full-width, mathematical
 # and Roman-numeral forms plain letters), from Unicode's confusables for the digits. They
-# are read as digits only next to digits or as a word of their own beside digits
-# ("8ll2l8-l006", "811218-1ОО6", "8 l l 2 l 8"), so that words stay words. The ones drawn
-# as a vertical stroke are also read as a separator ("811218ǀ1006", "811218|1006"): the
-# text is checked both ways.
+# are read as digits only when glued to digits, or (letters only) as a word of their own a
+# separator away from a digit ("8ll2l8-l006", "811218-1ОО6", "811218 - lOO6"), so that
+# words stay words and a bar in a table stays a separator.
 _LOOKALIKE_DIGITS = {
     "0": "OoОоΟοՕօ〇ㅇⵔ○◯",
     "1": "lI|ІіӀӏΙıǀⵏ׀ㅣ丨ꓲ",
@@ -375,42 +374,98 @@ _LOOKALIKE_DIGITS = {
     "8": "Ȣȣ",
 }
 _AS_DIGITS = str.maketrans({c: d for d, cs in _LOOKALIKE_DIGITS.items() for c in cs})
-_AS_SEPARATORS = str.maketrans({c: "-" for c in _LOOKALIKE_DIGITS["1"]})
-_LOOKALIKE = "[" + re.escape("".join(_LOOKALIKE_DIGITS.values())) + "]"
-# Look-alikes glued to digits, and words of look-alikes alone up to three separator
-# characters from a digit.
+_ALL_LOOKALIKES = "".join(_LOOKALIKE_DIGITS.values())
+_LOOKALIKE = "[" + re.escape(_ALL_LOOKALIKES) + "]"
+_LOOKALIKE_LETTER = "[" + re.escape("".join(c for c in _ALL_LOOKALIKES if c.isalpha())) + "]"
 _LOOKALIKE_BY_DIGITS = re.compile(rf"(?<=[0-9]){_LOOKALIKE}+|{_LOOKALIKE}+(?=[0-9])")
 _LOOKALIKE_WORD_BY_DIGITS = re.compile(
-    rf"(?<=[0-9])([^\w\n]{{1,3}})({_LOOKALIKE}+)(?![^\W_])"
-    rf"|(?<![^\W_])({_LOOKALIKE}+)(?=[^\w\n]{{1,3}}[0-9])"
+    rf"(?<=[0-9])({_SEPARATOR})({_LOOKALIKE_LETTER}+)(?![^\W_])"
+    rf"|(?<![^\W_])({_LOOKALIKE_LETTER}+)(?={_SEPARATOR}[0-9])"
 )
+# The same with bars and circles alone, read so in a reading of their own ("8 1 | 2").
+_LOOKALIKE_SIGN_BY_DIGITS = re.compile(
+    rf"(?<=[0-9])((?:\s++|[^\w\s|]|_){{1,{_MAX_SEPARATOR}}})({_LOOKALIKE}+)(?![^\W_])"
+    rf"|(?<![^\W_])({_LOOKALIKE}+)(?=(?:\s++|[^\w\s|]|_){{1,{_MAX_SEPARATOR}}}[0-9])"
+)
+# Signs drawn as a vertical stroke are a one or a separator ("811218ǀ1006", "811218|1006").
+_STROKES = re.compile("[" + re.escape(_LOOKALIKE_DIGITS["1"]) + "]+")
+# Those that are no Latin, Greek or Cyrillic letter are read as separators all at once too,
+# for a date written with them ("81ǀ12ǀ18ǀ1OO6" with Latin l and O as digits).
+_BARS = re.compile("[|ǀⵏ׀ㅣ丨]")
+# A number with the longest separators spans less than this on either side of a stroke.
+_STROKE_REACH = 12 * (_MAX_SEPARATOR + 2)
+_MAX_STROKE_READINGS = 64
 
 
-def _read_word(match: re.Match, table: dict) -> str:
+def _read_word(match: re.Match) -> str:
     if match.group(3) is not None:
-        return match.group(3).translate(table)
-    return match.group(1) + match.group(2).translate(table)
+        return match.group(3).translate(_AS_DIGITS)
+    return match.group(1) + match.group(2).translate(_AS_DIGITS)
 
 
-def _lookalikes_read(form: str) -> list[str]:
-    """`form`, and when look-alikes stand by digits: look-alikes read as digits, and
-    vertical strokes read as separators (the rest as digits)."""
-    if not (_LOOKALIKE_BY_DIGITS.search(form) or _LOOKALIKE_WORD_BY_DIGITS.search(form)):
-        return [form]
+def _glued_read(read: str) -> str:
+    return _LOOKALIKE_BY_DIGITS.sub(lambda m: m.group().translate(_AS_DIGITS), read)
 
-    def read(table: dict) -> str:
-        text = _LOOKALIKE_BY_DIGITS.sub(lambda m: m.group().translate(table), form)
-        # A word read as digits can bring the next word within reach ("8 l l 2").
-        for _ in range(12):
-            changed = _LOOKALIKE_WORD_BY_DIGITS.sub(lambda m: _read_word(m, table), text)
-            if changed == text:
-                break
-            text = changed
-        return text
 
-    as_digits = read(_AS_DIGITS)
-    as_separators = read({**_AS_DIGITS, **_AS_SEPARATORS})
-    return list(dict.fromkeys([as_digits, as_separators]))
+def _words_read(words: re.Pattern, read: str) -> str:
+    # A word read as digits can bring the next word within reach ("8 l l 2"), or make
+    # digits of what is glued to it ("68.|З").
+    for _ in range(12):
+        changed = _glued_read(words.sub(_read_word, read))
+        if changed == read:
+            break
+        read = changed
+    return read
+
+
+def _lookalikes_read(form: str):
+    """`form`, and when look-alikes stand by digits: look-alikes read as digits (words of
+    letters, then also words of signs such as bars and circles), and then bars read as
+    separators, and each run of strokes among them read as a separator in turn (the rest
+    as digits) in the stretch of text around it that one number could cover."""
+    if not (_LOOKALIKE_BY_DIGITS.search(form) or _LOOKALIKE_SIGN_BY_DIGITS.search(form)):
+        yield form
+        return
+    read = _words_read(_LOOKALIKE_WORD_BY_DIGITS, _glued_read(form))
+    readings = [read]
+    if _LOOKALIKE_SIGN_BY_DIGITS.search(read):
+        readings.append(_words_read(_LOOKALIKE_SIGN_BY_DIGITS, read))
+    for read in readings:
+        yield read
+        yield from _strokes_as_separators(form, read)
+
+
+def _strokes_as_separators(form: str, read: str):
+    # Every translation above maps one character to one, so positions agree.
+    bars = [m.start() for m in _BARS.finditer(form) if read[m.start()] != form[m.start()]]
+    if bars:
+        characters = list(read)
+        for position in bars:
+            characters[position] = "-"
+        yield "".join(characters)
+    strokes = [m for m in _STROKES.finditer(form) if read[m.start()] != form[m.start()]]
+    if len(strokes) > _MAX_STROKE_READINGS:
+        # Too many to read one at a time: all of them as separators at once.
+        yield _STROKES.sub(lambda m: "-" * len(m.group()), read)
+        return
+    for stroke in strokes:
+        start, end = stroke.span()
+        begin, stop = max(0, start - _STROKE_REACH), min(len(read), end + _STROKE_REACH)
+        # Do not cut a digit group in two, which would make another number of it.
+        while begin > 0 and read[begin - 1].isdigit():
+            begin -= 1
+        while stop < len(read) and read[stop].isdigit():
+            stop += 1
+        for first, last in _separator_parts(end - start):
+            yield read[begin : start + first] + "-" * (last - first) + read[start + last : stop]
+
+
+def _separator_parts(length: int):
+    """Which part of a run of strokes is the separator, the rest being ones ("ǀl006"):
+    every part of a short run, each single stroke or the whole of a long one."""
+    if length <= 6:
+        return [(i, j) for i in range(length) for j in range(i + 1, length + 1)]
+    return [(i, i + 1) for i in range(length)] + [(0, length)]
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
