@@ -11,19 +11,23 @@ never named individuals. Every stored text passes `clean_stored_text` and
   Multi-line text keeps tab, newline and carriage return; single-line text gets a space for
   each of them.
 - A Swedish personal identity number (personnummer) or coordination number
-  (samordningsnummer) is refused however it is written or displayed: 10 or 12 digits,
-  YYMMDD or CCYYMMDD then any short run of separators (spaces, line breaks, every dash,
-  dots, slashes, plus, box drawing, middle dots, the katakana prolonged sound mark, ...)
-  or nothing, then the serial; or the date itself written with separators (1981-12-18-9876).
-  The text is matched in a normalised copy: NFKC, digits of every script made ASCII, and
-  every character that draws no ink removed (format and control characters, combining
-  marks such as U+034F and variation selectors, Hangul fillers, the braille blank, tag and
-  bidi characters). When right-to-left characters or bidi controls could make a browser
-  show the digits in another order than stored, the displayed orders are checked too. What
-  is stored is never changed by it. The date must be plausible (coordination numbers add 60
-  to the day) and the Luhn check digit right, and a comma or a following year or date
-  makes a date and a number of what follows, so that years, amounts, date spans, codes,
-  phone and diary numbers pass.
+  (samordningsnummer) is refused however it is written or displayed. The text is matched
+  in a normalised copy: NFKC; digits of every script, dingbat and circled digits made ASCII;
+  every character that draws no ink removed (format and control characters, combining marks
+  such as U+034F and variation selectors, Hangul fillers, the braille blank, tag and bidi
+  characters); dashes, modifier letters and letters drawn as a stroke made "-"; letters and
+  signs drawn like a digit read as that digit beside digits (bars also as separators). When
+  right-to-left characters or bidi controls could make a browser show the digits in another
+  order than stored, the displayed orders are checked too. What is stored is never changed
+  by it. The copy is read as chains of digit groups joined by runs of up to twelve
+  characters that are neither letters nor digits; a number is a date part (YYMMDD or
+  CCYYMMDD in one group, possibly with digits glued in front; YY or CCYY, MM and DD; pairs;
+  one digit at a time) and a serial of four digits (one group, pairs after pairs, or single
+  digits), or one unbroken group of exactly 10 or 12 digits. The date must be plausible
+  (coordination numbers add 60 to the day) and the Luhn check digit right. Digits after
+  the serial change nothing, except that a serial that is the year of a following date
+  (a date span) and a date written with separators, then a list separator (", ", "; ",
+  ": ", a line break) and four digits (a date and an amount) pass.
 - A text longer than its column's declared length is refused with the same message the
   forms give, so that a preview of in-memory objects refuses what the database would.
 
@@ -130,8 +134,9 @@ def _matching(normalised: str) -> str:
 
 def matching_form(text: str) -> str:
     """The text as the identity-number check reads it: NFKC; every line break "\\n" and
-    every other space " "; every decimal digit of any script an ASCII digit; everything
-    that draws no ink removed; every dash, modifier letter and dash-shaped letter "-"."""
+    every other space " "; every digit of any script (decimal, dingbat, circled) an ASCII
+    digit; everything that draws no ink removed; every dash, modifier letter and
+    stroke-shaped letter "-". Look-alike digits are read on top of it (_lookalikes_read)."""
     return _matching(unicodedata.normalize("NFKC", text))
 
 
