@@ -382,15 +382,25 @@ _AS_DIGITS = str.maketrans({c: d for d, cs in _LOOKALIKE_DIGITS.items() for c in
 _ALL_LOOKALIKES = "".join(_LOOKALIKE_DIGITS.values())
 _LOOKALIKE = "[" + re.escape(_ALL_LOOKALIKES) + "]"
 _LOOKALIKE_LETTER = "[" + re.escape("".join(c for c in _ALL_LOOKALIKES if c.isalpha())) + "]"
-_LOOKALIKE_BY_DIGITS = re.compile(rf"(?<=[0-9]){_LOOKALIKE}+|{_LOOKALIKE}+(?=[0-9])")
+# A separator that is no bar, so that a bar after it can be read as a one ("8 1 | 2").
+_SEPARATOR_NO_BAR = rf"(?>(?:\s++|[^\w\s|\u05c0]|_){{1,{_MAX_SEPARATOR}}})"
+# Each expression starts by looking at the character itself, which fails quickest.
+_LOOKALIKE_BY_DIGITS = re.compile(
+    rf"(?={_LOOKALIKE})(?<=[0-9]){_LOOKALIKE}+|{_LOOKALIKE}+(?=[0-9])"
+)
 _LOOKALIKE_WORD_BY_DIGITS = re.compile(
     rf"(?<=[0-9])({_SEPARATOR})({_LOOKALIKE_LETTER}+)(?![^\W_])"
-    rf"|(?<![^\W_])({_LOOKALIKE_LETTER}+)(?={_SEPARATOR}[0-9])"
+    rf"|(?={_LOOKALIKE_LETTER})(?<![^\W_])({_LOOKALIKE_LETTER}+)(?={_SEPARATOR}[0-9])"
 )
 # The same with bars and circles alone, read so in a reading of their own ("8 1 | 2").
 _LOOKALIKE_SIGN_BY_DIGITS = re.compile(
-    rf"(?<=[0-9])((?:\s++|[^\w\s|]|_){{1,{_MAX_SEPARATOR}}})({_LOOKALIKE}+)(?![^\W_])"
-    rf"|(?<![^\W_])({_LOOKALIKE}+)(?=(?:\s++|[^\w\s|]|_){{1,{_MAX_SEPARATOR}}}[0-9])"
+    rf"(?<=[0-9])({_SEPARATOR_NO_BAR})({_LOOKALIKE}+)(?![^\W_])"
+    rf"|(?={_LOOKALIKE})(?<![^\W_])({_LOOKALIKE}+)(?={_SEPARATOR_NO_BAR}[0-9])"
+)
+# A quick search that every text needing the readings below matches and most others do not.
+_LOOKALIKE_HINT = re.compile(
+    rf"[0-9]{_LOOKALIKE}|{_LOOKALIKE}[0-9]|[0-9]{_SEPARATOR_NO_BAR}{_LOOKALIKE}+(?![^\W_])"
+    rf"|(?={_LOOKALIKE})(?<![^\W_]){_LOOKALIKE}+{_SEPARATOR_NO_BAR}[0-9]"
 )
 # Signs drawn as a vertical stroke are a one or a separator ("811218ǀ1006", "811218|1006").
 _STROKES = re.compile("[" + re.escape(_LOOKALIKE_DIGITS["1"]) + "]+")
@@ -428,7 +438,7 @@ def _lookalikes_read(form: str):
     letters, then also words of signs such as bars and circles), and then bars read as
     separators, and each run of strokes among them read as a separator in turn (the rest
     as digits) in the stretch of text around it that one number could cover."""
-    if not (_LOOKALIKE_BY_DIGITS.search(form) or _LOOKALIKE_SIGN_BY_DIGITS.search(form)):
+    if not _LOOKALIKE_HINT.search(form):
         yield form
         return
     read = _words_read(_LOOKALIKE_WORD_BY_DIGITS, _glued_read(form))
