@@ -140,6 +140,7 @@ ACCEPTED = {
     "percent and amounts": "Ökning 12,5 % till 1 250 000 kr 2021",
     "diary numbers in a row": "SOCN 2021-00123, Dnr KS 2020/123",
     "word of look-alikes": "I Ollo 2019 och 2020",
+    "list of two-digit numbers": "Deltagare per grupp: 81, 12, 18, 10, 06",
     "date span with separators": "2018-12-31 \u2013 2019-01-01",
     "empty": "",
 }
