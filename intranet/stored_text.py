@@ -247,7 +247,7 @@ def _is_identity_number(digits: str) -> bool:
     return _plausible_date(century, digits[-10:-4]) and _luhn_ok(digits[-10:])
 
 
-def _date_parts(groups: list[str], seps: list[str], i: int):
+def _date_parts(groups: list[str], seps: list[str], singles: list[int], i: int):
     """Every way the groups from `i` on can be the date part: (digits, index of the next
     group, kind). Kinds: "compact" (YYMMDD or CCYYMMDD in one group), "separated" (YY or
     CCYY, MM, DD), "pairs" (YY MM DD or CC YY MM DD, one separator throughout) and
@@ -281,20 +281,27 @@ def _date_parts(groups: list[str], seps: list[str], i: int):
             yield first + tail + groups[i + 3], i + 4, "pairs"
     if size == 1:
         for count in (6, 8):
-            if _uniform_singles(groups, seps, i, count):
+            if singles[i] >= count:
                 yield "".join(groups[i : i + count]), i + count, "singles"
 
 
-def _uniform_singles(groups: list[str], seps: list[str], i: int, count: int) -> bool:
-    """`count` one-digit groups from `i`, one separator between them all and not a list
-    separator, so that a list of codes ("1.1, 1.2, 1.3") is no number."""
-    if i + count > len(groups) or any(len(g) != 1 for g in groups[i : i + count]):
-        return False
-    between = set(seps[i : i + count - 1])
-    return len(between) == 1 and not _LIST_SEPARATOR.fullmatch(next(iter(between)))
+def _single_runs(groups: list[str], seps: list[str]) -> list[int]:
+    """For each group, how many one-digit groups start there with one separator between
+    them all that is not a list separator, so that a list of codes ("1.1, 1.2, 1.3") is no
+    number."""
+    runs = [0] * (len(groups) + 1)
+    for i in range(len(groups) - 1, -1, -1):
+        if len(groups[i]) != 1:
+            continue
+        runs[i] = 1
+        if runs[i + 1] and not _LIST_SEPARATOR.fullmatch(seps[i]):
+            # The run from the next group goes on with this one if its separator is the
+            # same; otherwise this group and the next are a run of two.
+            runs[i] = runs[i + 1] + 1 if runs[i + 1] > 1 and seps[i] == seps[i + 1] else 2
+    return runs
 
 
-def _serials(groups: list[str], seps: list[str], j: int, kind: str, pairs_sep: str | None):
+def _serials(groups, seps, singles, j: int, kind: str, pairs_sep: str | None):
     """Every way the groups from `j` on can be the serial: (digits, index after it)."""
     if j >= len(groups):
         return
@@ -310,7 +317,7 @@ def _serials(groups: list[str], seps: list[str], j: int, kind: str, pairs_sep: s
         and seps[j - 1] == seps[j] == pairs_sep
     ):
         yield groups[j] + groups[j + 1], j + 2
-    if _uniform_singles(groups, seps, j, 4):
+    if singles[j] >= 4:
         yield "".join(groups[j : j + 4]), j + 4
 
 
@@ -324,16 +331,16 @@ def _date_span(groups: list[str], seps: list[str], serial_end: int, serial: str)
 
 
 def _chain_holds_identity_number(groups: list[str], seps: list[str]) -> bool:
+    singles = _single_runs(groups, seps)
     for i, group in enumerate(groups):
         # One unbroken group of exactly 10 or 12 digits. A longer or shorter unbroken run
         # (an account, invoice or reference number) has nothing that shows where a date
         # would start or a serial end, so it is another number.
         if len(group) in (10, 12) and _is_identity_number(group):
             return True
-        for date, j, kind in _date_parts(groups, seps, i):
-            for serial, end in _serials(
-                groups, seps, j, kind, seps[i] if kind == "pairs" else None
-            ):
+        for date, j, kind in _date_parts(groups, seps, singles, i):
+            pairs_sep = seps[i] if kind == "pairs" else None
+            for serial, end in _serials(groups, seps, singles, j, kind, pairs_sep):
                 if not _is_identity_number(date + serial):
                     continue
                 # Digits after the serial do not make it something else ("811218-1006-2",
@@ -379,6 +386,8 @@ _LOOKALIKE_DIGITS = {
     "8": "Ȣȣ",
 }
 _AS_DIGITS = str.maketrans({c: d for d, cs in _LOOKALIKE_DIGITS.items() for c in cs})
+# Letters only: a bar in the separators between words of letters stays a separator.
+_LETTERS_AS_DIGITS = {code: digit for code, digit in _AS_DIGITS.items() if chr(code).isalpha()}
 _ALL_LOOKALIKES = "".join(_LOOKALIKE_DIGITS.values())
 _LOOKALIKE = "[" + re.escape(_ALL_LOOKALIKES) + "]"
 _LOOKALIKE_LETTER = "[" + re.escape("".join(c for c in _ALL_LOOKALIKES if c.isalpha())) + "]"
@@ -388,14 +397,16 @@ _SEPARATOR_NO_BAR = rf"(?>(?:\s++|[^\w\s|\u05c0]|_){{1,{_MAX_SEPARATOR}}})"
 _LOOKALIKE_BY_DIGITS = re.compile(
     rf"(?={_LOOKALIKE})(?<=[0-9]){_LOOKALIKE}+|{_LOOKALIKE}+(?=[0-9])"
 )
+# Words of look-alike letters a separator away from digits, one after another ("8 l O 2"
+# in one match).
 _LOOKALIKE_WORD_BY_DIGITS = re.compile(
-    rf"(?<=[0-9])({_SEPARATOR})({_LOOKALIKE_LETTER}+)(?![^\W_])"
-    rf"|(?={_LOOKALIKE_LETTER})(?<![^\W_])({_LOOKALIKE_LETTER}+)(?={_SEPARATOR}[0-9])"
+    rf"(?<=[0-9])(?:{_SEPARATOR}{_LOOKALIKE_LETTER}+(?![^\W_]))+"
+    rf"|(?={_LOOKALIKE_LETTER})(?<![^\W_])(?:{_LOOKALIKE_LETTER}+{_SEPARATOR})+(?=[0-9])"
 )
 # The same with bars and circles alone, read so in a reading of their own ("8 1 | 2").
 _LOOKALIKE_SIGN_BY_DIGITS = re.compile(
-    rf"(?<=[0-9])({_SEPARATOR_NO_BAR})({_LOOKALIKE}+)(?![^\W_])"
-    rf"|(?={_LOOKALIKE})(?<![^\W_])({_LOOKALIKE}+)(?={_SEPARATOR_NO_BAR}[0-9])"
+    rf"(?<=[0-9])(?:{_SEPARATOR_NO_BAR}{_LOOKALIKE}+(?![^\W_]))+"
+    rf"|(?={_LOOKALIKE})(?<![^\W_])(?:{_LOOKALIKE}+{_SEPARATOR_NO_BAR})+(?=[0-9])"
 )
 # A quick search that every text needing the readings below matches and most others do not.
 _LOOKALIKE_HINT = re.compile(
@@ -412,21 +423,15 @@ _STROKE_REACH = 12 * (_MAX_SEPARATOR + 2)
 _MAX_STROKE_READINGS = 64
 
 
-def _read_word(match: re.Match) -> str:
-    if match.group(3) is not None:
-        return match.group(3).translate(_AS_DIGITS)
-    return match.group(1) + match.group(2).translate(_AS_DIGITS)
-
-
 def _glued_read(read: str) -> str:
     return _LOOKALIKE_BY_DIGITS.sub(lambda m: m.group().translate(_AS_DIGITS), read)
 
 
-def _words_read(words: re.Pattern, read: str) -> str:
-    # A word read as digits can bring the next word within reach ("8 l l 2"), or make
-    # digits of what is glued to it ("68.|З").
+def _words_read(words: re.Pattern, table: dict, read: str) -> str:
+    # A word read as digits can make digits of what is glued to it ("68.|З") and bring the
+    # next word within reach.
     for _ in range(12):
-        changed = _glued_read(words.sub(_read_word, read))
+        changed = _glued_read(words.sub(lambda m: m.group().translate(table), read))
         if changed == read:
             break
         read = changed
@@ -441,10 +446,10 @@ def _lookalikes_read(form: str):
     if not _LOOKALIKE_HINT.search(form):
         yield form
         return
-    read = _words_read(_LOOKALIKE_WORD_BY_DIGITS, _glued_read(form))
+    read = _words_read(_LOOKALIKE_WORD_BY_DIGITS, _LETTERS_AS_DIGITS, _glued_read(form))
     readings = [read]
     if _LOOKALIKE_SIGN_BY_DIGITS.search(read):
-        readings.append(_words_read(_LOOKALIKE_SIGN_BY_DIGITS, read))
+        readings.append(_words_read(_LOOKALIKE_SIGN_BY_DIGITS, _AS_DIGITS, read))
     for read in readings:
         yield read
         yield from _strokes_as_separators(form, read)

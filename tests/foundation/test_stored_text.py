@@ -105,6 +105,11 @@ REFUSED = {
     # A compact date, any separator and four digits with a right check digit is a number,
     # whatever follows it: "2028" is the serial here, not the start of a year span.
     "compact date then a serial followed by a year": "19900228-19910228, 2028-2029",
+    "digit by digit, other separators around the serial": "8 1 1 2 2 8-9 8 7 4-2",
+    "pairs with the century": "19.81.12.28.98.74",
+    "look-alike words a separator away": "811228 - 9 8 7 \u0427",
+    "bar as the separator": "811228|9874",
+    "bars as ones and a letter separator": "8||228\u14289874",
     **{f"outside tester: {text}": text for text in TESTER_REFUSED},
 }
 
