@@ -11,19 +11,23 @@ never named individuals. Every stored text passes `clean_stored_text` and
   Multi-line text keeps tab, newline and carriage return; single-line text gets a space for
   each of them.
 - A Swedish personal identity number (personnummer) or coordination number
-  (samordningsnummer) is refused however it is written or displayed: 10 or 12 digits,
-  YYMMDD or CCYYMMDD then any short run of separators (spaces, line breaks, every dash,
-  dots, slashes, plus, box drawing, middle dots, the katakana prolonged sound mark, ...)
-  or nothing, then the serial; or the date itself written with separators (1981-12-18-9876).
-  The text is matched in a normalised copy: NFKC, digits of every script made ASCII, and
-  every character that draws no ink removed (format and control characters, combining
-  marks such as U+034F and variation selectors, Hangul fillers, the braille blank, tag and
-  bidi characters). When right-to-left characters or bidi controls could make a browser
-  show the digits in another order than stored, the displayed orders are checked too. What
-  is stored is never changed by it. The date must be plausible (coordination numbers add 60
-  to the day) and the Luhn check digit right, and a comma or a following year or date
-  makes a date and a number of what follows, so that years, amounts, date spans, codes,
-  phone and diary numbers pass.
+  (samordningsnummer) is refused however it is written or displayed. The text is matched
+  in a normalised copy: NFKC; digits of every script, dingbat and circled digits made ASCII;
+  every character that draws no ink removed (format and control characters, combining marks
+  such as U+034F and variation selectors, Hangul fillers, the braille blank, tag and bidi
+  characters); dashes, modifier letters and letters drawn as a stroke made "-"; letters and
+  signs drawn like a digit read as that digit beside digits (bars also as separators). When
+  right-to-left characters or bidi controls could make a browser show the digits in another
+  order than stored, the displayed orders are checked too. What is stored is never changed
+  by it. The copy is read as chains of digit groups joined by runs of up to twelve
+  characters that are neither letters nor digits; a number is a date part (YYMMDD or
+  CCYYMMDD in one group, possibly with digits glued in front; YY or CCYY, MM and DD; pairs;
+  one digit at a time) and a serial of four digits (one group, pairs after pairs, or single
+  digits), or one unbroken group of exactly 10 or 12 digits. The date must be plausible
+  (coordination numbers add 60 to the day) and the Luhn check digit right. Digits after
+  the serial change nothing, except that a serial that is the year of a following date
+  (a date span) and a date written with separators, then a list separator (", ", "; ",
+  ": ", a line break) and four digits (a date and an amount) pass.
 - A text longer than its column's declared length is refused with the same message the
   forms give, so that a preview of in-memory objects refuses what the database would.
 
@@ -62,9 +66,16 @@ def printable(value):
 # Characters that draw no ink but are not format, control or combining characters:
 # Hangul fillers and the braille blank look like nothing (or a space) wherever they stand.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
-# Letters drawn as a horizontal stroke, read as a dash between digits (modifier letters
-# such as the katakana prolonged sound mark U+30FC are handled by their category).
-_DASH_LETTERS = frozenset("\u4e00\u3161\u1173\u2f00")
+# Letters drawn as a stroke, slash, dot or bar, read as a separator between digits (modifier
+# letters such as the katakana prolonged sound mark U+30FC are handled by their category):
+# CJK "one" and the Kangxi radical, Hangul eu (letter, jamo, half-width), Canadian syllabics
+# finals (short horizontal stroke, acute, grave, plus, down tack), Latin clicks (dental,
+# lateral, alveolar), Tifinagh yan, katakana no and the CJK slash, dot and vertical stroke,
+# Hangul i, Lisu tone letters and punctuation-like letters.
+_DASH_LETTERS = frozenset(
+    "\u4e00\u2f00\u3161\u1173\uffda\u1428\u141f\u1420\u1429\u142a\u01c1\u01c3"
+    "\u30ce\u4e3f\u4e36\u318d\ua4f8\ua4f9\ua4fa\ua4fb\ua4fc\ua4fd"
+)
 # Categories of characters that draw no ink of their own: format (zero-width spaces and
 # joiners, soft hyphen, bidi controls, tag characters), control, combining and enclosing
 # marks (U+034F, variation selectors), private use, surrogates and unassigned code points.
@@ -82,8 +93,10 @@ class _MatchingTable(dict):
     def __missing__(self, code: int) -> str:
         char = chr(code)
         category = unicodedata.category(char)
-        if category == "Nd":
-            value = str(unicodedata.decimal(char))
+        if unicodedata.digit(char, None) is not None:
+            # Decimal digits of every script, and the digits that are not decimal: dingbat
+            # and circled digits (U+2780..U+2789, U+24EA), superscripts, ...
+            value = str(unicodedata.digit(char))
         elif char in _LINE_BREAKS:
             value = "\n"
         elif char.isspace():
@@ -121,8 +134,9 @@ def _matching(normalised: str) -> str:
 
 def matching_form(text: str) -> str:
     """The text as the identity-number check reads it: NFKC; every line break "\\n" and
-    every other space " "; every decimal digit of any script an ASCII digit; everything
-    that draws no ink removed; every dash, modifier letter and dash-shaped letter "-"."""
+    every other space " "; every digit of any script (decimal, dingbat, circled) an ASCII
+    digit; everything that draws no ink removed; every dash, modifier letter and
+    stroke-shaped letter "-". Look-alike digits are read on top of it (_lookalikes_read)."""
     return _matching(unicodedata.normalize("NFKC", text))
 
 
@@ -187,37 +201,23 @@ def _displayed_forms(normalised: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-# A separator is a bounded run of characters that are neither letters nor digits (any
-# dash, dot, slash, plus, box-drawing, middle dot, ...); a run of spaces and line breaks
-# counts as one character, so no amount of spacing hides a number.
-_SEP = r"(?:\s++|[^\w\s]|_){1,6}"
-# Between the date and the serial: no comma, colon, semicolon or (after a date written with
-# separators) line break, which separate items, so that "2019-03-14, 1500 kr", "20190228,
-# 2028" and a date ending a line before an amount are a date and a number.
-_SERIAL_SEP = r"(?:\s++|[^\w\s,;:]|_){1,6}"
-_SAME_LINE_SERIAL_SEP = r"(?:[^\S\n]++|[^\w\s,;:]|_){1,6}"
-
-# The two shapes of a number, each with a quick search that every text holding one matches
-# and most other texts do not (the full expressions cost about a microsecond per digit).
-# YYMMDD or CCYYMMDD, a separator or nothing, and the four-digit serial with its check digit,
-# not the first year of a span ("19900228 - 2028-2029"). Written out digit by digit, so that
-# the expression engine skips quickly to the next digit; the lookbehind then makes sure no
-# digit comes before.
-_COMPACT = re.compile(
-    rf"[0-9][0-9][0-9][0-9][0-9][0-9](?<![0-9]{{7}})(?:[0-9][0-9])?(?:{_SERIAL_SEP})?"
-    r"[0-9][0-9][0-9][0-9](?![0-9])(?!\s*[-/]\s*[0-9])"
-)
-_COMPACT_HINT = re.compile(r"[0-9]{6}")
-# YY-MM-DD or CCYY-MM-DD with separators in the date, then separator and serial on the same
-# line, not followed by more digits (then it is a date span such as "2019-03-14 - 2020-12-31").
-_SEPARATED = re.compile(
-    rf"[0-9][0-9](?<![0-9]{{3}})(?:[0-9][0-9])?{_SEP}[0-9][0-9]{_SEP}[0-9][0-9]"
-    rf"{_SAME_LINE_SERIAL_SEP}[0-9][0-9][0-9][0-9](?!(?:{_SEP})?[0-9])"
-)
-_SEPARATED_HINT = re.compile(r"[0-9][\W_]+[0-9][0-9][\W_]+[0-9][0-9][\W_]+[0-9]{4}")
-_SHAPES = ((_COMPACT_HINT, _COMPACT), (_SEPARATED_HINT, _SEPARATED))
-_NOT_DIGITS = re.compile(r"[^0-9]+")
+# --- Digit groups and the shapes a number is written in ---------------------------------
+#
+# The matching form is read as chains of digit groups. Between two groups of a chain stands
+# a separator: a run of at most _MAX_SEPARATOR characters that are neither letters nor
+# digits (every dash, dot, slash, comma, colon, box drawing, ...; letter-shaped separators
+# are "-" already), where a run of spaces and line breaks counts as one character. A letter
+# or a longer run ends the chain. A candidate is a few consecutive groups of one chain that
+# together are written like a number: a date part then a serial of four digits.
+_MAX_SEPARATOR = 12
+_SEPARATOR = rf"(?>(?:\s++|[^\w\s]|_){{1,{_MAX_SEPARATOR}}})"
+_CHAIN = re.compile(rf"[0-9]++(?:{_SEPARATOR}[0-9]++)*+")
+_GROUPS_AND_SEPARATORS = re.compile(r"([0-9]+)")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+# Between items of a list: a comma, semicolon or colon followed by a space, or a line break.
+_LIST_SEPARATOR = re.compile(r"[^\S\n]*[,;:]\s+|.*\n.*", re.S)
 _CENTURIES = frozenset({"18", "19", "20"})
+_YEAR_LIKE = re.compile(r"(?:18|19|20)[0-9][0-9]")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -239,40 +239,268 @@ def _plausible_date(century: str | None, date: str) -> bool:
     return day <= calendar.monthrange(year, month)[1]
 
 
-def _is_identity_number(candidate: str) -> bool:
-    digits = _NOT_DIGITS.sub("", candidate)
+def _is_identity_number(digits: str) -> bool:
+    """`digits` (10 or 12) are a date that exists and a serial with a right check digit."""
     century = digits[:-10] or None
     if century is not None and century not in _CENTURIES:
         return False
     return _plausible_date(century, digits[-10:-4]) and _luhn_ok(digits[-10:])
 
 
-# Any decimal digit of any script; NFKC has made superscript, circled and other
-# compatibility digits decimal ones already.
-_ANY_DIGIT = re.compile(r"\d")
+def _date_parts(groups: list[str], seps: list[str], singles: list[int], i: int):
+    """Every way the groups from `i` on can be the date part: (digits, index of the next
+    group, kind). Kinds: "compact" (YYMMDD or CCYYMMDD in one group), "separated" (YY or
+    CCYY, MM, DD), "pairs" (YY MM DD or CC YY MM DD, one separator throughout) and
+    "singles" (one digit per group, one separator throughout)."""
+    first = groups[i]
+    size = len(first)
+    # The first group may carry digits in front ("0811218-1006"): a digit glued to the date
+    # is as likely a slip or a prefix as another number, and the separator still shows
+    # where the serial begins. Only the first group: inside a date or serial a longer group
+    # is another shape (a date span "20190101-20191231", a diary number "2021-00123").
+    # A group of exactly the length with the century is read with it ("19000229-1003" is no
+    # leap day), a longer one both ways.
+    if size >= 6 and size != 8:
+        yield first[-6:], i + 1, "compact"
+    if size >= 8:
+        yield first[-8:], i + 1, "compact"
+    if size >= 2 and i + 2 < len(groups) and len(groups[i + 1]) == len(groups[i + 2]) == 2:
+        tail = groups[i + 1] + groups[i + 2]
+        if size != 4:
+            yield first[-2:] + tail, i + 3, "separated"
+        if size == 2 and seps[i] == seps[i + 1]:
+            yield first + tail, i + 3, "pairs"
+        if size >= 4:
+            yield first[-4:] + tail, i + 3, "separated"
+        if (
+            size == 2
+            and i + 3 < len(groups)
+            and len(groups[i + 3]) == 2
+            and seps[i] == seps[i + 1] == seps[i + 2]
+        ):
+            yield first + tail + groups[i + 3], i + 4, "pairs"
+    if size == 1:
+        for count in (6, 8):
+            if singles[i] >= count:
+                yield "".join(groups[i : i + count]), i + count, "singles"
+
+
+def _single_runs(groups: list[str], seps: list[str]) -> list[int]:
+    """For each group, how many one-digit groups start there with one separator between
+    them all that is not a list separator, so that a list of codes ("1.1, 1.2, 1.3") is no
+    number."""
+    runs = [0] * (len(groups) + 1)
+    for i in range(len(groups) - 1, -1, -1):
+        if len(groups[i]) != 1:
+            continue
+        runs[i] = 1
+        if runs[i + 1] and not _LIST_SEPARATOR.fullmatch(seps[i]):
+            # The run from the next group goes on with this one if its separator is the
+            # same; otherwise this group and the next are a run of two.
+            runs[i] = runs[i + 1] + 1 if runs[i + 1] > 1 and seps[i] == seps[i + 1] else 2
+    return runs
+
+
+def _serials(groups, seps, singles, j: int, kind: str, pairs_sep: str | None):
+    """Every way the groups from `j` on can be the serial: (digits, index after it)."""
+    if j >= len(groups):
+        return
+    if len(groups[j]) == 4:
+        yield groups[j], j + 1
+    # Serial in pairs only after a date in pairs, all with the same separator
+    # ("81.12.18.10.06"); a date then a time ("2019-03-14 13.00") or a list of times
+    # ("10.15 11.30 13.00") has separators that differ.
+    if (
+        kind == "pairs"
+        and j + 1 < len(groups)
+        and len(groups[j]) == len(groups[j + 1]) == 2
+        and seps[j - 1] == seps[j] == pairs_sep
+    ):
+        yield groups[j] + groups[j + 1], j + 2
+    if singles[j] >= 4:
+        yield "".join(groups[j : j + 4]), j + 4
+
+
+def _date_span(groups: list[str], seps: list[str], serial_end: int, serial: str) -> bool:
+    """The serial is the year of a date written after it ("2019-03-14 – 2020-12-31")."""
+    k = serial_end
+    if not _YEAR_LIKE.fullmatch(serial) or k + 1 >= len(groups):
+        return False
+    month, day = groups[k], groups[k + 1]
+    return len(month) == len(day) == 2 and _plausible_date(serial[:2], serial[2:] + month + day)
+
+
+def _chain_holds_identity_number(groups: list[str], seps: list[str]) -> bool:
+    singles = _single_runs(groups, seps)
+    for i, group in enumerate(groups):
+        # One unbroken group of exactly 10 or 12 digits. A longer or shorter unbroken run
+        # (an account, invoice or reference number) has nothing that shows where a date
+        # would start or a serial end, so it is another number.
+        if len(group) in (10, 12) and _is_identity_number(group):
+            return True
+        for date, j, kind in _date_parts(groups, seps, singles, i):
+            pairs_sep = seps[i] if kind == "pairs" else None
+            for serial, end in _serials(groups, seps, singles, j, kind, pairs_sep):
+                if not _is_identity_number(date + serial):
+                    continue
+                # Digits after the serial do not make it something else ("811218-1006-2",
+                # "811218-1006/2024"), with two exceptions that keep ordinary text:
+                # - the serial is the year of a date that follows (a date span);
+                if end - j == 1 and _date_span(groups, seps, end, serial):
+                    continue
+                # - a date written with separators, then a comma, semicolon or colon and a
+                #   space, or a line break, then four digits is a list: a date and an amount
+                #   ("2019-03-14, 1500 kr"). A compact date followed by four digits is the
+                #   shape of a number with any separator ("811218,1006").
+                if kind != "compact" and _LIST_SEPARATOR.fullmatch(seps[j - 1]):
+                    continue
+                return True
+    return False
+
+
+def _holds_identity_number(form: str) -> bool:
+    for match in _CHAIN.finditer(form):
+        chain = match.group()
+        # Fewer than ten digits in a chain hold no number.
+        if len(chain) < 10 or len(_NOT_DIGIT.sub("", chain)) < 10:
+            continue
+        parts = _GROUPS_AND_SEPARATORS.split(chain)
+        if _chain_holds_identity_number(parts[1::2], parts[2:-1:2]):
+            return True
+    return False
+
+
+# Letters and signs drawn like a digit (after NFKC, which has made full-width, mathematical
+# and Roman-numeral forms plain letters), from Unicode's confusables for the digits. They
+# are read as digits only when glued to digits, or (letters only) as a word of their own a
+# separator away from a digit ("8ll2l8-l006", "811218-1ОО6", "811218 - lOO6"), so that
+# words stay words and a bar in a table stays a separator.
+_LOOKALIKE_DIGITS = {
+    "0": "OoОоΟοՕօ〇ㅇⵔ○◯",
+    "1": "lI|ІіӀӏΙıǀⵏ׀ㅣ丨ꓲ",
+    "2": "Ƨ",
+    "3": "ЗзƷʒӠӡ",
+    "4": "ЧчᏎ",
+    "5": "Ƽƽ",
+    "6": "бᏮ",
+    "8": "Ȣȣ",
+}
+_AS_DIGITS = str.maketrans({c: d for d, cs in _LOOKALIKE_DIGITS.items() for c in cs})
+# Letters only: a bar in the separators between words of letters stays a separator.
+_LETTERS_AS_DIGITS = {code: digit for code, digit in _AS_DIGITS.items() if chr(code).isalpha()}
+_ALL_LOOKALIKES = "".join(_LOOKALIKE_DIGITS.values())
+_LOOKALIKE = "[" + re.escape(_ALL_LOOKALIKES) + "]"
+_LOOKALIKE_LETTER = "[" + re.escape("".join(c for c in _ALL_LOOKALIKES if c.isalpha())) + "]"
+# A separator that is no bar, so that a bar after it can be read as a one ("8 1 | 2").
+_SEPARATOR_NO_BAR = rf"(?>(?:\s++|[^\w\s|\u05c0]|_){{1,{_MAX_SEPARATOR}}})"
+# Each expression starts by looking at the character itself, which fails quickest.
+_LOOKALIKE_BY_DIGITS = re.compile(
+    rf"(?={_LOOKALIKE})(?<=[0-9]){_LOOKALIKE}+|{_LOOKALIKE}+(?=[0-9])"
+)
+# Words of look-alike letters a separator away from digits, one after another ("8 l O 2"
+# in one match).
+_LOOKALIKE_WORD_BY_DIGITS = re.compile(
+    rf"(?<=[0-9])(?:{_SEPARATOR}{_LOOKALIKE_LETTER}+(?![^\W_]))+"
+    rf"|(?={_LOOKALIKE_LETTER})(?<![^\W_])(?:{_LOOKALIKE_LETTER}+{_SEPARATOR})+(?=[0-9])"
+)
+# The same with bars and circles alone, read so in a reading of their own ("8 1 | 2").
+_LOOKALIKE_SIGN_BY_DIGITS = re.compile(
+    rf"(?<=[0-9])(?:{_SEPARATOR_NO_BAR}{_LOOKALIKE}+(?![^\W_]))+"
+    rf"|(?={_LOOKALIKE})(?<![^\W_])(?:{_LOOKALIKE}+{_SEPARATOR_NO_BAR})+(?=[0-9])"
+)
+# A quick search that every text needing the readings below matches and most others do not.
+_LOOKALIKE_HINT = re.compile(
+    rf"[0-9]{_LOOKALIKE}|{_LOOKALIKE}[0-9]|[0-9]{_SEPARATOR_NO_BAR}{_LOOKALIKE}+(?![^\W_])"
+    rf"|(?={_LOOKALIKE})(?<![^\W_]){_LOOKALIKE}+{_SEPARATOR_NO_BAR}[0-9]"
+)
+# Signs drawn as a vertical stroke are a one or a separator ("811218ǀ1006", "811218|1006").
+_STROKES = re.compile("[" + re.escape(_LOOKALIKE_DIGITS["1"]) + "]+")
+# Those that are no Latin, Greek or Cyrillic letter are read as separators all at once too,
+# for a date written with them ("81ǀ12ǀ18ǀ1OO6" with Latin l and O as digits).
+_BARS = re.compile("[|ǀⵏ׀ㅣ丨]")
+# A number with the longest separators spans less than this on either side of a stroke.
+_STROKE_REACH = 12 * (_MAX_SEPARATOR + 2)
+_MAX_STROKE_READINGS = 64
+
+
+def _glued_read(read: str) -> str:
+    return _LOOKALIKE_BY_DIGITS.sub(lambda m: m.group().translate(_AS_DIGITS), read)
+
+
+def _words_read(words: re.Pattern, table: dict, read: str) -> str:
+    # A word read as digits can make digits of what is glued to it ("68.|З") and bring the
+    # next word within reach.
+    for _ in range(12):
+        changed = _glued_read(words.sub(lambda m: m.group().translate(table), read))
+        if changed == read:
+            break
+        read = changed
+    return read
+
+
+def _lookalikes_read(form: str):
+    """`form`, and when look-alikes stand by digits: look-alikes read as digits (words of
+    letters, then also words of signs such as bars and circles), and then bars read as
+    separators, and each run of strokes among them read as a separator in turn (the rest
+    as digits) in the stretch of text around it that one number could cover."""
+    if not _LOOKALIKE_HINT.search(form):
+        yield form
+        return
+    read = _words_read(_LOOKALIKE_WORD_BY_DIGITS, _LETTERS_AS_DIGITS, _glued_read(form))
+    readings = [read]
+    if _LOOKALIKE_SIGN_BY_DIGITS.search(read):
+        readings.append(_words_read(_LOOKALIKE_SIGN_BY_DIGITS, _AS_DIGITS, read))
+    for read in readings:
+        yield read
+        yield from _strokes_as_separators(form, read)
+
+
+def _strokes_as_separators(form: str, read: str):
+    # Every translation above maps one character to one, so positions agree.
+    bars = [m.start() for m in _BARS.finditer(form) if read[m.start()] != form[m.start()]]
+    if bars:
+        characters = list(read)
+        for position in bars:
+            characters[position] = "-"
+        yield "".join(characters)
+    strokes = [m for m in _STROKES.finditer(form) if read[m.start()] != form[m.start()]]
+    if len(strokes) > _MAX_STROKE_READINGS:
+        # Too many to read one at a time: all of them as separators at once.
+        yield _STROKES.sub(lambda m: "-" * len(m.group()), read)
+        return
+    for stroke in strokes:
+        start, end = stroke.span()
+        begin, stop = max(0, start - _STROKE_REACH), min(len(read), end + _STROKE_REACH)
+        # Do not cut a digit group in two, which would make another number of it.
+        while begin > 0 and read[begin - 1].isdigit():
+            begin -= 1
+        while stop < len(read) and read[stop].isdigit():
+            stop += 1
+        for first, last in _separator_parts(end - start):
+            yield read[begin : start + first] + "-" * (last - first) + read[start + last : stop]
+
+
+def _separator_parts(length: int):
+    """Which part of a run of strokes is the separator, the rest being ones ("ǀl006"):
+    every part of a short run, each single stroke or the whole of a long one."""
+    if length <= 6:
+        return [(i, j) for i in range(length) for j in range(i + 1, length + 1)]
+    return [(i, i + 1) for i in range(length)] + [(0, length)]
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def contains_identity_number(text: str | None) -> bool:
     if not text:
         return False
     normalised = unicodedata.normalize("NFKC", text)
-    if not _ANY_DIGIT.search(normalised):
+    forms = _displayed_forms(normalised)
+    if not _ASCII_DIGIT.search(forms[0]):
         return False
-    return any(_holds_identity_number(form) for form in _displayed_forms(normalised))
-
-
-def _holds_identity_number(form: str) -> bool:
-    for hint, shape in _SHAPES:
-        if not hint.search(form):
-            continue
-        position = 0
-        while match := shape.search(form, position):
-            if _is_identity_number(match.group()):
-                return True
-            # The next candidate may start inside a refused one: its serial can be the year
-            # of a date written after it ("600101-1985-12-18-9876").
-            position = match.start() + 1
-    return False
+    return any(
+        _holds_identity_number(reading) for form in forms for reading in _lookalikes_read(form)
+    )
 
 
 IDENTITY_NUMBER_MESSAGE = _l(

@@ -262,3 +262,146 @@ def test_ordinary_numbers_pass(data):
 @given(st.text(st.characters(exclude_categories=["Nd", "No", "Nl"]), max_size=300))
 def test_texts_without_digits_pass(text):
     assert not contains_identity_number(text)
+
+
+# --- Shapes an outside tester still got past the guard ----------------------------------
+
+MAX_SEPARATOR = 12
+# Characters that are neither letters nor digits, commas, colons and semicolons included,
+# and letters drawn as a separator.
+RUN_CHARACTERS = (
+    DASHES
+    + BOX_DRAWING
+    + list("./\\+_~*=#'\",:;!?()[]<>")
+    + ["\u00b7", "\u30fb", "\u2027", "\u2219", "\u2044", "\uff0f", "\uff0e", "\u00a7"]
+)
+LETTER_SEPARATORS = [
+    "\u1428",  # Canadian syllabics final short horizontal stroke
+    "\u141f",  # Canadian syllabics final acute
+    "\u01c0",  # Latin letter dental click
+    "\u2d4f",  # Tifinagh letter yan
+    "\u30fc",  # katakana prolonged sound mark
+    "\u4e00",  # CJK "one"
+    "\u3161",  # Hangul letter eu
+    "\u2f00",  # Kangxi radical one
+    "\u30ce",  # katakana no, a slash
+    "|",
+]
+# Unicode's confusables for digits, and digits that are not decimal (dingbats, circled).
+LOOKALIKES = {
+    "0": ["O", "o", "\u041e", "\u043e", "\u039f", "\u03bf", "\u3007", "\u24ea"],
+    "1": ["l", "I", "|", "\u0406", "\u0456", "\u04cf", "\u0399", "\u01c0", "\u2780"],
+    "2": ["\u2781"],
+    "3": ["\u0417", "\u0437", "\u2782"],
+    "5": ["\u01bc", "\u2784"],
+    "6": ["\u0431", "\u2785"],
+    "8": ["\u2787"],
+}
+TRAILING = ["-2", "/2024", " - 5", "-2030", " 2019-03-14", ", 12", ".7", " (3)", "-1", ""]
+LEADING_DIGIT = ["", "0", "1", "9"]
+LEADING = ["", "Möte ", "Dnr 5-", "(", "pnr:", "Anna "]
+
+
+@st.composite
+def separator_runs(draw, allow_lists=True):
+    """One to MAX_SEPARATOR separator characters (a run of spaces counts as one)."""
+    pool = RUN_CHARACTERS + LETTER_SEPARATORS + SPACES
+    run = "".join(draw(st.lists(st.sampled_from(pool), min_size=1, max_size=MAX_SEPARATOR)))
+    # A comma, semicolon or colon then a space, or a line break, between a date written with
+    # separators and four digits is a list ("2019-03-14, 1500 kr").
+    if not allow_lists and (run.strip(" \t\u00a0\u2009\u202f\u3000\u2002\u205f\u1680") in ",;:"):
+        run = "-" + run
+    return run
+
+
+# Bars that are no letter: in one number either ones or separators (the guard reads them
+# all one way, and each run of them the other way, but not every mixture).
+BARS = set("|\u01c0\u2d4f")
+
+
+def _lookalike(draw, digit: str, bars: bool, ones: bool) -> str:
+    if digit in LOOKALIKES and (ones or digit != "1") and draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from([c for c in LOOKALIKES[digit] if bars or c not in BARS]))
+    return digit
+
+
+@st.composite
+def shapes_the_tester_used(draw, number, ones=True):
+    """`number` in one of the shapes the outside tester used, with look-alike digits, and
+    digits or text before and after. Strokes written for ones are also read as separators,
+    which can make another number of the same glyphs: `ones=False` leaves ones alone."""
+    century, date, serial = number
+    head = (century if draw(st.booleans()) else "") + date
+    shape = draw(st.sampled_from(["compact", "separated", "singles", "pairs"]))
+    if shape == "compact":
+        text = head + draw(separator_runs()) + serial
+    elif shape == "separated":
+        year, month, day = head[:-4], head[-4:-2], head[-2:]
+        text = year + draw(separator_runs()) + month + draw(separator_runs()) + day
+        text += draw(separator_runs(allow_lists=False)) + serial
+    elif shape == "singles":
+        inside = draw(st.sampled_from([" ", ".", "-", "  ", "\u00a0", " . "]))
+        text = inside.join(head) + draw(separator_runs(allow_lists=False))
+        text += draw(st.sampled_from([" ", ".", "-"])).join(serial)
+    else:
+        inside = draw(st.sampled_from([".", " ", "-", "/", ":"]))
+        pairs = [(head + serial)[index : index + 2] for index in range(0, len(head) + 4, 2)]
+        text = inside.join(pairs)
+    glued = draw(st.sampled_from(LEADING_DIGIT)) if shape in ("compact", "separated") else ""
+    bars = not BARS.intersection(text)
+    text = "".join(_lookalike(draw, char, bars, ones) if char.isdigit() else char for char in text)
+    return draw(st.sampled_from(LEADING)) + glued + text + draw(st.sampled_from(TRAILING))
+
+
+@SETTINGS
+@given(st.data())
+def test_the_outside_testers_shapes_are_refused(data):
+    text = data.draw(shapes_the_tester_used(data.draw(identity_numbers())))
+    assert contains_identity_number(text), ascii(text)
+
+
+@SETTINGS
+@given(st.data())
+def test_the_outside_testers_shapes_with_a_wrong_check_digit_pass(data):
+    number = data.draw(identity_numbers(valid=False))
+    text = data.draw(shapes_the_tester_used(number, ones=False))
+    assert not contains_identity_number(text), ascii(text)
+
+
+def _realistic(draw) -> str:
+    """Numbers as municipal texts hold them."""
+    year = draw(st.integers(1990, 2035))
+    month, day = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    date = f"{year}-{month:02d}-{day:02d}"
+    hour, minute = draw(st.integers(7, 20)), draw(st.sampled_from(["00", "15", "30", "45"]))
+    amount = draw(st.integers(100, 9999))
+    kinds = [
+        f"{date}, {amount} kr",
+        f"{date}; {amount} deltagare",
+        f"{date}:\n{amount} kronor",
+        f"{date} kl. {hour}.{minute}\u2013{hour + 1}.{minute}",
+        f"{date} {hour}.{minute}\u2013{hour + 2}.{minute}",
+        f"{date} \u2013 {year + 1}-{month:02d}-{day:02d}",
+        f"{date}\u2013{year + 1}-{month:02d}-{day:02d}",
+        f"{year}\u2013{year + draw(st.integers(1, 4))}",
+        f"{draw(st.integers(1, 99))},{draw(st.integers(0, 9))} %",
+        f"{draw(st.integers(1, 9))} {draw(st.integers(0, 999)):03d} {amount % 1000:03d} kr",
+        f"SOCN {year}-{draw(st.integers(0, 99999)):05d}",
+        f"Dnr KS {year}/{draw(st.integers(0, 9999))}",
+        f"{draw(st.integers(1, 9))}.{draw(st.integers(1, 12))}",
+        f"013-{draw(st.integers(10, 99))} {draw(st.integers(10, 99))} {draw(st.integers(10, 99))}",
+        f"08-{draw(st.integers(100, 999))} {draw(st.integers(100, 999))} 00",
+        f"vecka {draw(st.integers(1, 52))}",
+        f"{hour}.{minute}",
+        f"{draw(st.integers(1, 50))} personer",
+    ]
+    return draw(st.sampled_from(kinds))
+
+
+@SETTINGS
+@given(st.data())
+def test_realistic_municipal_texts_pass(data):
+    joints = [" och ", ", ", ". ", ".\n", " \u2013 ", ": ", " i ", " samt "]
+    parts = [_realistic(data.draw) for _ in range(data.draw(st.integers(1, 10)))]
+    text = "Uppföljning: " + "".join(part + data.draw(st.sampled_from(joints)) for part in parts)
+    assert not contains_identity_number(text), ascii(text)

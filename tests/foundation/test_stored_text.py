@@ -27,6 +27,29 @@ from intranet.versioning import acting_as
 PERSONNUMMER = "811228-9874"
 SAMORDNINGSNUMMER = "701063-2391"
 
+# 811218-1006 (a valid number for 1981-12-18) as an outside tester still got it stored.
+TESTER_REFUSED = [
+    "811218-1006 - 5",
+    "Möte 811218-1006/2024",
+    "19811218 - 1006-2030",
+    "8 1 1 2 1 8 - 1 0 0 6",
+    "811218-------1006",
+    "811218:1006",
+    "811218,1006",
+    "811218;1006",
+    "81.12.18.10.06",
+    "0811218-1006",
+    "811218-1006-2",
+    "811218\u14281006",
+    "811218\u141f1006",
+    "811218\u01c01006",
+    "811218\u2d4f1006",
+    "811218-1\u041e\u041e6",
+    "8ll2l8-l006",
+    "8\u0406\u04062\u04068-1006",
+    "\u2787\u2780\u2780\u2781\u2780\u2787-\u2780\u24ea\u24ea\u2785",
+]
+
 REFUSED = {
     "hyphen-minus": "Samtal med 811228-9874 i dag",
     "en dash": "811228\u20139874",
@@ -79,6 +102,15 @@ REFUSED = {
     "Arabic-Indic digits, groups swapped": (
         "\u0669\u0668\u0667\u0664-\u0668\u0661\u0661\u0662\u0662\u0668"
     ),
+    # A compact date, any separator and four digits with a right check digit is a number,
+    # whatever follows it: "2028" is the serial here, not the start of a year span.
+    "compact date then a serial followed by a year": "19900228-19910228, 2028-2029",
+    "digit by digit, other separators around the serial": "8 1 1 2 2 8-9 8 7 4-2",
+    "pairs with the century": "19.81.12.28.98.74",
+    "look-alike words a separator away": "811228 - 9 8 7 \u0427",
+    "bar as the separator": "811228|9874",
+    "bars as ones and a letter separator": "8||228\u14289874",
+    **{f"outside tester: {text}": text for text in TESTER_REFUSED},
 }
 
 ACCEPTED = {
@@ -104,7 +136,16 @@ ACCEPTED = {
     "thirteen digits": "1981122898741",
     "date then amount": "2019-03-14, 1500 kr",
     "date ending a line before an amount": "Möte 2019-03-14\n2500 kr beviljades",
-    "date span then year span": "19900228-19910228, 2028-2029",
+    "date span then a time": "2019-03-14 \u2013 2020-12-31 kl. 13.00",
+    "list of dates": "Möten 2019-03-14, 2019-04-11, 2019-05-16 och 2019-06-13",
+    "date then time": "2019-03-14 13.00\u201316.30",
+    "list of times": "Tider 10.15 11.30 13.00 14.45 15.30",
+    "list of codes": "Delmål 1.1, 1.2, 1.3, 2.1, 2.2 och 2.3",
+    "separator run longer than the bound": "811218" + "-" * 13 + "1006",
+    "percent and amounts": "Ökning 12,5 % till 1 250 000 kr 2021",
+    "diary numbers in a row": "SOCN 2021-00123, Dnr KS 2020/123",
+    "word of look-alikes": "I Ollo 2019 och 2020",
+    "list of two-digit numbers": "Deltagare per grupp: 81, 12, 18, 10, 06",
     "date span with separators": "2018-12-31 \u2013 2019-01-01",
     "empty": "",
 }
