@@ -17,6 +17,7 @@ through here.
 import functools
 import io
 import logging
+import posixpath
 import re
 import warnings
 import zipfile
@@ -234,6 +235,8 @@ def _whole_number(text: str) -> int:
 
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIP = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
+_RELATIONSHIP_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 # Excel 2010 extensions keep the ranges of their formats and validations in <xm:sqref>.
 EXCEL_2006 = "http://schemas.microsoft.com/office/excel/2006/main"
 # Attributes of SpreadsheetML elements that hold cell references. `ref` names cells a
@@ -274,6 +277,8 @@ class _Counter:
         self.runs = 0
         self.sheets = 0
         self.references = 0
+        self.sheet_parts: set[str] = set()
+        self.sheet_relationships: set[str] = set()
 
     def parse(self, stream, part: str = "", size: int = 0) -> None:
         self._part = part
@@ -356,6 +361,8 @@ class _Counter:
         if name == _VALUE:
             return
         namespace, _space, local = name.rpartition(" ")
+        if name == _RELATIONSHIP:
+            self._name_sheet_part(attributes)
         if name in _TEXT_REFERENCES:
             self._text = []
             self._text_length = 0
@@ -377,6 +384,8 @@ class _Counter:
             self.sheets += 1
             if self.sheets > MAX_SHEETS:
                 raise self._too_complex(_("fler än %(count)s blad", count=MAX_SHEETS))
+            if relationship := attributes.get(_RELATIONSHIP_ID):
+                self._once(self.sheet_relationships, relationship)
         elif local == "col":
             self._start_column_range(attributes)
         for attribute in _CLOSED_REFERENCES:
@@ -389,6 +398,24 @@ class _Counter:
                 text = attributes[attribute]
                 self._count_references(len(text.split()))
                 _bounded_references(text, open_allowed=True)
+
+    def _name_sheet_part(self, attributes) -> None:
+        """A worksheet is read once per sheet that names it: openpyxl would parse a part
+        named by fifty sheets fifty times, and keep fifty copies of what it holds, while the
+        bounds above count it once. So each sheet part may be named once."""
+        if attributes.get("TargetMode") == "External":
+            return
+        if not attributes.get("Type", "").endswith(("/worksheet", "/chartsheet")):
+            return
+        target = attributes.get("Target", "")
+        base = posixpath.dirname(posixpath.dirname(self._part))  # xl/_rels/x.rels → xl
+        path = target[1:] if target.startswith("/") else posixpath.join(base, target)
+        self._once(self.sheet_parts, posixpath.normpath(path).lower())
+
+    def _once(self, seen: set, key: str) -> None:
+        if key in seen:
+            raise self._too_complex(_("ett blad som används mer än en gång"))
+        seen.add(key)
 
     def _count_references(self, count: int) -> None:
         self.references += count

@@ -12,6 +12,7 @@ attributes, a large part that holds no data.
 """
 
 import io
+import re
 import time
 import zipfile
 
@@ -249,6 +250,35 @@ def _every_cell_holds_many_elements() -> bytes:
     return _with_sheet(data=f"<row>{cell * 100}</row>" * 600)
 
 
+def _sheets_sharing_a_part(same_id: bool) -> bytes:
+    """Three sheets over the one worksheet part: by three relationships to it (written
+    three ways), or all three by the same relationship."""
+    base = _workbook()
+    archive = zipfile.ZipFile(io.BytesIO(base))
+    workbook_xml = archive.read("xl/workbook.xml").decode()
+    relationships = archive.read("xl/_rels/workbook.xml.rels").decode()
+    sheet = re.search(r"<sheet [^>]*/>", workbook_xml).group(0)
+    sheets = [sheet] + [
+        sheet.replace('sheetId="1"', f'sheetId="{n}"')
+        .replace('name="Blad1"', f'name="Blad{n}"')
+        .replace('r:id="rId1"', 'r:id="rId1"' if same_id else f'r:id="rId9{n}"')
+        for n in (2, 3)
+    ]
+    workbook_xml = workbook_xml.replace(sheet, "".join(sheets))
+    if not same_id:
+        kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+        extra = "".join(
+            f'<Relationship Type="{kind}" Target="{target}" Id="rId9{n}"/>'
+            for n, target in (
+                (2, "worksheets/sheet1.xml"),
+                (3, "./worksheets/../Worksheets/sheet1.xml"),
+            )
+        )
+        relationships = relationships.replace("</Relationships>", extra + "</Relationships>")
+        base = _with_part("xl/_rels/workbook.xml.rels", relationships.encode(), base)
+    return _with_part("xl/workbook.xml", workbook_xml.encode(), base)
+
+
 # (how to build it, what the message names)
 ELEMENT_BOMBS = {
     # The outside tester's four reproductions.
@@ -393,6 +423,15 @@ ELEMENT_BOMBS = {
     "a long range in an Excel 2010 extension": (
         lambda: _with_sheet(extension=_x14_validation("A1 " * 20_000)),
         _too_complex(f"ett område längre än {uploads.MAX_ATTRIBUTE_LENGTH} tecken", SHEET),
+    ),
+    # One worksheet named by several sheets: openpyxl reads it once per sheet.
+    "one worksheet behind three sheets": (
+        lambda: _sheets_sharing_a_part(same_id=False),
+        _too_complex("ett blad som används mer än en gång", "xl/_rels/workbook.xml.rels"),
+    ),
+    "three sheets with one relationship": (
+        lambda: _sheets_sharing_a_part(same_id=True),
+        _too_complex("ett blad som används mer än en gång", "xl/workbook.xml"),
     ),
     "every cell holding many elements": (
         _every_cell_holds_many_elements,
