@@ -215,6 +215,7 @@ _CHAIN = re.compile(rf"[0-9]++(?:{_SEPARATOR}[0-9]++)*+")
 _GROUPS_AND_SEPARATORS = re.compile(r"([0-9]+)")
 _NOT_DIGIT = re.compile(r"[^0-9]+")
 # Between items of a list: a comma, semicolon or colon followed by a space, or a line break.
+_PROSE_SEPARATORS = frozenset({" ", " - ", " § ", " (", " §", "§ "})
 _LIST_SEPARATOR = re.compile(r"[^\S\n]*[,;:]\s+|.*\n.*", re.S)
 _CENTURIES = frozenset({"18", "19", "20"})
 _YEAR_LIKE = re.compile(r"(?:18|19|20)[0-9][0-9]")
@@ -353,6 +354,18 @@ def _chain_holds_identity_number(groups: list[str], seps: list[str]) -> bool:
                 #   ("2019-03-14, 1500 kr"). A compact date followed by four digits is the
                 #   shape of a number with any separator ("811218,1006").
                 if kind != "compact" and _LIST_SEPARATOR.fullmatch(seps[j - 1]):
+                    continue
+                # - an ISO date ("2021-03-15") followed as prose follows it, by one space, a
+                #   spaced dash, "§" or "(": a date and a time, a count or a paragraph
+                #   ("Möte 2021-03-15 1300", "Beslut 2021-03-15 § 1441") are everyday text.
+                #   A number written from a date keeps its dash ("1981-12-18-1006") or
+                #   another shape ("1981 12 18 1006", "1981/12/18/1006").
+                if (
+                    kind == "separated"
+                    and len(date) == 8
+                    and seps[i] == seps[i + 1] == "-"
+                    and seps[j - 1] in _PROSE_SEPARATORS
+                ):
                     continue
                 return True
     return False

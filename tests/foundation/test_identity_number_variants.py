@@ -12,7 +12,7 @@ import unicodedata
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from intranet.stored_text import _is_identity_number, contains_identity_number
+from intranet.stored_text import _AS_DIGITS, _is_identity_number, contains_identity_number
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -373,11 +373,10 @@ def test_the_outside_testers_shapes_with_a_wrong_check_digit_pass(data):
 
 def _another_alignment_is_valid(text: str) -> bool:
     """Whether any 10 or 12 consecutive digits of the text, read as the guard reads digits
-    (look-alike circles as 0), form a valid number."""
+    (look-alike letters as the digits they resemble), form a valid number."""
+    read = text.translate(_AS_DIGITS)
     digits = "".join(
-        str(unicodedata.digit(char)) if unicodedata.digit(char, None) is not None else "0"
-        for char in text
-        if unicodedata.digit(char, None) is not None or char in "OoОоΟο〇"
+        str(unicodedata.digit(char)) for char in read if unicodedata.digit(char, None) is not None
     )
     return any(
         _is_identity_number(digits[start : start + size])
