@@ -44,6 +44,8 @@ MAX_PARTS = 200
 # workbook, and openpyxl parses several of them whole, so each is held far below that.
 MAX_PART_BYTES = 2_000_000
 MAX_SHEETS = 50
+# All the text of a workbook: some 400 pages, far beyond a plan or a round's follow-ups.
+MAX_CHARACTERS = 1_000_000
 # A round has at most a few hundred sub-goals, a plan a few thousand rows over its sheets.
 MAX_ROWS = 5_000
 MAX_CELLS = 60_000
@@ -277,6 +279,7 @@ class _Counter:
         self.runs = 0
         self.sheets = 0
         self.references = 0
+        self.characters = 0
         self.sheet_parts: set[str] = set()
         self.sheet_relationships: set[str] = set()
 
@@ -468,6 +471,11 @@ class _Counter:
             self._reach((row, column))
 
     def _characters(self, data) -> None:
+        # Every stored text is read by the identity-number guard; its cost grows with the
+        # text, so the text of a workbook is bounded as its cells are.
+        self.characters += len(data)
+        if self.characters > MAX_CHARACTERS:
+            raise self._too_complex(_("mer än %(count)s tecken text", count=MAX_CHARACTERS))
         if self._text is not None:
             self._text_length += len(data)
             if self._text_length > MAX_ATTRIBUTE_LENGTH:

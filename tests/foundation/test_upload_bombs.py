@@ -433,6 +433,11 @@ ELEMENT_BOMBS = {
         lambda: _sheets_sharing_a_part(same_id=True),
         _too_complex("ett blad som används mer än en gång", "xl/workbook.xml"),
     ),
+    # Text the identity-number guard would read for minutes (crafted to be slow to scan).
+    "a million characters of text": (
+        lambda: _shared_strings("<si><t>" + "1 | " * 300_000 + "</t></si>"),
+        _too_complex(f"mer än {uploads.MAX_CHARACTERS} tecken text", SHARED_STRINGS),
+    ),
     "every cell holding many elements": (
         _every_cell_holds_many_elements,
         _too_complex(f"fler än {uploads.MAX_ELEMENTS} XML-element", SHEET),
