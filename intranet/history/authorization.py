@@ -59,14 +59,7 @@ def _capture_boards(session, flush_context, instances):
     loaded = g.get("_authorization")
     if loaded is None or "boards" in loaded:
         return
-    user = next(
-        (
-            obj
-            for obj in session.identity_map.values()
-            if isinstance(obj, User) and obj.id == loaded["user"]
-        ),
-        None,
-    )
+    user = session.identity_map.get(Session.identity_key(User, loaded["user"]))
     state = inspect(user) if user is not None else None
     if state is not None and "memberships" not in state.unloaded:
         history = state.attrs.memberships.history

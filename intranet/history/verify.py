@@ -27,6 +27,7 @@ table and its current table as two cursors in key order merged record by record.
 holds one batch, one record's versions and the checkpoints read from the logs.
 """
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -572,45 +573,95 @@ def _check_sign_ins(connection, report: Report, signed: "_Signed") -> None:
 
 
 class _Authorizations:
-    """One user's authorization as the history gives it at any transaction."""
+    """One user's authorization as the history gives it at any transaction: the state after
+    each transaction that changed it, folded once, then found by bisection."""
 
     def __init__(self, connection, user_id: int):
         users = version_class_of(User).__table__
         members = version_class_of(Membership).__table__
-        self.user_rows = connection.execute(
+        user_rows = connection.execute(
             select(users.c.transaction_id, users.c.role, users.c.active, users.c.operation_type)
             .where(users.c.id == user_id)
             .order_by(users.c.transaction_id)
         ).all()
-        self.member_rows = connection.execute(
+        member_rows = connection.execute(
             select(members.c.transaction_id, members.c.board_id, members.c.operation_type)
             .where(members.c.user_id == user_id)
             .order_by(members.c.transaction_id)
         ).all()
         self.changes = sorted(
-            {row.transaction_id for row in self.user_rows}
-            | {row.transaction_id for row in self.member_rows}
+            {row.transaction_id for row in user_rows} | {row.transaction_id for row in member_rows}
         )
+        self.times = _issued_at(connection, self.changes)
+        self.digests: list[str | None] = []
+        self._states: list[tuple | None] = []
+        user, boards = None, {}
+        user_rows, member_rows = iter(user_rows), iter(member_rows)
+        next_user, next_member = next(user_rows, None), next(member_rows, None)
+        for transaction_id in self.changes:
+            while next_user is not None and next_user.transaction_id == transaction_id:
+                user = None if next_user.operation_type == DELETE else next_user
+                next_user = next(user_rows, None)
+            while next_member is not None and next_member.transaction_id == transaction_id:
+                boards[next_member.board_id] = next_member.operation_type != DELETE
+                next_member = next(member_rows, None)
+            state = (
+                None
+                if user is None
+                else (user.role, user.active, sorted(b for b, present in boards.items() if present))
+            )
+            self.digests.append(authorization_digest(*state) if state is not None else None)
+            self._states.append(state)
 
-    def at(self, transaction_id: int) -> tuple:
+    def _index(self, transaction_id: int) -> int:
+        """The index of the last change at or before `transaction_id` (-1: none yet)."""
+        return bisect.bisect_right(self.changes, transaction_id) - 1
+
+    def at(self, transaction_id: int) -> tuple | None:
         """(role, active, boards) after `transaction_id`, or None when there was no user."""
-        user = None
-        for row in self.user_rows:
-            if row.transaction_id > transaction_id:
-                break
-            user = None if row.operation_type == DELETE else row
-        if user is None:
-            return None
-        boards = {}
-        for row in self.member_rows:
-            if row.transaction_id > transaction_id:
-                break
-            boards[row.board_id] = row.operation_type != DELETE
-        return user.role, user.active, sorted(b for b, present in boards.items() if present)
+        index = self._index(transaction_id)
+        return self._states[index] if index >= 0 else None
 
     def digest(self, transaction_id: int) -> str | None:
-        state = self.at(transaction_id)
-        return authorization_digest(*state) if state is not None else None
+        index = self._index(transaction_id)
+        return self.digests[index] if index >= 0 else None
+
+    # issued_at rises with the id (the chain pass reports it where not), so both walks stop
+    # at the first change outside their time.
+    def changed_shortly_before(self, transaction_id: int, since: datetime) -> list[int]:
+        """Changes before `transaction_id` issued at or after `since`."""
+        found = []
+        for index in range(bisect.bisect_left(self.changes, transaction_id) - 1, -1, -1):
+            issued = self.times.get(self.changes[index])
+            if issued is None or issued < since:
+                break
+            found.append(self.changes[index])
+        return found
+
+    def changed_after(self, transaction_id: int, until: datetime) -> list[int]:
+        """Changes after `transaction_id` issued at or before `until`."""
+        found = []
+        for changed in self.changes[bisect.bisect_right(self.changes, transaction_id) :]:
+            issued = self.times.get(changed)
+            if issued is None or issued > until:
+                break
+            found.append(changed)
+        return found
+
+
+def _issued_at(connection, transaction_ids) -> dict:
+    """issued_at of the given transactions, read in batches."""
+    table = Transaction.__table__
+    ids = sorted(set(transaction_ids))
+    times = {}
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        times.update(
+            connection.execute(
+                select(table.c.id, table.c.issued_at).where(table.c.id.in_(batch))
+            ).all()
+        )
+    return times
 
 
 def _check_authorizations(connection, report: Report, signed: "_Signed", grace: float) -> None:
@@ -628,39 +679,23 @@ def _check_authorizations(connection, report: Report, signed: "_Signed", grace: 
             )
     if not entries:
         return
-    table = Transaction.__table__
+    issued_at = _issued_at(connection, (entry[2] for entry in entries if entry[2] is not None))
     histories: dict = {}
     for path, line, transaction_id, user_id, digest, head in entries:
         history = histories.get(user_id)
         if history is None:
             history = histories[user_id] = _Authorizations(connection, user_id)
         if transaction_id is not None:
-            issued = connection.scalar(
-                select(table.c.issued_at).where(table.c.id == transaction_id)
-            )
+            issued = issued_at.get(transaction_id)
             if issued is None:
                 continue  # a missing transaction is reported by the chain pass
-            points = {transaction_id - 1}
             since = issued - timedelta(seconds=grace)
-            recent = [t for t in history.changes if t < transaction_id]
-            if recent:
-                times = dict(
-                    connection.execute(
-                        select(table.c.id, table.c.issued_at).where(table.c.id.in_(recent))
-                    ).all()
-                )
-                points.update(t - 1 for t in recent if times.get(t) and times[t] >= since)
+            recent = history.changed_shortly_before(transaction_id, since)
+            points = {transaction_id - 1} | {t - 1 for t in recent}
         else:
             written = checkpoints.parse_time(line.time)
-            points = {head}
-            later = [t for t in history.changes if t > head]
-            if later and written is not None:
-                times = dict(
-                    connection.execute(
-                        select(table.c.id, table.c.issued_at).where(table.c.id.in_(later))
-                    ).all()
-                )
-                points.update(t for t in later if times.get(t) and times[t] <= written)
+            later = history.changed_after(head, written) if written is not None else []
+            points = {head, *later}
         if any(history.digest(point) == digest for point in points):
             continue
         state = history.at(max(points) if transaction_id is None else transaction_id - 1)
