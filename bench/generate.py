@@ -28,8 +28,9 @@ from sqlalchemy_continuum import version_class
 from werkzeug.security import generate_password_hash
 
 from intranet.accounts.services import create_user
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.history import chain, checkpoints
+from intranet.integrity import chain, checkpoints
 from intranet.models import (
     DEVIATION_REASONS,
     Activity,
@@ -42,7 +43,6 @@ from intranet.models import (
     Tag,
     Transaction,
 )
-from intranet.versioning import acting_as
 
 SEED = 20_122_032
 PASSWORD = "bench-password-123"
@@ -431,7 +431,7 @@ def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
 
 
 def _chain(session, transactions: list[dict], versions: dict[str, list[dict]]) -> None:
-    """Fill in chain_hash as intranet.history.chain does at commit, from the rows in memory.
+    """Fill in chain_hash as intranet.integrity.chain does at commit, from the rows in memory.
 
     The canonical content is built exactly like `chain.transaction_content` builds it from the
     database (the smoke test compares the hashes with those of the ORM path).

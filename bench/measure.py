@@ -14,13 +14,13 @@ from sqlalchemy_continuum import versioning_manager
 
 import intranet.matrix.routes as matrix_routes
 from bench.generate import PASSWORD
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.followups.services import record_follow_up
-from intranet.history import checkpoints
-from intranet.history.chain import version_tables
-from intranet.history.integrity import run_verification
+from intranet.integrity import checkpoints
+from intranet.integrity.chain import version_tables
+from intranet.integrity.service import run_verification
 from intranet.models import FollowUp, SubGoal, Transaction, User
-from intranet.versioning import acting_as
 
 MATRIX_URL = "/matrix?plan=all&from_year=2012&to_year=2032"
 # After the last transaction of the synthetic history (which ends 2026-10-31).

@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from intranet import models  # noqa: F401  (versioning must see every model first)
     from intranet.extensions import babel, csrf, db, login_manager, migrate
-    from intranet.i18n import select_locale, select_timezone
+    from intranet.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -43,10 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         boards,
         cli,
-        database,
         followups,
         history,
-        i18n,
+        integrity,
         lineage,
         matrix,
         meetings,
@@ -54,16 +53,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         plans,
         reports,
         rounds,
-        security,
+        start,
         structure,
         web,
     )
+    from intranet.db import database
 
     database.init_app(app)
-    security.init_app(app)
+    integrity.init_app(app)
     web.init_app(app)
-    i18n.init_app(app)
     accounts.init_app(app)
+    app.register_blueprint(start.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(matrix.bp)
     app.register_blueprint(followups.bp)

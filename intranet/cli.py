@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from intranet.accounts.services import create_user
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import ROLES, Board, Plan
-from intranet.versioning import acting_as
 
 
 @click.command("create-user")

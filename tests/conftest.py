@@ -128,7 +128,7 @@ def _empty_all_tables() -> None:
 def _clean_database(request):
     if "app" in request.fixturenames:
         # Each test empties the database, so each gets a checkpoint log of its own.
-        from intranet.history import checkpoints
+        from intranet.integrity import checkpoints
 
         app = request.getfixturevalue("app")
         folder = request.getfixturevalue("tmp_path")

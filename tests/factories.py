@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 
 from intranet.accounts.services import create_user
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import (
     Activity,
@@ -16,7 +17,6 @@ from intranet.models import (
     Strategy,
     SubGoal,
 )
-from intranet.versioning import acting_as
 
 _sequence = itertools.count(1)
 

@@ -1,11 +1,11 @@
 from flask import Flask
 
 from intranet.accounts import write_limit
-from intranet.accounts.preferences import load_user_with_preferences
 from intranet.accounts.routes import bp
+from intranet.auth.preferences import load_user_with_preferences
+from intranet.core.numbers import parse_id
 from intranet.extensions import login_manager
-from intranet.history.authorization import remember_loaded
-from intranet.numbers import parse_id
+from intranet.integrity.authorization import remember_loaded
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from intranet.translation import lazy_gettext as _l
+from intranet.core.translation import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

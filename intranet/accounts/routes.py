@@ -11,19 +11,19 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from intranet.accounts.forms import LoginForm
-from intranet.accounts.preferences import set_language_preference
 from intranet.accounts.services import (
     authenticate,
     count_sign_in_attempt,
     forget_failed_sign_ins,
     record_credential,
 )
+from intranet.auth.preferences import set_language_preference
+from intranet.core.translation import gettext as _
 from intranet.extensions import db
-from intranet.history import checkpoints
-from intranet.history.authorization import user_authorization
+from intranet.integrity import checkpoints
+from intranet.integrity.authorization import user_authorization
 from intranet.models.accounts import credential_digest
-from intranet.translation import gettext as _
-from intranet.views import safe_next
+from intranet.web.views import safe_next
 
 bp = Blueprint("accounts", __name__)
 

@@ -12,7 +12,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
-from intranet.database import count_in_window
+from intranet.db.database import count_in_window
 from intranet.extensions import db
 from intranet.models import WriteCount
 from intranet.models.base import utc_now

@@ -2,9 +2,9 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from intranet.fields import add_form_fields, form_values, whole_number
-from intranet.forms import ChangeNoteMixin
+from intranet.core.fields import add_form_fields, form_values, whole_number
 from intranet.models import ACTIVITY_FIELDS
+from intranet.web.forms import ChangeNoteMixin
 
 
 @add_form_fields(ACTIVITY_FIELDS)

@@ -5,17 +5,17 @@ from flask_login import current_user, login_required
 
 from intranet.activities.forms import ActivityForm
 from intranet.activities.services import save_activity
-from intranet.errors import EditConflict, RuleViolation
+from intranet.auth.policies import can_edit_sub_goal, require
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.numbers import parse_whole
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import TAG_KINDS, Activity, SubGoal
-from intranet.numbers import parse_whole
-from intranet.permissions import can_edit_sub_goal, require
-from intranet.plan_tree import load_sub_goal
 from intranet.plans.queries import sub_goal_detail
-from intranet.snapshot import Snapshot
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import (
+from intranet.reading.plan_tree import load_sub_goal
+from intranet.reading.snapshot import Snapshot
+from intranet.web.views import (
     page_or_block,
     show_conflict,
     show_violation,

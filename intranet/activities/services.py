@@ -1,10 +1,10 @@
 """Planned activities of a sub-goal."""
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.locking import flush_or_conflict, update_locked
 from intranet.extensions import db
-from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import Activity, SubGoal
-from intranet.translation import lazy_gettext as _l
 
 
 def save_activity(

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -8,13 +8,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from intranet.forms import change_note_field, with_placeholder
+from intranet.core.numbers import coerce_id
+from intranet.core.password_policy import MIN_PASSWORD_LENGTH
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import ROLES
-from intranet.numbers import coerce_id
-from intranet.password_policy import MIN_PASSWORD_LENGTH
-from intranet.translation import lazy_gettext as _l
+from intranet.web.forms import CheckboxesField, change_note_field, with_placeholder
 
 
 class ChoiceField(SelectField):
@@ -25,11 +24,6 @@ class ChoiceField(SelectField):
             super().pre_validate(form)
         except ValidationError:
             raise ValidationError(_l("Välj en av rollerna i listan.")) from None
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _role_choices():

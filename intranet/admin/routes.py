@@ -4,14 +4,14 @@ from flask_login import current_user
 from intranet.accounts.directory import directory_configured
 from intranet.admin import queries, services
 from intranet.admin.forms import ConfirmForm, NewUserForm, PasswordForm, UserForm
-from intranet.errors import RuleViolation
+from intranet.auth.policies import can_manage_users, require
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db, login_manager
 from intranet.models import User
-from intranet.permissions import can_manage_users, require
-from intranet.security import submitted_by_hand
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import get_or_404, page_or_block, saved, show_violation
+from intranet.web.security import submitted_by_hand
+from intranet.web.views import get_or_404, page_or_block, saved, show_violation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -2,10 +2,10 @@
 
 from intranet.accounts.directory import directory_configured
 from intranet.accounts.services import create_user
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Board, User
-from intranet.translation import lazy_gettext as _l
 
 
 def create_account(

@@ -3,11 +3,11 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from intranet.boards.services import MEMBERSHIP_CHOICES
-from intranet.fields import CHOOSE_FROM_LIST
-from intranet.forms import IsoDateField, change_note_field, choices, no_identity_numbers
+from intranet.core.fields import CHOOSE_FROM_LIST
+from intranet.core.numbers import parse_id
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import BOARD_KINDS
-from intranet.numbers import parse_id
-from intranet.translation import lazy_gettext as _l
+from intranet.web.forms import IsoDateField, change_note_field, choices, no_identity_numbers
 
 KEEP = "keep"
 
@@ -92,7 +92,7 @@ def reorganisation_form(source, links, boards, **kwargs) -> ReorganisationForm:
 
 
 def _listed(value):
-    """KEEP, a board id (read by intranet.numbers, so "٣" is not board 3), or None."""
+    """KEEP, a board id (read by intranet.core.numbers, so "٣" is not board 3), or None."""
     return KEEP if value == KEEP else parse_id(value)
 
 

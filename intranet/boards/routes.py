@@ -3,15 +3,15 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from intranet.auth.policies import can_manage_boards, can_reorganise_boards, require
 from intranet.boards import queries, services
 from intranet.boards.forms import BoardForm, ConfirmForm, chosen_moves, reorganisation_form
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db, login_manager
 from intranet.models import Board
-from intranet.permissions import can_manage_boards, can_reorganise_boards, require
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import get_or_404, page_or_block, saved, show_violation
+from intranet.web.views import get_or_404, page_or_block, saved, show_violation
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 

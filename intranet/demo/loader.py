@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from intranet.accounts.services import create_user, find_user
+from intranet.db.versioning import acting_as
 from intranet.demo import data
 from intranet.extensions import db
 from intranet.models import (
@@ -29,7 +30,6 @@ from intranet.models import (
     Transaction,
 )
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
-from intranet.versioning import acting_as
 
 
 @dataclass

@@ -4,19 +4,25 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from intranet.errors import EditConflict, RuleViolation
+from intranet.auth.policies import can_edit_follow_up_year, require
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.numbers import parse_whole
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.followups.forms import FollowUpForm
 from intranet.followups.services import changes_since, find_follow_up, record_follow_up
 from intranet.matrix.queries import Cell
 from intranet.models import SubGoal
-from intranet.numbers import parse_whole
-from intranet.permissions import can_edit_follow_up_year, require
 from intranet.plans.queries import sub_goal_detail
-from intranet.snapshot import is_hidden
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import page_or_block, safe_next, show_conflict, show_violation, wants_fragment
+from intranet.reading.snapshot import is_hidden
+from intranet.web.views import (
+    page_or_block,
+    safe_next,
+    show_conflict,
+    show_violation,
+    wants_fragment,
+)
 
 bp = Blueprint("followups", __name__)
 

@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
-from intranet.errors import EditConflict, RuleViolation
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.locking import flush_or_conflict, update_locked
 from intranet.extensions import db
-from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import FollowUp, SubGoal, Transaction, User
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
-from intranet.translation import lazy_gettext as _l
 
 
 def find_follow_up(sub_goal: SubGoal, year: int) -> FollowUp | None:

@@ -9,6 +9,7 @@ from flask_babel import format_datetime
 from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.history.records import KINDS, diff_states, record_label
 from intranet.models import (
@@ -28,9 +29,8 @@ from intranet.models import (
     Transaction,
     User,
 )
-from intranet.query_args import QueryArgs
-from intranet.snapshot import in_force_at
-from intranet.translation import lazy_gettext as _l
+from intranet.reading.snapshot import in_force_at
+from intranet.web.query_args import QueryArgs
 
 PER_PAGE = 50
 OTHER_KINDS = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import (
     ACTIVITY_FIELDS,
@@ -39,8 +40,7 @@ from intranet.models import (
     User,
 )
 from intranet.models.plans import link_order
-from intranet.snapshot import rows_in_force
-from intranet.translation import lazy_gettext as _l
+from intranet.reading.snapshot import rows_in_force
 
 LONG_TEXT = 80  # characters; longer values get a word-level diff
 
@@ -66,7 +66,7 @@ ARCHIVED = Field("archived_at", _l("Arkiverad"))
 
 
 def declared(fields) -> tuple[Field, ...]:
-    """A model's declared fields (intranet.fields.UserField) as the history shows them."""
+    """A model's declared fields (intranet.core.fields.UserField) as the history shows them."""
     return tuple(
         Field(field.name, field.heading, field.choices, long=field.multiline) for field in fields
     )

@@ -16,14 +16,7 @@ from flask_babel import format_datetime
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from intranet import restoring
-from intranet.errors import EditConflict, RuleViolation
-from intranet.extensions import db
-from intranet.history import integrity, queries, records, services
-from intranet.history.forms import ArchiveForm
-from intranet.models import Transaction
-from intranet.numbers import MAX_BIG_INTEGER, parse_whole
-from intranet.permissions import (
+from intranet.auth.policies import (
     can_archive,
     can_read_audit_log,
     can_read_record_history,
@@ -31,11 +24,18 @@ from intranet.permissions import (
     can_verify_history,
     require,
 )
-from intranet.restoring import RestoreNotAllowed
-from intranet.spreadsheets import CSV_MIMETYPE, write_csv
-from intranet.translation import lazy_gettext as _l
-from intranet.versioning import set_change_note
-from intranet.views import attachment, get_or_404, page_or_block, show_violation
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.numbers import MAX_BIG_INTEGER, parse_whole
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.versioning import set_change_note
+from intranet.extensions import db
+from intranet.history import queries, records, restoring, services
+from intranet.history.restoring import RestoreNotAllowed
+from intranet.integrity import service as integrity
+from intranet.models import Transaction
+from intranet.web.forms import ArchiveForm
+from intranet.web.spreadsheets import CSV_MIMETYPE, write_csv
+from intranet.web.views import attachment, get_or_404, page_or_block, show_violation
 
 bp = Blueprint("history", __name__)
 

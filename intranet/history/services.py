@@ -2,15 +2,15 @@
 
 Services change and flush, never commit: the request commits once, so each restore or
 archiving is one history transaction naming the signed-in user. Restoring itself uses the
-services of every domain and lives in intranet.restoring.
+services of every domain and lives in intranet.history.restoring.
 """
 
 from flask_babel import format_datetime
 
-from intranet.errors import EditConflict
+from intranet.core.errors import EditConflict
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Transaction
-from intranet.translation import lazy_gettext as _l
 
 
 def restore_note(transaction: Transaction) -> str:

@@ -1,4 +1,4 @@
-"""Reads of lineage, now or as of a moment (through intranet.snapshot): a sub-goal's whole
+"""Reads of lineage, now or as of a moment (through intranet.reading.snapshot): a sub-goal's whole
 line across plans, the earlier years of continued sub-goals, and which sub-goals continue
 which. A fixed number of queries whatever the length of a line: the links are one small
 table, read at once and followed in memory."""
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from intranet.core.naturalsort import natural_key
 from intranet.extensions import db
 from intranet.models import (
     STATUSES,
@@ -18,8 +19,7 @@ from intranet.models import (
     SubGoal,
     SubGoalLineage,
 )
-from intranet.naturalsort import natural_key
-from intranet.snapshot import Snapshot
+from intranet.reading.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

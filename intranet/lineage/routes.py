@@ -4,7 +4,11 @@ one it continues."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from intranet.errors import RuleViolation
+from intranet.auth.policies import can_edit_lineage, can_start_next_plan, require
+from intranet.core.errors import RuleViolation
+from intranet.core.numbers import parse_id
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.lineage import services
 from intranet.lineage.forms import (
@@ -16,13 +20,9 @@ from intranet.lineage.forms import (
 )
 from intranet.lineage.queries import load_line
 from intranet.models import Plan, SubGoal
-from intranet.numbers import parse_id
-from intranet.permissions import can_edit_lineage, can_start_next_plan, require
-from intranet.plan_tree import load_sub_goal
-from intranet.snapshot import Snapshot
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import page_or_block, saved, show_violation, visible_or_404
+from intranet.reading.plan_tree import load_sub_goal
+from intranet.reading.snapshot import Snapshot
+from intranet.web.views import page_or_block, saved, show_violation, visible_or_404
 
 bp = Blueprint("lineage", __name__)
 

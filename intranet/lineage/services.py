@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_edit_lineage, can_start_next_plan
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.core.naturalsort import natural_key
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import FocusArea, Plan, SubGoal, SubGoalLineage, User
 from intranet.models.lineage import continues_in_order
-from intranet.naturalsort import natural_key
-from intranet.permissions import can_edit_lineage, can_start_next_plan
-from intranet.translation import lazy_gettext as _l
 
 
 @dataclass

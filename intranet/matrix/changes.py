@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy_continuum import version_class
 
+from intranet.auth.policies import can_read_past, can_read_record_history
 from intranet.extensions import db
-from intranet.history.asof import parse_as_of, transaction_at
 from intranet.models import (
     DEVIATION_REASONS,
     STATUSES,
@@ -27,8 +27,8 @@ from intranet.models import (
     Transaction,
     User,
 )
-from intranet.permissions import can_read_past, can_read_record_history
-from intranet.snapshot import Snapshot
+from intranet.reading.asof import parse_as_of, transaction_at
+from intranet.reading.snapshot import Snapshot
 
 COMPARED = ("status", "outcome", "deviation_reason", "deviation_text")
 

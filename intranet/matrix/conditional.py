@@ -22,7 +22,7 @@ keeps, shared by users of the same scope.
 Only a matrix that names nobody else is revalidated (`private, no-cache` with a validator):
 one that may show who changed a cell and when, or who started the meeting (names_people),
 is `no-store` like every other page with people's names, and never answered with 304. Nor
-is a request that asks for the past without the right to (history.asof.PAST_PARAMETERS):
+is a request that asks for the past without the right to (intranet.web.past.PAST_PARAMETERS):
 both paths refuse it before any 304.
 """
 
@@ -40,14 +40,15 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
+from intranet.auth.policies import can_read_past
+from intranet.core.numbers import parse_id
 from intranet.extensions import db
-from intranet.history.asof import SINCE_NOTHING, asks_for_past, require_past_allowed
-from intranet.i18n import locale_for
 from intranet.matrix.filters import meeting_mode
 from intranet.models import Transaction, User, UserPreference
-from intranet.numbers import parse_id
-from intranet.permissions import can_read_past
-from intranet.security import revalidate_privately
+from intranet.reading.asof import SINCE_NOTHING
+from intranet.web.i18n import locale_for
+from intranet.web.past import asks_for_past, require_past_allowed
+from intranet.web.security import revalidate_privately
 
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 SCOPE_KEY = "matrix_scope"  # in the session: see the module's docstring

@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from intranet.core.translation import gettext as _
 from intranet.matrix.queries import Matrix
-from intranet.spreadsheets import (
+from intranet.web.spreadsheets import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     Sheet,
@@ -11,7 +12,6 @@ from intranet.spreadsheets import (
     write_csv,
     write_xlsx,
 )
-from intranet.translation import gettext as _
 
 # The sub-goal's code (the focus area is written with its title).
 CODE_COLUMNS = (2,)

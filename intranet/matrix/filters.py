@@ -5,11 +5,11 @@ from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 
-from intranet.history.asof import AsOf
+from intranet.core.numbers import parse_whole
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import DEVIATION_REASONS, STATUSES
-from intranet.numbers import parse_whole
-from intranet.query_args import QueryArgs
-from intranet.translation import lazy_gettext as _l
+from intranet.reading.asof import AsOf
+from intranet.web.query_args import QueryArgs
 
 MAX_SEARCH_LENGTH = 200
 MAX_YEAR_SPAN = 21
@@ -73,7 +73,7 @@ def parse_filters(
 ) -> MatrixFilters:
     """Read the filters from the query string; unknown or out-of-range values are dropped and
     explained in `errors`, keyed by the parameter name. `as_of` and `since` read the past:
-    they are read (and allowed) by history.asof (as_of_from_request, past_parameter), like
+    they are read (and allowed) by intranet.web.past (as_of_from_request, past_parameter), like
     on every page that shows the past."""
     query = QueryArgs(args)
     errors = query.errors

@@ -2,7 +2,7 @@
 
 Built in a fixed number of queries however many rows it has: the filter options, the rows,
 their boards, and their follow-ups. Rows are plain values, not ORM objects, so the same
-code renders the live matrix and the matrix as of any past moment (intranet.snapshot decides
+code renders the live matrix and the matrix as of any past moment (intranet.reading.snapshot decides
 what existed and what is visible).
 """
 
@@ -29,13 +29,13 @@ from intranet.models import (
     Tag,
 )
 from intranet.models.followups import FollowUpLabels
-from intranet.responsibility import (
+from intranet.reading.responsibility import (
     ResponsibleBoard,
     in_force_on,
     responsibility_label,
     responsible_boards,
 )
-from intranet.snapshot import Snapshot
+from intranet.reading.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,8 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from intranet.core.translation import gettext as _
 from intranet.extensions import db
-from intranet.history.asof import (
-    SINCE_LAST_MEETING,
-    SINCE_NOTHING,
-    BadMoment,
-    as_of_from_request,
-    past_parameter,
-    transaction_at,
-)
 from intranet.matrix import conditional
 from intranet.matrix.changes import changes_since, parse_since, since_meeting
 from intranet.matrix.conditional import MatrixValidator, rendered_cache, revalidated_early
@@ -23,9 +16,10 @@ from intranet.matrix.filters import REFRESH_CHOICES, MatrixFilters, parse_filter
 from intranet.matrix.queries import FilterOptions, build_matrix, filter_options
 from intranet.meetings.services import take_part
 from intranet.models import DEVIATION_REASONS, STATUSES, Meeting, ReportingRound
-from intranet.snapshot import Snapshot
-from intranet.translation import gettext as _
-from intranet.views import attachment, page_or_block, wants_fragment
+from intranet.reading.asof import SINCE_LAST_MEETING, SINCE_NOTHING, BadMoment, transaction_at
+from intranet.reading.snapshot import Snapshot
+from intranet.web.past import as_of_from_request, past_parameter
+from intranet.web.views import attachment, page_or_block, wants_fragment
 
 bp = Blueprint("matrix", __name__)
 bp.record_once(lambda state: conditional.init_app(state.app))

@@ -4,15 +4,15 @@ from flask import Blueprint, flash, url_for
 from flask_babel import format_datetime
 from flask_login import current_user, login_required
 
-from intranet.errors import RuleViolation
+from intranet.auth.policies import can_end_meeting, can_start_meeting, require
+from intranet.core.errors import RuleViolation
+from intranet.core.numbers import parse_id
+from intranet.core.translation import gettext as _
 from intranet.extensions import db
 from intranet.meetings import services
 from intranet.meetings.forms import MeetingForm
 from intranet.models import Meeting, Plan
-from intranet.numbers import parse_id
-from intranet.permissions import can_end_meeting, can_start_meeting, require
-from intranet.translation import gettext as _
-from intranet.views import get_or_404, redirect_after_post, safe_next, saved, visible_or_404
+from intranet.web.views import get_or_404, redirect_after_post, safe_next, saved, visible_or_404
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

@@ -1,6 +1,6 @@
 """All models, in one place. Versioning is set up before the first model is defined."""
 
-from intranet.versioning import setup_versioning
+from intranet.db.versioning import setup_versioning
 
 setup_versioning()
 

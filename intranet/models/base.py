@@ -8,7 +8,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import DateTime, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from intranet.stored_text import check_stored_text, clean_stored_text
+from intranet.core.stored_text import check_stored_text, clean_stored_text
 
 # Column info for strings that are not written by people (hashes, derived sort keys): they are
 # cleaned and length-checked like every string, but not searched for identity numbers.
@@ -96,6 +96,20 @@ class RuleChecked:
     plan import runs them on in-memory objects for its preview.
     """
 
+    # Rules that another module adds to a model without the model importing it (the
+    # lineage rules of plans, focus areas and sub-goals): see add_rule.
+    added_rules: tuple = ()
+
+    @classmethod
+    def add_rule(cls, rule) -> None:
+        """Run `rule(record)` after the model's own rules, on every flush."""
+        cls.added_rules = (*cls.added_rules, rule)
+
+    def check_all_rules(self) -> None:
+        self.check_rules()
+        for rule in type(self).added_rules:
+            rule(self)
+
     def apply_column_defaults(self) -> None:
         """Fill scalar column defaults now, since the rules run before the insert would."""
         for column in self.__table__.columns:
@@ -104,7 +118,7 @@ class RuleChecked:
                 setattr(self, column.key, default.arg)
 
     def check_rules(self) -> None:
-        """Remove control characters from every text column (see intranet.stored_text), then
+        """Remove control characters from every text column (see intranet.core.stored_text), then
         refuse identity numbers and texts longer than the column allows."""
         for column in text_columns(type(self)):
             value = getattr(self, column.key)
@@ -126,4 +140,4 @@ def _check_rules_before_flush(session, flush_context, instances):
             obj.apply_column_defaults()
     for obj in [*session.new, *changed]:
         if isinstance(obj, RuleChecked):
-            obj.check_rules()
+            obj.check_all_rules()

@@ -5,12 +5,12 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.fields import UserField, names
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.fields import UserField, names
 from intranet.models.base import Archivable, RuleChecked, related
 from intranet.models.plans import Plan, SubGoal
-from intranet.translation import lazy_gettext as _l
 
 STATUSES = {
     "not_started": _l("Ej påbörjad"),

@@ -3,11 +3,11 @@
 from sqlalchemy import ForeignKey, inspect, or_, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models.base import RuleChecked, related
 from intranet.models.plans import FocusArea, Plan, SubGoal
-from intranet.translation import lazy_gettext as _l
 
 CONTINUES_EARLIER = _l("Ett delmål kan bara fortsätta ett delmål i en plan som började tidigare.")
 
@@ -147,3 +147,18 @@ def check_links_kept(field: str, record) -> None:
                 rule=CONTINUES_EARLIER,
             ),
         )
+
+
+def _check_links_on_move(column: str, *attributes: str):
+    def rule(record) -> None:
+        if changed(record, *attributes):
+            check_links_kept(column, record)
+
+    return rule
+
+
+# The links' rule belongs to every writer of the columns it depends on: it runs after each
+# model's own rules before every flush (the models do not import lineage).
+Plan.add_rule(_check_links_on_move("start_year", "start_year"))
+FocusArea.add_rule(_check_links_on_move("plan_id", "plan_id", "plan"))
+SubGoal.add_rule(_check_links_on_move("focus_area_id", "focus_area_id", "focus_area"))

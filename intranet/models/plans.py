@@ -5,13 +5,13 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.fields import UserField, check_fields
+from intranet.core.naturalsort import KEY_LENGTH, natural_key
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.fields import UserField, check_fields
 from intranet.models.accounts import Board
 from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, local_day, related
-from intranet.naturalsort import KEY_LENGTH, natural_key
-from intranet.translation import lazy_gettext as _l
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
@@ -223,7 +223,7 @@ class Plan(Archivable, RuleChecked, db.Model):
     # same import twice (a double click, a resent form, two app servers) creates one plan.
     import_digest: Mapped[str | None] = mapped_column(String(64), info=NOT_FREE_TEXT)
     # The board whose officers may set up and maintain this plan's structure beside the
-    # admins (intranet.permissions.can_edit_structure); None: admins only.
+    # admins (intranet.auth.policies.can_edit_structure); None: admins only.
     owner_board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
 
     __table_args__ = (Index("ix_plan_import_digest", "import_digest", unique=True),)
@@ -261,10 +261,6 @@ class Plan(Archivable, RuleChecked, db.Model):
                 strategy.end_year,
                 _l("strategins period"),
             )
-        from intranet.models.lineage import changed, check_links_kept
-
-        if changed(self, "start_year"):
-            check_links_kept("start_year", self)
 
 
 class FocusArea(Archivable, RuleChecked, db.Model):
@@ -300,10 +296,6 @@ class FocusArea(Archivable, RuleChecked, db.Model):
     def check_rules(self) -> None:
         super().check_rules()
         check_fields(self, FOCUS_AREA_FIELDS)
-        from intranet.models.lineage import changed, check_links_kept
-
-        if changed(self, "plan_id", "plan"):
-            check_links_kept("plan_id", self)
 
 
 class Tag(Archivable, RuleChecked, db.Model):
@@ -333,7 +325,7 @@ class SubGoalBoard(db.Model):
     `valid_to` (exclusive) are the days the responsibility holds, either open: a
     reorganisation ends one board's link and starts another's on the same day. They are
     valid time, the history's transactions the time of recording; `responsible_links` (and
-    intranet.responsibility for the readers of a snapshot) is the one rule joining them.
+    intranet.reading.responsibility for the readers of a snapshot) is the one rule joining them.
     """
 
     __tablename__ = "sub_goal_board"
@@ -506,10 +498,6 @@ class SubGoal(Archivable, RuleChecked, db.Model):
     def check_rules(self) -> None:
         super().check_rules()
         check_fields(self, SUB_GOAL_FIELDS)
-        from intranet.models.lineage import changed, check_links_kept
-
-        if changed(self, "focus_area_id", "focus_area"):
-            check_links_kept("focus_area_id", self)
 
 
 class Activity(Archivable, RuleChecked, db.Model):

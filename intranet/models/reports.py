@@ -3,10 +3,10 @@
 from sqlalchemy import ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models.base import RuleChecked
-from intranet.translation import lazy_gettext as _l
 
 MAX_COMMENT_LENGTH = 20_000
 

@@ -49,7 +49,7 @@ def _checkpoints_ahead() -> tuple[int, int] | None:
     """(newest checkpointed transaction, newest in the database) when the log is ahead."""
     from sqlalchemy import func, select
 
-    from intranet.history import checkpoints
+    from intranet.integrity import checkpoints
     from intranet.models import Transaction
 
     app = current_app._get_current_object()

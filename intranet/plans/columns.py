@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 
-from intranet.fields import UserField, in_every_language, named
+from intranet.core.fields import UserField, in_every_language, named
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import (
     ACTIVITY_FIELDS,
     FOCUS_AREA_FIELDS,
@@ -18,7 +19,6 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
 )
-from intranet.translation import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
 """A plan's full content as a spreadsheet (Excel or CSV)."""
 
-from intranet.filenames import slug
-from intranet.history.asof import Moment
+from intranet.core.translation import gettext as _
 from intranet.models import FOLLOW_UP_FIELDS, Plan
-from intranet.plan_tree import PlanNode, load_plan
 from intranet.plans.columns import (
     ACTIVITIES,
     FOCUS_AREAS,
@@ -12,13 +10,15 @@ from intranet.plans.columns import (
     SUB_GOALS,
     SheetSpec,
 )
-from intranet.snapshot import Snapshot
-from intranet.spreadsheets import Sheet, as_of_note, write_csv, write_xlsx
-from intranet.translation import gettext as _
+from intranet.reading.asof import Moment
+from intranet.reading.plan_tree import PlanNode, load_plan
+from intranet.reading.snapshot import Snapshot
+from intranet.web.filenames import slug
+from intranet.web.spreadsheets import Sheet, as_of_note, write_csv, write_xlsx
 
 
 def _plan_loaded(plan_id: int, snapshot: Snapshot | None = None) -> PlanNode:
-    """The plan as its page shows it (intranet.plan_tree): visible records only, now or
+    """The plan as its page shows it (intranet.reading.plan_tree): visible records only, now or
     at the snapshot."""
     return load_plan(snapshot or Snapshot.current(), plan_id, details=True)
 

@@ -1,8 +1,8 @@
 from wtforms import BooleanField, SelectField
 
-from intranet.forms import ConfirmImportForm, UploadForm
-from intranet.numbers import coerce_id
-from intranet.translation import lazy_gettext as _l
+from intranet.core.numbers import coerce_id
+from intranet.core.translation import lazy_gettext as _l
+from intranet.web.forms import ConfirmImportForm, UploadForm
 
 
 class PlanImportForm(UploadForm):

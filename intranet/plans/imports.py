@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_create_plans
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.core.fields import in_every_language
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
-from intranet.fields import in_every_language
 from intranet.models import (
     ACTIVITY_STATUSES,
     TAG_KINDS,
@@ -26,7 +29,6 @@ from intranet.models import (
     Tag,
     User,
 )
-from intranet.permissions import can_create_plans
 from intranet.plans.codes import next_code
 from intranet.plans.columns import (
     ACTIVITIES,
@@ -37,9 +39,8 @@ from intranet.plans.columns import (
     SUB_GOALS,
     SheetSpec,
 )
-from intranet.spreadsheets import Sheet, write_xlsx
-from intranet.translation import gettext as _
-from intranet.uploads import (
+from intranet.web.spreadsheets import Sheet, write_xlsx
+from intranet.web.uploads import (
     ImportProblem,
     UploadedSheet,
     cell_data,
@@ -47,7 +48,6 @@ from intranet.uploads import (
     cell_text,
     read_workbook,
 )
-from intranet.versioning import set_change_note
 
 # The example rows of the template, which import as they are (the boards are created when
 # the administrator confirms them).
@@ -245,7 +245,7 @@ class _PlanReader:
     def checked(self, spec: SheetSpec, number, obj, fallback_column, column_of=None) -> bool:
         """Do the model's rules hold for `obj`? If not, the error is named by its column."""
         try:
-            obj.check_rules()
+            obj.check_all_rules()
         except RuleViolation as violation:
             column = (column_of or {}).get(violation.field, violation.field)
             if column not in {c.field for c in spec.columns}:

@@ -5,7 +5,7 @@
 - active: followed up; rounds are opened and closed on it.
 - closed: the period is over and the plan is read-only for everyone but admins, who may
   still correct follow-ups, activities and the structure (the permission predicates in
-  intranet.permissions say so, and the templates ask them). No new rounds.
+  intranet.auth.policies say so, and the templates ask them). No new rounds.
 - An admin may reopen a closed plan (closed → active), with a reason, for instance when
   the closing was premature. A plan never goes back to draft: once reported on, its
   structure is a record of what was agreed.
@@ -13,12 +13,12 @@
 Every transition is one versioned change of Plan.status with its note in the history.
 """
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_change_plan_status
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import Plan, User
-from intranet.permissions import can_change_plan_status
-from intranet.translation import lazy_gettext as _l
-from intranet.versioning import set_change_note
 
 MESSAGES = {
     ("draft", "active"): _l("Planen är aktiverad."),

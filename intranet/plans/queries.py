@@ -1,6 +1,6 @@
 """ORM reads: strategies with their plans for the plan list, and a sub-goal with its links
 loaded up front for the pages that edit it. The plan tree the pages show is read by
-intranet.plan_tree."""
+intranet.reading.plan_tree."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

@@ -5,20 +5,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from intranet.auth.policies import can_create_plans, require
+from intranet.core.translation import gettext as _
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.history.asof import reading_from_request
 from intranet.lineage.queries import load_line
 from intranet.models import TAG_KINDS, Plan, SubGoal
-from intranet.permissions import can_create_plans, require
-from intranet.plan_tree import load_plan, load_sub_goal
 from intranet.plans import exports, imports, queries
 from intranet.plans.forms import PlanConfirmForm, PlanImportForm
+from intranet.reading.plan_tree import load_plan, load_sub_goal
 from intranet.reports.charts import plan_charts
 from intranet.reports.filters import ReportFilters, report_options
-from intranet.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
-from intranet.translation import gettext as _
-from intranet.translation import lazy_gettext as _l
-from intranet.views import SignedUpload, attachment, page_or_block, visible_or_404
+from intranet.web.past import reading_from_request
+from intranet.web.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from intranet.web.views import SignedUpload, attachment, page_or_block, visible_or_404
 
 bp = Blueprint("plans", __name__)
 

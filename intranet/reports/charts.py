@@ -7,9 +7,9 @@ colour or on seeing it.
 from dataclasses import dataclass
 from datetime import date
 
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import STATUSES
 from intranet.reports.queries import Report, build_report
-from intranet.translation import lazy_gettext as _l
 
 MISSING = "missing"
 # Distinct in greyscale too; the segments also carry their labels and counts.

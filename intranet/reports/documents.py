@@ -25,11 +25,11 @@ from flask_babel import get_locale, to_user_timezone
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from intranet.filenames import slug
+from intranet.core.stored_text import printable
+from intranet.core.translation import gettext as _
 from intranet.reports.charts import StackedChart
 from intranet.reports.queries import Report
-from intranet.stored_text import printable
-from intranet.translation import gettext as _
+from intranet.web.filenames import slug
 
 # The languages a document can be written in, as Word and PDF readers name them.
 DOCUMENT_LANGUAGES = {"sv": "sv-SE", "en": "en-GB"}

@@ -1,19 +1,19 @@
 """Which report the query string asks for: the plan, board, year, focus area and moment,
-read like every page's filters (intranet.query_args): an unusable value is explained next
+read like every page's filters (intranet.web.query_args): an unusable value is explained next
 to its filter and the others keep what the user chose."""
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from intranet.core.translation import gettext as _
+from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.history.asof import as_of_from_request
 from intranet.models import Board, FocusArea, Plan, SubGoal, SubGoalBoard
-from intranet.query_args import QueryArgs
+from intranet.reading.responsibility import responsible_today
 from intranet.reports.queries import Report, build_report
-from intranet.responsibility import responsible_today
-from intranet.translation import gettext as _
-from intranet.translation import lazy_gettext as _l
+from intranet.web.past import as_of_from_request
+from intranet.web.query_args import QueryArgs
 
 CHECKED = ("y", "1", "on", "true")
 # The report's form wrote "None" for "all" before: addresses saved then still mean "all".
@@ -31,7 +31,7 @@ class ReportFilters:
     # By number ("4"), as the plan names it, so that the address reads as the report does.
     focus_area: str | None = None
     earlier: bool = False
-    # Read, checked and allowed by history.asof.as_of_from_request, like on every page that
+    # Read, checked and allowed by intranet.web.past.as_of_from_request, like on every page that
     # shows the past; kept here as written, to show it again with its message.
     as_of_text: str = ""
     errors: dict[str, str] = field(default_factory=dict)

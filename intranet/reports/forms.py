@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
-from intranet.fields import whole_number
-from intranet.forms import id_prefix_meta
-from intranet.translation import lazy_gettext as _l
+from intranet.core.fields import whole_number
+from intranet.core.translation import lazy_gettext as _l
+from intranet.web.forms import id_prefix_meta
 
 
 class CommentForm(FlaskForm):

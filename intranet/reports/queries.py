@@ -3,20 +3,20 @@ any past moment.
 
 Everything is read into plain objects, so the HTML, DOCX and PDF writers never touch the
 database and render the same content whether it comes from the live tables or from the
-version tables (intranet.snapshot).
+version tables (intranet.reading.snapshot).
 """
 
 from dataclasses import dataclass, field, replace
 
-from intranet.history.asof import Moment, transaction_at
+from intranet.core.translation import gettext as _
 from intranet.lineage.queries import earlier_members
 from intranet.models import Board, ReportComment
 from intranet.models.followups import FollowUpLabels
 from intranet.models.plans import activity_years_label
-from intranet.plan_tree import load_plan
-from intranet.responsibility import responsibility_label
-from intranet.snapshot import Snapshot
-from intranet.translation import gettext as _
+from intranet.reading.asof import Moment, transaction_at
+from intranet.reading.plan_tree import load_plan
+from intranet.reading.responsibility import responsibility_label
+from intranet.reading.snapshot import Snapshot
 
 
 @dataclass
@@ -117,7 +117,7 @@ class ReportSubGoal:
     follow_ups: list[ReportFollowUp] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     activities: list[ReportActivity] = field(default_factory=list)
-    # The boards as one line, the main board marked (intranet.responsibility).
+    # The boards as one line, the main board marked (intranet.reading.responsibility).
     responsibility: str = ""
     # With the report's "earlier years" option: the sub-goals this one continues.
     earlier: list[EarlierYears] = field(default_factory=list)
@@ -246,7 +246,7 @@ def build_report(
 ) -> Report | None:
     """The report for a plan, optionally one responsible board, one year and one focus area
     (its number), as it is now or as it stood at `as_of`. None when the plan did not exist
-    (or is archived). Read from the plan tree (intranet.plan_tree), so it shows what the
+    (or is archived). Read from the plan tree (intranet.reading.plan_tree), so it shows what the
     plan page shows."""
     snapshot = Snapshot.current()
     if as_of is not None:

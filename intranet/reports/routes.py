@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from intranet.errors import EditConflict, RuleViolation
+from intranet.auth.policies import can_write_closing_comments, require
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.numbers import parse_id, parse_whole
+from intranet.core.translation import gettext as _
 from intranet.extensions import db
-from intranet.history.asof import as_of_from_request
 from intranet.models import Board, Plan
-from intranet.numbers import parse_id, parse_whole
-from intranet.permissions import can_write_closing_comments, require
 from intranet.reports import documents, services
 from intranet.reports.charts import report_charts
 from intranet.reports.filters import (
@@ -21,8 +21,8 @@ from intranet.reports.filters import (
 )
 from intranet.reports.forms import CommentForm
 from intranet.reports.queries import build_report
-from intranet.translation import gettext as _
-from intranet.views import (
+from intranet.web.past import as_of_from_request
+from intranet.web.views import (
     attachment,
     page_or_block,
     saved,

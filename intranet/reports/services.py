@@ -4,9 +4,10 @@ flush; the request commits."""
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
-from intranet.errors import EditConflict, NotAllowed
+from intranet.auth.policies import can_write_closing_comments
+from intranet.core.errors import EditConflict, NotAllowed
+from intranet.db.locking import flush_or_conflict, update_locked
 from intranet.extensions import db
-from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import (
     Board,
     Plan,
@@ -14,7 +15,6 @@ from intranet.models import (
     Transaction,
     User,
 )
-from intranet.permissions import can_write_closing_comments
 
 
 def find_comment(plan_id: int, board_id: int, year: int | None) -> ReportComment | None:

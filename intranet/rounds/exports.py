@@ -3,12 +3,12 @@
 The editable columns are the follow-up's declared fields (FOLLOW_UP_FIELDS), between the
 sub-goal's columns and the hidden ids that make the import safe."""
 
+from intranet.auth.policies import sees_own_boards_only
+from intranet.core.translation import gettext as _
 from intranet.models import FOLLOW_UP_FIELDS, ReportingRound, SubGoal, User
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
-from intranet.permissions import sees_own_boards_only
 from intranet.rounds.services import plan_sub_goals
-from intranet.spreadsheets import Sheet, write_xlsx
-from intranet.translation import gettext as _
+from intranet.web.spreadsheets import Sheet, write_xlsx
 
 LEADING_COLUMNS = ("code", "title", "boards", "year")
 HIDDEN_COLUMNS = ("sub_goal_id", "follow_up_id", "lock_version")

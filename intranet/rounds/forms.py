@@ -2,10 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.fields import WholeField
-from intranet.forms import IsoDateField, change_note_field
-from intranet.numbers import coerce_id
-from intranet.translation import lazy_gettext as _l
+from intranet.core.fields import WholeField
+from intranet.core.numbers import coerce_id
+from intranet.core.translation import lazy_gettext as _l
+from intranet.web.forms import IsoDateField, change_note_field
 
 
 class OpenRoundForm(FlaskForm):

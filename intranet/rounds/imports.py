@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from intranet.errors import RuleViolation
+from intranet.auth.policies import can_edit_follow_up_year
+from intranet.core.errors import RuleViolation
+from intranet.core.fields import in_every_language
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
-from intranet.fields import in_every_language
 from intranet.models import FOLLOW_UP_FIELDS, FollowUp, ReportingRound, SubGoal, User
-from intranet.permissions import can_edit_follow_up_year
 from intranet.rounds.exports import ROUND_COLUMNS, round_headers
-from intranet.translation import gettext as _
-from intranet.uploads import ImportProblem, cell_data, cell_int, cell_text, read_workbook
-from intranet.versioning import set_change_note
+from intranet.web.uploads import ImportProblem, cell_data, cell_int, cell_text, read_workbook
 
 MAX_ROWS = 2000
 
@@ -125,7 +125,7 @@ def _read_row(user, reporting_round, number: int, cells: dict, seen: set) -> Row
         for field in FOLLOW_UP_FIELDS
     }
     # The rules run on a detached probe, so validating never touches the session.
-    FollowUp(sub_goal_id=sub_goal.id, year=reporting_round.year, **values).check_rules()
+    FollowUp(sub_goal_id=sub_goal.id, year=reporting_round.year, **values).check_all_rules()
     current = {
         field.name: getattr(follow_up, field.name) if follow_up else field.default
         for field in FOLLOW_UP_FIELDS

@@ -1,23 +1,19 @@
-"""Reporting rounds, their Excel workbook (export and import), and the start page that shows
-what is left to report."""
-
-from datetime import date
+"""Reporting rounds and their Excel workbook (export and import)."""
 
 from flask import Blueprint, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from intranet.errors import RuleViolation
+from intranet.auth.policies import can_import_round, can_manage_rounds, require
+from intranet.core.errors import RuleViolation
+from intranet.core.translation import gettext as _
 from intranet.extensions import db
-from intranet.forms import ConfirmImportForm, UploadForm, with_placeholder
-from intranet.matrix.start import board_overview, record_visit
 from intranet.models import Plan, ReportingRound
-from intranet.permissions import can_import_round, can_manage_rounds, require
 from intranet.rounds import exports, imports, services
 from intranet.rounds.forms import OpenRoundForm, RoundStateForm
-from intranet.spreadsheets import XLSX_MIMETYPE
-from intranet.translation import gettext as _
-from intranet.views import (
+from intranet.web.forms import ConfirmImportForm, UploadForm, with_placeholder
+from intranet.web.spreadsheets import XLSX_MIMETYPE
+from intranet.web.views import (
     SignedUpload,
     attachment,
     page_or_block,
@@ -29,25 +25,6 @@ from intranet.views import (
 bp = Blueprint("rounds", __name__)
 
 ROUND_UPLOAD = SignedUpload("round-import")
-
-
-@bp.get("/")
-@login_required
-def start():
-    """What the signed-in user's boards still have to report, the open rounds, and their
-    boards' sub-goals with what others changed on them since the last visit."""
-    overview = board_overview(current_user)
-    if current_user.board_ids:
-        record_visit(current_user)
-        db.session.commit()
-    return page_or_block(
-        "rounds/start.html",
-        "content",
-        pending=services.pending_for(current_user),
-        open_rounds=services.open_rounds(),
-        overview=overview,
-        today=date.today(),
-    )
 
 
 def _open_round_form() -> OpenRoundForm:

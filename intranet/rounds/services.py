@@ -9,13 +9,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_manage_rounds
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import FocusArea, FollowUp, Plan, ReportingRound, SubGoal, User
-from intranet.permissions import can_manage_rounds
 from intranet.plans.lifecycle import check_round_allowed
-from intranet.translation import lazy_gettext as _l
-from intranet.versioning import set_change_note
 
 
 def open_round(user: User, plan: Plan, year: int | None, deadline: date | None) -> ReportingRound:

@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from intranet.admin.forms import CheckboxesField
-from intranet.fields import (
+from intranet.core.fields import (
     CHOOSE_FROM_LIST,
     add_form_fields,
     form_values,
@@ -14,7 +13,8 @@ from intranet.fields import (
     whole_number,
     without,
 )
-from intranet.forms import ChangeNoteMixin, change_note_field, too_long
+from intranet.core.numbers import coerce_id
+from intranet.core.translation import lazy_gettext as _l
 from intranet.models import (
     FOCUS_AREA_FIELDS,
     PLAN_FIELDS,
@@ -22,8 +22,7 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
 )
-from intranet.numbers import coerce_id
-from intranet.translation import lazy_gettext as _l
+from intranet.web.forms import ChangeNoteMixin, CheckboxesField, change_note_field, too_long
 
 TAG_HINT = _l("Flera skiljs åt med semikolon.")
 

@@ -6,18 +6,18 @@ from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from intranet.errors import EditConflict, RuleViolation
-from intranet.extensions import db
-from intranet.forms import with_placeholder
-from intranet.history.forms import ArchiveForm
-from intranet.models import Board, FocusArea, Plan, Strategy, SubGoal
-from intranet.numbers import parse_whole
-from intranet.permissions import (
+from intranet.auth.policies import (
     can_change_plan_status,
     can_create_plans,
     can_edit_structure,
     require,
 )
+from intranet.core.errors import EditConflict, RuleViolation
+from intranet.core.numbers import parse_whole
+from intranet.core.translation import gettext as _
+from intranet.db.versioning import set_change_note
+from intranet.extensions import db
+from intranet.models import Board, FocusArea, Plan, Strategy, SubGoal
 from intranet.plans import lifecycle
 from intranet.plans.queries import sub_goal_detail
 from intranet.structure import services
@@ -29,9 +29,8 @@ from intranet.structure.forms import (
     StrategyForm,
     SubGoalForm,
 )
-from intranet.translation import gettext as _
-from intranet.versioning import set_change_note
-from intranet.views import (
+from intranet.web.forms import ArchiveForm, with_placeholder
+from intranet.web.views import (
     page_or_block,
     redirect_after_post,
     saved,

@@ -15,9 +15,11 @@ import re
 
 from sqlalchemy import select
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_create_plans, can_edit_structure
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.core.translation import lazy_gettext as _l
+from intranet.db.locking import flush_or_conflict, update_locked
 from intranet.extensions import db
-from intranet.locking import flush_or_conflict, update_locked
 from intranet.models import (
     TAG_KINDS,
     Board,
@@ -30,9 +32,7 @@ from intranet.models import (
     Tag,
     User,
 )
-from intranet.permissions import can_create_plans, can_edit_structure
 from intranet.plans.codes import next_code
-from intranet.translation import lazy_gettext as _l
 
 TAG_SEPARATORS = re.compile(r"[;\n]")
 

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from intranet.accounts.directory import directory_accepts
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import User
-from intranet.versioning import acting_as
 
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
 SLAPADD = shutil.which("slapadd") or "/usr/sbin/slapadd"

@@ -8,7 +8,7 @@ from sqlalchemy_continuum import versioning_manager
 from bench import generate, measure
 from bench.databases import make_app, migrate
 from intranet.extensions import db
-from intranet.history.verify import verify_history
+from intranet.integrity.verify import verify_history
 from intranet.models import FollowUp
 
 SCALE = 0.01  # 4 sub-goals
@@ -76,8 +76,8 @@ def test_bulk_writer_writes_exactly_what_the_orm_and_continuum_write(built):
 def test_the_generated_history_verifies_with_a_checkpoint_of_its_head(built):
     """Before the measurements: their unversioned saves change rows without a history."""
     (_, _, _, _), (app, _, _, _) = built
-    from intranet.history import checkpoints
-    from intranet.history.integrity import run_verification
+    from intranet.integrity import checkpoints
+    from intranet.integrity.service import run_verification
 
     with app.app_context():
         checkpoints.write_head(app)

@@ -6,17 +6,17 @@ import pytest
 import sqlalchemy_continuum
 from sqlalchemy import func, select
 
+from intranet.auth.policies import can_edit_sub_goal, can_read_record_history
 from intranet.boards import services
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.history.verify import verify_history
+from intranet.integrity.verify import verify_history
 from intranet.models import Membership, SubGoal, Transaction, User
 from intranet.models.base import local_day, utc_now
-from intranet.permissions import can_edit_sub_goal, can_read_record_history
-from intranet.plan_tree import load_plan, load_sub_goal
-from intranet.responsibility import responsible_boards
-from intranet.snapshot import Snapshot
-from intranet.versioning import acting_as
+from intranet.reading.plan_tree import load_plan, load_sub_goal
+from intranet.reading.responsibility import responsible_boards
+from intranet.reading.snapshot import Snapshot
 
 
 def _names(sub_goal_node) -> list[tuple[str, bool]]:
@@ -193,7 +193,7 @@ def test_a_renamed_board_keeps_its_history(world):
 
 
 def test_restoring_a_sub_goal_brings_back_its_boards_with_order_and_days(world):
-    from intranet.restoring import restore_version
+    from intranet.history.restoring import restore_version
 
     with acting_as(None, "test"):
         world["s1"].set_boards([world["c"], world["a"]])

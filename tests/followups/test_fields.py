@@ -3,12 +3,12 @@ derives the list from there, so a new field needs no second list anywhere."""
 
 import pytest
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
 from intranet.followups.forms import FollowUpForm
 from intranet.history.records import KINDS
 from intranet.models import FOLLOW_UP_FIELDS, FollowUp
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
-from intranet.plan_tree import FollowUpNode
+from intranet.reading.plan_tree import FollowUpNode
 from intranet.rounds.exports import ROUND_COLUMNS, ROUND_EDITABLE, round_headers
 
 

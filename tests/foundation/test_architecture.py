@@ -4,7 +4,11 @@ imports another's routes, and every view is short enough to read at a glance
 
 import ast
 import inspect
+import os
 from pathlib import Path
+
+import grimp
+from importlinter.cli import lint_imports
 
 import intranet
 
@@ -33,24 +37,35 @@ def _imported(tree: ast.Module) -> set[str]:
     return {name for name in names if name.startswith("intranet.")}
 
 
-def _domain(module: str) -> str | None:
-    """The sub-package a module belongs to (None for top-level modules such as
-    intranet.views, which every domain may use)."""
+# The layers under the domains (see docs/architecture.md); every other sub-package is a domain.
+LAYERS = {"core", "db", "models", "reading", "auth", "integrity", "web"}
+
+
+def _unit(module: str) -> str | None:
+    """The top-level sub-package a module belongs to (None for the package itself and its
+    few loose modules: config, extensions, cli)."""
     parts = module.split(".")
     if len(parts) < 2 or not (PACKAGE / parts[1]).is_dir():
         return None
     return parts[1]
 
 
+def _domain(module: str) -> str | None:
+    """The domain package a module belongs to (None for the layers under the domains)."""
+    unit = _unit(module)
+    return None if unit in LAYERS else unit
+
+
 def _domain_graph() -> dict[str, set[str]]:
+    """Which top-level sub-package imports which (layers and domains alike)."""
     graph: dict[str, set[str]] = {}
     for module, tree in _modules().items():
-        source = _domain(module)
+        source = _unit(module)
         if source is None:
             continue
         graph.setdefault(source, set())
         for name in _imported(tree):
-            target = _domain(name)
+            target = _unit(name)
             if target is not None and target != source:
                 graph[source].add(target)
     return graph
@@ -76,10 +91,56 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_no_import_cycle_between_domains():
+def test_no_import_cycle_between_sub_packages():
     graph = _domain_graph()
-    assert {"plans", "reports", "rounds", "history"} <= graph.keys()
+    assert {"plans", "reports", "rounds", "history", "core", "web"} <= graph.keys()
     assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+
+
+def test_the_layer_contracts_hold():
+    """pyproject.toml's import-linter contracts: each layer imports only from below."""
+    root = PACKAGE.parent
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        assert lint_imports(config_filename=str(root / "pyproject.toml"), no_cache=True) == 0
+    finally:
+        os.chdir(previous)
+
+
+def _module_cycles() -> list[list[str]]:
+    """Every set of modules that import each other in a circle (Tarjan's strongly connected
+    components), imports inside functions included."""
+    graph = grimp.build_graph("intranet", cache_dir=None)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def connect(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                connect(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while not component or component[-1] != module:
+                component.append(stack.pop())
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            connect(module)
+    return cycles
+
+
+def test_no_import_cycle_between_modules():
+    assert _module_cycles() == []
 
 
 def test_the_cycle_check_finds_a_cycle():

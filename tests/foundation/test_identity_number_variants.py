@@ -12,7 +12,7 @@ import unicodedata
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from intranet.stored_text import _AS_DIGITS, _is_identity_number, contains_identity_number
+from intranet.core.stored_text import _AS_DIGITS, _is_identity_number, contains_identity_number
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

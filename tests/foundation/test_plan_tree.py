@@ -3,12 +3,12 @@
 
 from sqlalchemy import func, select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
 from intranet.models.base import utc_now
-from intranet.plan_tree import load_plan, load_sub_goal
-from intranet.snapshot import Snapshot
-from intranet.versioning import acting_as
+from intranet.reading.plan_tree import load_plan, load_sub_goal
+from intranet.reading.snapshot import Snapshot
 from tests.matrix.test_routes import count_queries
 
 

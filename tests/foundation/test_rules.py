@@ -1,12 +1,12 @@
 import pytest
 from sqlalchemy import select
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.naturalsort import natural_key
+from intranet.core.stored_text import contains_identity_number
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FollowUp, Plan, SubGoal
-from intranet.naturalsort import natural_key
-from intranet.stored_text import contains_identity_number
-from intranet.versioning import acting_as
 
 
 def _flush_rejects(obj, field):

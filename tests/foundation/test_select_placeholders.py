@@ -6,8 +6,8 @@ import re
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.forms import with_placeholder
 from intranet.models import Board, FocusArea, FollowUp, Plan, SubGoal, User
+from intranet.web.forms import with_placeholder
 from tests.conftest import DEMO_PASSWORD
 
 _SELECT = re.compile(r"<select\b[^>]*>(.*?)</select>", re.S)

@@ -6,10 +6,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FollowUp, ReportingRound, SubGoal
-from intranet.spreadsheets import Sheet, safe_cell, write_csv, write_xlsx
-from intranet.versioning import acting_as
+from intranet.web.spreadsheets import Sheet, safe_cell, write_csv, write_xlsx
 from tests.conftest import DEMO_PASSWORD
 from tests.demo.test_loader import SEED_CODES
 from tests.reports.helpers import demo_plan, transactions

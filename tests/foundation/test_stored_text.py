@@ -4,7 +4,9 @@ the model layer guards every String and Text column, the history guards the chan
 import pytest
 from sqlalchemy import func, select
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.core.stored_text import clean_stored_text, contains_identity_number, printable
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import (
     Activity,
@@ -20,8 +22,6 @@ from intranet.models import (
     User,
 )
 from intranet.models.base import RuleChecked, text_columns
-from intranet.stored_text import clean_stored_text, contains_identity_number, printable
-from intranet.versioning import acting_as
 
 # Made-up numbers with a correct check digit.
 PERSONNUMMER = "811228-9874"

@@ -19,7 +19,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from intranet import uploads
+from intranet.web import uploads
 from tests.foundation.test_uploads import NS, UNREADABLE, _upload, _with_part
 from tests.rounds.test_services import _round
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from intranet import uploads
+from intranet.web import uploads
 from tests.rounds.test_services import _round
 
 SHARED_STRINGS = "xl/sharedStrings.xml"

@@ -4,9 +4,9 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from sqlalchemy_continuum import version_class
 
+from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import FollowUp, Transaction, User
-from intranet.versioning import set_change_note
 
 
 def test_one_request_changing_two_records_is_one_transaction(app, make):

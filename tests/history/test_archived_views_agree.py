@@ -1,16 +1,16 @@
 """Every view, now and as of a date (and the plan export, now), shows the same records
-under the one archived rule (intranet.snapshot): archiving a board, a sub-goal or an activity
-hides it from every view of today, and every view of a date before the archiving still shows
-it."""
+under the one archived rule (intranet.reading.snapshot): archiving a board, a sub-goal or an
+activity hides it from every view of today, and every view of a date before the archiving
+still shows it."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, FollowUp, Plan, Strategy, SubGoal
-from intranet.versioning import acting_as
 
 CREATED = datetime(2019, 6, 1, 10, 0)  # naive UTC, like issued_at
 BEFORE = "2019-12-31"

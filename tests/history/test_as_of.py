@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import event, func, select
 
 from intranet.extensions import db
-from intranet.history import asof
 from intranet.models import FollowUp, Plan, SubGoal, Transaction
-from intranet.plan_tree import load_plan, load_sub_goal
-from intranet.snapshot import Snapshot
+from intranet.reading import asof
+from intranet.reading.plan_tree import load_plan, load_sub_goal
+from intranet.reading.snapshot import Snapshot
 from tests.conftest import DEMO_PASSWORD
 
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.history import queries
 from intranet.models import Board, FollowUp, Plan, SubGoal, Transaction, User
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 
 ROW = re.compile(r'<tr id="tx-(\d+)">')

@@ -4,7 +4,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy_continuum import version_class
 
 from intranet.extensions import db
-from intranet.history.verify import verify_history
+from intranet.integrity.verify import verify_history
 from intranet.models import FollowUp, SubGoal, Transaction
 
 
@@ -109,7 +109,7 @@ def test_a_transaction_expired_before_commit_is_still_chained(make):
 def test_versioned_writes_hold_the_chain_lock_until_commit(make):
     """Two concurrent commits must not chain off the same predecessor: on PostgreSQL the
     writer holds an advisory lock from its first versioned flush until commit."""
-    from intranet.history.chain import CHAIN_LOCK_KEY
+    from intranet.integrity.chain import CHAIN_LOCK_KEY
 
     follow_up = make.follow_up()
     follow_up.outcome = "Pågående ändring"
@@ -147,7 +147,7 @@ def test_a_deleted_transaction_row_is_named_and_the_history_still_shows(client, 
 def test_a_column_added_later_leaves_rows_chained_before_it_verifiable(make):
     """focus_area.description came with a migration: a version row chained before it has
     no such key in its hashed content, and a NULL there must hash as it did then."""
-    from intranet.history.chain import _row_content
+    from intranet.integrity.chain import _row_content
     from intranet.models import FocusArea
 
     area = make.focus_area()

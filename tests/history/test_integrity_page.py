@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from intranet.extensions import db
-from intranet.history import checkpoints
+from intranet.integrity import checkpoints
 from intranet.models import IntegrityCheck
 from intranet.models.base import utc_now
 
@@ -75,7 +75,7 @@ def test_the_page_in_english(client, make):
 def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app, client, make):
     from datetime import timedelta
 
-    from intranet.history import integrity
+    from intranet.integrity import service as integrity
     from intranet.models import IntegrityLease
     from intranet.models.base import utc_now
 

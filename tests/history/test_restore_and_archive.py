@@ -5,12 +5,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from intranet.auth.policies import can_archive, can_restore
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.history import services
+from intranet.history.restoring import restore_version
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
-from intranet.permissions import can_archive, can_restore
-from intranet.restoring import restore_version
-from intranet.versioning import acting_as
 
 
 def _last_transaction() -> Transaction:
@@ -96,7 +96,7 @@ def test_restoring_to_before_the_record_existed_is_refused(app, make):
     before = make.board()
     transaction = _last_transaction()
     follow_up = make.follow_up()
-    from intranet.errors import RuleViolation
+    from intranet.core.errors import RuleViolation
 
     with pytest.raises(RuleViolation):
         restore_version(make.user("admin"), "follow_up", follow_up, transaction.id)

@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.boards import services as boards
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
+from intranet.history.restoring import RestoreNotAllowed, restore_version
 from intranet.lineage.services import link_sub_goal
 from intranet.models import (
     Activity,
@@ -21,9 +23,7 @@ from intranet.models import (
     Transaction,
 )
 from intranet.models.base import local_day
-from intranet.restoring import RestoreNotAllowed, restore_version
 from intranet.structure import services as structure
-from intranet.versioning import acting_as
 
 
 def _last_transaction_id() -> int:

@@ -7,7 +7,7 @@ msgstr entries it lists in intranet/translations/en/LC_MESSAGES/messages.po.
 import os
 import re
 
-from intranet import catalogs
+from intranet.web import catalogs
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -2,12 +2,12 @@
 
 import re
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.lineage.services import Continued, NextPlan, start_next_plan
 from intranet.matrix.filters import MatrixFilters
 from intranet.matrix.queries import build_matrix
-from intranet.snapshot import Snapshot
-from intranet.versioning import acting_as
+from intranet.reading.snapshot import Snapshot
 from tests.conftest import PASSWORD
 
 

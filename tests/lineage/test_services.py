@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.lineage.queries import earlier_members, load_line
 from intranet.lineage.services import (
@@ -14,8 +15,7 @@ from intranet.lineage.services import (
     unlink_sub_goal,
 )
 from intranet.models import Plan, SubGoal, SubGoalLineage, Tag, Transaction
-from intranet.snapshot import Snapshot
-from intranet.versioning import acting_as
+from intranet.reading.snapshot import Snapshot
 
 
 @pytest.fixture
@@ -252,7 +252,7 @@ def test_a_line_is_read_in_a_fixed_number_of_queries(make, pilot):
 
 
 def test_restoring_a_sub_goal_restores_its_links_as_they_were(make, pilot):
-    from intranet.restoring import restore_version
+    from intranet.history.restoring import restore_version
 
     admin, pilot_goal, middle, _latest = _three_plans(make, pilot)
     linked_at = db.session.scalar(select(func.max(Transaction.id)))

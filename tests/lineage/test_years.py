@@ -7,14 +7,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.lineage.queries import load_line, read_links
 from intranet.lineage.services import link_sub_goal
 from intranet.models import Plan, SubGoal, SubGoalLineage, Transaction
-from intranet.snapshot import Snapshot
+from intranet.reading.snapshot import Snapshot
 from intranet.structure import services
-from intranet.versioning import acting_as
 from tests.conftest import PASSWORD
 from tests.lineage.test_matrix import _three_plans
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.matrix.changes import changes_since
 from intranet.models import FollowUp, Transaction, User
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.matrix.test_routes import _sub_goal, count_queries
 

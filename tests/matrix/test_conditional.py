@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.matrix.conditional import RenderedCache
 from intranet.models import Board, FollowUp, ReportingRound, User
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.followups.test_routes import FIELDS
 from tests.matrix.test_routes import _plan_2018, _sub_goal, count_queries

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from intranet.core.numbers import parse_id
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.i18n import locale_for
 from intranet.matrix.changes import changes_since
 from intranet.matrix.conditional import SCOPE_KEY, _validators
 from intranet.models import Meeting, Transaction
-from intranet.numbers import parse_id
-from intranet.versioning import acting_as
+from intranet.web.i18n import locale_for
 from tests.matrix.test_routes import count_queries
 
 AUTHOR = "Unik Författarsson"

@@ -4,9 +4,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FocusArea, Plan, SubGoal, Tag
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.demo.test_loader import SEED_CODES
 

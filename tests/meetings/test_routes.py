@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FollowUp, Meeting, User
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.matrix.test_changes import CHANGED
 from tests.matrix.test_routes import _plan_2018, _sub_goal

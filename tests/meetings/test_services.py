@@ -4,13 +4,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_end_meeting
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.matrix.changes import since_meeting
 from intranet.meetings.services import end_meeting, start_meeting
 from intranet.models import Meeting, Transaction
-from intranet.permissions import can_end_meeting
-from intranet.versioning import acting_as
 
 
 def _as(user, action, *args):

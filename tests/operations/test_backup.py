@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FollowUp, Transaction
 from intranet.operations.services import OperationError, backup, restore
-from intranet.versioning import acting_as
 
 
 def _history_tables():
@@ -138,8 +138,8 @@ def test_restoring_an_older_backup_leaves_the_database_behind_the_checkpoint_log
     app, make, tmp_path
 ):
     """The checkpoint log is not in the backup and is not rolled back with it."""
-    from intranet.history import verify
-    from intranet.history.integrity import run_verification
+    from intranet.integrity import verify
+    from intranet.integrity.service import run_verification
 
     _some_history(make)
     db.session.remove()

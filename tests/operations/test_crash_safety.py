@@ -18,11 +18,11 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 
 from intranet import ROOT, create_app
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.history.checkpoints import load_or_create_key
-from intranet.history.verify import verify_history
+from intranet.integrity.checkpoints import load_or_create_key
+from intranet.integrity.verify import verify_history
 from intranet.models import Transaction, User
-from intranet.versioning import acting_as
 from tests.conftest import PASSWORD
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

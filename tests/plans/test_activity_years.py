@@ -4,12 +4,12 @@ within the strategy; undated activities are shown as such and listed last."""
 import pytest
 from sqlalchemy import select
 
-from intranet.errors import RuleViolation
+from intranet.core.errors import RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity
 from intranet.models.plans import activity_years_label
 from intranet.plans.codes import next_code
-from intranet.versioning import acting_as
 from tests.activities.test_routes import FIELDS
 
 

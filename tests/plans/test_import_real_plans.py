@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import TAG_KINDS, Activity, Board, Plan, SubGoal, Tag
-from intranet.versioning import acting_as
 from tests.reports.helpers import transactions
 
 

@@ -14,11 +14,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from intranet import ROOT
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.filenames import ascii_fold, content_disposition, slug
 from intranet.models import SubGoal
 from intranet.reports.documents import StaticFilesFetcher, pdf_from_html
-from intranet.versioning import acting_as
+from intranet.web.filenames import ascii_fold, content_disposition, slug
 from tests.conftest import DEMO_PASSWORD
 from tests.reports.helpers import demo_plan, docx_text, social_board
 

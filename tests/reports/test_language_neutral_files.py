@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from intranet.extensions import db
 from intranet.models import FollowUp, SubGoal
-from intranet.spreadsheets import Sheet, write_csv, write_xlsx
+from intranet.web.spreadsheets import Sheet, write_csv, write_xlsx
 from tests.conftest import DEMO_PASSWORD
 from tests.foundation import test_spreadsheets as round_files
 from tests.foundation.test_spreadsheets import _export, _row_of, _upload

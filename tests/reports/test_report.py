@@ -4,8 +4,8 @@ import re
 from pypdf import PdfReader
 
 from intranet.extensions import db
-from intranet.history.asof import parse_as_of
 from intranet.models import ReportComment
+from intranet.reading.asof import parse_as_of
 from intranet.reports.queries import build_report
 from tests.conftest import DEMO_PASSWORD
 from tests.demo.test_loader import SEED_CODES

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import (
     Activity,
@@ -27,7 +28,6 @@ from intranet.models import (
     User,
 )
 from intranet.models.base import text_columns
-from intranet.versioning import acting_as
 
 # ESC (as in a pasted terminal colour code), form feed, SOH, DEL, a C1 control, U+FFFE.
 BAD = "\x1b[31m\x0c\x01\x7f\x85\ufffe"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from intranet.extensions import db
 from intranet.models import Plan
-from intranet.spreadsheets import safe_cell, unescape_cell
+from intranet.web.spreadsheets import safe_cell, unescape_cell
 from tests.followups.test_concurrent_first_save import Interleave
 from tests.reports.helpers import transactions
 from tests.rounds.test_services import _round

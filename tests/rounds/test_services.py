@@ -2,12 +2,12 @@ from datetime import date
 
 import pytest
 
-from intranet.errors import NotAllowed, RuleViolation
+from intranet.auth.policies import can_edit_follow_up
+from intranet.core.errors import NotAllowed, RuleViolation
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import ReportingRound
-from intranet.permissions import can_edit_follow_up
 from intranet.rounds import services
-from intranet.versioning import acting_as
 
 
 def _round(plan, year=2019, is_open=True):

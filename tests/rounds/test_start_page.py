@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import FollowUp, User
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD
 from tests.matrix.test_routes import _sub_goal
 

@@ -9,9 +9,9 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import ReportingRound, Transaction
-from intranet.versioning import acting_as
 
 # An identity number written as the outside test wrote it: en dash with no-break spaces.
 NOTE = "Begärt av 811228\u00a0\u2013\u00a09874 i telefon"

@@ -9,7 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from intranet.numbers import MAX_INTEGER, parse_id, spreadsheet_whole
+from intranet.core.numbers import MAX_INTEGER, parse_id, spreadsheet_whole
 from tests.rounds.test_services import _round
 
 HUGE = "1" + "0" * 24

@@ -1,4 +1,4 @@
-"""Every id and whole number posted in a form goes through intranet.numbers: "²", "٣", 25
+"""Every id and whole number posted in a form goes through intranet.core.numbers: "²", "٣", 25
 digits, 2^63, "-1", "3.0" get a 4xx (a message by the field, or the 400/404 page) and
 change nothing; never a 500, never "٣" read as 3.
 
@@ -26,10 +26,10 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 
 import intranet
+from intranet.core.fields import CHOOSE_FROM_LIST, WholeField, whole_number
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.fields import CHOOSE_FROM_LIST, WholeField, whole_number
 from intranet.models import Activity, Meeting, SubGoalLineage, Transaction
-from intranet.versioning import acting_as
 from tests.followups.test_routes import FIELDS
 
 REFUSED = ["²", "٣", "1" + "0" * 24, str(2**63), "-1", "3.0"]
@@ -273,19 +273,19 @@ HAND_READ = re.compile(
 
 
 def test_no_view_reads_a_number_from_request_data_by_hand():
-    """Posted data is read through a form, or with intranet.numbers (reviewed here)."""
+    """Posted data is read through a form, or with intranet.core.numbers (reviewed here)."""
     reviewed = {
         ("history/routes.py", 'posted = request.form.get("lock_version")'),
-        ("security.py", "request.form.values()"),
+        ("web/security.py", "request.form.values()"),
         ("accounts/routes.py", 'request.form.get("language", "")'),
         ("accounts/routes.py", 'request.form.get("next")'),
         ("followups/routes.py", 'request.values.get("next")'),
         ("lineage/routes.py", "request.form)"),
-        ("naturalsort.py", "piece.isdigit()"),
-        ("numbers.py", "text.isascii() and text.isdigit()"),
+        ("core/naturalsort.py", "piece.isdigit()"),
+        ("core/numbers.py", "text.isascii() and text.isdigit()"),
         # The identity-number guard reads stored text, any script's digits on purpose.
-        ("stored_text.py", "while begin > 0 and read[begin - 1].isdigit():"),
-        ("stored_text.py", "while stop < len(read) and read[stop].isdigit():"),
+        ("core/stored_text.py", "while begin > 0 and read[begin - 1].isdigit():"),
+        ("core/stored_text.py", "while stop < len(read) and read[stop].isdigit():"),
     }
     found = set()
     for path in SOURCE.rglob("*.py"):

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from intranet import create_app
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
-from intranet.security import CONTENT_SECURITY_POLICY
-from intranet.versioning import acting_as
+from intranet.web.security import CONTENT_SECURITY_POLICY
 
 REQUIRED_CSP = [
     "default-src 'self'",

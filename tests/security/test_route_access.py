@@ -74,7 +74,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("accounts.login", "POST"): signed_in(302, anonymous=422),
     ("accounts.logout", "POST"): signed_in(302),
     ("accounts.set_language", "POST"): every(302),
-    ("rounds.start", "GET"): signed_in(200),
+    ("start.index", "GET"): signed_in(200),
     ("plans.index", "GET"): signed_in(200),
     ("plans.show", "GET"): signed_in(200),
     ("plans.sub_goal", "GET"): signed_in(200),
@@ -401,7 +401,7 @@ def _as_of_url(app, endpoint, file_format, args, as_of, parameter="as_of") -> st
 
 
 def test_every_past_parameter_is_listed():
-    from intranet.history.asof import PAST_PARAMETERS
+    from intranet.web.past import PAST_PARAMETERS
 
     assert set(PAST_ROUTES) == set(PAST_PARAMETERS)
 
@@ -443,7 +443,7 @@ def test_only_past_readers_may_ask_for_the_past(app, world, parameter):
 @pytest.mark.parametrize("parameter", sorted(PAST_ROUTES))
 def test_routes_without_as_of_ignore_it(app, world, parameter):
     """A route that takes no `as_of` (or `since`) answers a viewer who adds one as it would
-    without; a route that starts reading it through history.asof refuses and must be
+    without; a route that starts reading it through intranet.web.past refuses and must be
     listed in AS_OF_ROUTES (SINCE_ROUTES)."""
     viewer = _browsers(app, world)["viewer"]
     listed = {endpoint for endpoint, _ in PAST_ROUTES[parameter]}

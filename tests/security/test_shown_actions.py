@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Plan
-from intranet.versioning import acting_as
 from tests.conftest import DEMO_PASSWORD, PASSWORD
 
 PER_ENDPOINT = 3

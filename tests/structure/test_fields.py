@@ -7,8 +7,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from intranet.activities.forms import ActivityForm
-from intranet.errors import RuleViolation
-from intranet.fields import named
+from intranet.core.errors import RuleViolation
+from intranet.core.fields import named
 from intranet.history.records import KINDS
 from intranet.models import (
     ACTIVITY_FIELDS,

@@ -6,22 +6,22 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
-from intranet.errors import EditConflict, NotAllowed, RuleViolation
-from intranet.extensions import db
-from intranet.models import FocusArea, Plan, SubGoal, Tag, Transaction
-from intranet.permissions import (
+from intranet.auth.policies import (
     can_archive,
     can_edit_follow_up_year,
     can_edit_structure,
     can_edit_sub_goal,
     can_write_closing_comments,
 )
-from intranet.plan_tree import load_plan
+from intranet.core.errors import EditConflict, NotAllowed, RuleViolation
+from intranet.db.versioning import acting_as
+from intranet.extensions import db
+from intranet.models import FocusArea, Plan, SubGoal, Tag, Transaction
 from intranet.plans import lifecycle
+from intranet.reading.plan_tree import load_plan
+from intranet.reading.snapshot import Snapshot
 from intranet.rounds import services as rounds
-from intranet.snapshot import Snapshot
 from intranet.structure import services
-from intranet.versioning import acting_as
 
 
 def _commit(user, change, note="test"):
@@ -283,7 +283,7 @@ def test_focus_areas_read_in_their_explicit_order(make, admin):
 
 
 def test_structure_changes_keep_the_history_verifiable(make, admin):
-    from intranet.history.verify import verify_history
+    from intranet.integrity.verify import verify_history
 
     board = make.board()
     plan = make.plan(owner_board_id=board.id)

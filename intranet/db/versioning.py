@@ -1,0 +1,96 @@
+"""Who, from where and why: the context stored on every history transaction.
+
+SQLAlchemy-Continuum asks its plugins for the transaction's arguments when the
+first versioned change of a database transaction is flushed. Inside a request
+they come from the signed-in user and the request; in CLI commands and the demo
+loader from `acting_as`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import g, has_request_context, request
+from sqlalchemy_continuum import make_versioned, versioning_manager
+from sqlalchemy_continuum.plugins.base import Plugin
+
+from intranet.core.stored_text import check_stored_text, clean_stored_text
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    remote_addr: str | None = None
+    note: str | None = None
+    # Only the demo loader sets this, to tell the seeds' story in the years it happened.
+    issued_at: datetime | None = None
+
+
+_cli_actor: ContextVar[Actor | None] = ContextVar("cli_actor", default=None)
+
+
+def set_change_note(note: str | None) -> None:
+    """Attach the user's optional change note to this request's transaction.
+
+    The note is checked when the transaction row is written (see `stored_note`)."""
+    g.change_note = (note or "").strip() or None
+
+
+def stored_note(note: str | None) -> str | None:
+    """The note as the transaction row may hold it: the same guard as every stored text.
+
+    The hash chain makes a transaction row permanent, so this is the last line of defence
+    for notes from every source (forms, routes, imports, the CLI): it raises
+    RuleViolation("note") for an identity number or a note longer than the column, which
+    aborts the flush. Forms check the same before, to show the message by the field."""
+    note = clean_stored_text(note or "", multiline=True).strip()
+    if not note:
+        return None
+    check_stored_text("note", note, versioning_manager.transaction_cls.__table__.c.note.type.length)
+    return note
+
+
+def current_actor() -> Actor:
+    actor = _cli_actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context():
+        from flask_login import current_user
+
+        user_id = current_user.id if current_user.is_authenticated else None
+        return Actor(user_id, request.remote_addr, g.get("change_note"))
+    return Actor(None)
+
+
+@contextmanager
+def acting_as(
+    user_id: int | None,
+    note: str | None = None,
+    remote_addr: str | None = None,
+    issued_at: datetime | None = None,
+):
+    """Attribute versioned changes made outside a request (CLI, demo loader)."""
+    token = _cli_actor.set(Actor(user_id, remote_addr or "cli", note, issued_at))
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
+
+
+class ChangeContextPlugin(Plugin):
+    def transaction_args(self, uow, session):
+        actor = current_actor()
+        note = stored_note(actor.note)
+        args = {"user_id": actor.user_id, "remote_addr": actor.remote_addr, "note": note}
+        if actor.issued_at is not None:
+            args["issued_at"] = actor.issued_at
+        return args
+
+
+def setup_versioning() -> None:
+    make_versioned(
+        user_cls="User",
+        plugins=[ChangeContextPlugin()],
+        options={"strategy": "validity", "create_composite_index": True},
+    )
