@@ -14,12 +14,13 @@ To add a field:
 
 1. its column in the model (intranet.models);
 2. one `UserField(...)` line in the model's tuple of fields (FOLLOW_UP_FIELDS, PLAN_FIELDS …):
-   its form field, the model's checks, its history label and the round workbook's column
-   follow from it;
+   its form field, the model's checks, its history label and, for a follow-up, the round
+   workbook's and the plan export's columns follow from it;
 3. the migration (flask db migrate).
 
-Only a page that places its form's fields one by one (the follow-up editor) needs a line
-in its template too, and the plan workbook a `Column.of` line if the field is to be in it.
+Then its label's English in the catalogue (README, "How to add a field"). Only a page that
+places its form's fields one by one (the follow-up editor) needs a line in its template
+too, and the plan workbook a `Column.of` line if the field is to be in it.
 
     FOLLOW_UP_FIELDS = (
         UserField("status", _l("Status"), choices=STATUSES, required=True, ...),
