@@ -2,8 +2,8 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from intranet.core.fields import add_form_fields, form_values, whole_number
 from intranet.models import ACTIVITY_FIELDS
+from intranet.web.field_forms import add_form_fields, form_values, whole_number
 from intranet.web.forms import ChangeNoteMixin
 
 

@@ -2,9 +2,9 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from intranet.core.fields import add_form_fields, form_values, whole_number
 from intranet.models import FOLLOW_UP_FIELDS
 from intranet.models.followups import deviation_problems
+from intranet.web.field_forms import add_form_fields, form_values, whole_number
 from intranet.web.forms import ChangeNoteMixin
 
 

@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from intranet.core.fields import WholeField
 from intranet.core.numbers import coerce_id
 from intranet.core.translation import lazy_gettext as _l
 from intranet.lineage.services import Continued, NextPlan
+from intranet.web.field_forms import WholeField
 from intranet.web.forms import ChangeNoteMixin, too_long
 
 YEAR_MESSAGE = _l("Ange ett årtal, till exempel 2022.")

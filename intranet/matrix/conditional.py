@@ -29,11 +29,11 @@ both paths refuse it before any 304.
 import hashlib
 import os
 import threading
-from collections import OrderedDict
 from datetime import date
 from functools import wraps
 from pathlib import Path
 
+from cachetools import LRUCache
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -245,45 +245,45 @@ class MatrixValidator:
 
 class RenderedCache:
     """Rendered matrix regions by key, least recently used first out, bounded in bytes
-    (the UTF-8 size of the stored text; one entry larger than the bound is not kept)."""
+    (the UTF-8 size of the stored text; one entry larger than the bound is not kept).
+
+    cachetools' LRUCache is not safe for concurrent use (a read reorders it), and the
+    server's threads share one cache: every call holds the lock."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.used = 0
-        self._entries: OrderedDict[str, str] = OrderedDict()
-        self._sizes: dict[str, int] = {}
+        # Each value is kept with its size, measured before the lock is taken.
+        self._entries: LRUCache[str, tuple[str, int]] = LRUCache(max_bytes, getsizeof=_size)
         self._lock = threading.Lock()
+
+    @property
+    def used(self) -> int:
+        with self._lock:
+            return self._entries.currsize
 
     def get(self, key: str) -> str | None:
         with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
+            entry = self._entries.get(key)
+        return entry[0] if entry else None
 
     def put(self, key: str, value: str) -> None:
         size = len(value.encode())
         if size > self.max_bytes:
-            return
+            return  # not kept, and nothing evicted for it (LRUCache would refuse it too)
         with self._lock:
-            if key in self._entries:
-                self.used -= self._sizes.pop(key)
-                del self._entries[key]
-            while self._entries and self.used + size > self.max_bytes:
-                old, _ = self._entries.popitem(last=False)
-                self.used -= self._sizes.pop(old)
-            self._entries[key] = value
-            self._sizes[key] = size
-            self.used += size
+            self._entries[key] = (value, size)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._sizes.clear()
-            self.used = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:
+            return len(self._entries)
+
+
+def _size(entry: tuple[str, int]) -> int:
+    return entry[1]
 
 
 def rendered_cache() -> RenderedCache:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 
-from intranet.core.fields import UserField, in_every_language, named
+from intranet.core.fields import UserField, named
 from intranet.core.translation import lazy_gettext as _l
 from intranet.models import (
     ACTIVITY_FIELDS,
@@ -19,6 +19,7 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
 )
+from intranet.web.spreadsheets import in_every_language
 
 
 @dataclass(frozen=True)

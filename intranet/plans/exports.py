@@ -14,7 +14,7 @@ from intranet.reading.asof import Moment
 from intranet.reading.plan_tree import PlanNode, load_plan
 from intranet.reading.snapshot import Snapshot
 from intranet.web.filenames import slug
-from intranet.web.spreadsheets import Sheet, as_of_note, write_csv, write_xlsx
+from intranet.web.spreadsheets import Sheet, as_of_note, field_cell, write_csv, write_xlsx
 
 
 def _plan_loaded(plan_id: int, snapshot: Snapshot | None = None) -> PlanNode:
@@ -144,7 +144,7 @@ def _follow_up_row(area, sub_goal, follow_up) -> list:
         sub_goal.title,
         _boards(sub_goal),
         follow_up.year,
-        *(field.to_cell(getattr(follow_up, field.name)) for field in FOLLOW_UP_FIELDS),
+        *(field_cell(field, getattr(follow_up, field.name)) for field in FOLLOW_UP_FIELDS),
     ]
 
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from intranet.auth.policies import can_create_plans
 from intranet.core.errors import NotAllowed, RuleViolation
-from intranet.core.fields import in_every_language
 from intranet.core.translation import gettext as _
 from intranet.db.versioning import set_change_note
 from intranet.extensions import db
@@ -39,7 +38,7 @@ from intranet.plans.columns import (
     SUB_GOALS,
     SheetSpec,
 )
-from intranet.web.spreadsheets import Sheet, write_xlsx
+from intranet.web.spreadsheets import Sheet, choice_lookup, write_xlsx
 from intranet.web.uploads import (
     ImportProblem,
     UploadedSheet,
@@ -407,7 +406,7 @@ class _PlanReader:
         by_title: dict[str, list[SubGoal]] = {}
         for sub_goal in codes.values():
             by_title.setdefault(sub_goal.title.casefold(), []).append(sub_goal)
-        statuses = _activity_statuses()
+        statuses = choice_lookup(ACTIVITY_STATUSES)
         for number, values in self.sheets["activities"].rows:
             # A sub-goal is named by its code or, when it had none, by its exact title.
             reference = cell_text(values.get("sub_goal")) or ""
@@ -449,16 +448,6 @@ class _PlanReader:
 
 class _RowRefused(Exception):
     """A cell of the row is unusable; its error is already recorded."""
-
-
-def _activity_statuses() -> dict[str, str]:
-    """An activity status by its label in any UI language, or by its code."""
-    found = {code.casefold(): code for code in ACTIVITY_STATUSES}
-    for labels in in_every_language(
-        lambda: {str(label).casefold(): code for code, label in ACTIVITY_STATUSES.items()}
-    ):
-        found.update(labels)
-    return found
 
 
 def import_digest(content: bytes, strategy_id: int | None) -> str:

@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
-from intranet.core.fields import whole_number
 from intranet.core.translation import lazy_gettext as _l
+from intranet.web.field_forms import whole_number
 from intranet.web.forms import id_prefix_meta
 
 

@@ -8,7 +8,7 @@ from intranet.core.translation import gettext as _
 from intranet.models import FOLLOW_UP_FIELDS, ReportingRound, SubGoal, User
 from intranet.models.followups import FOLLOW_UP_FIELD_NAMES
 from intranet.rounds.services import plan_sub_goals
-from intranet.web.spreadsheets import Sheet, write_xlsx
+from intranet.web.spreadsheets import Sheet, field_cell, write_xlsx
 
 LEADING_COLUMNS = ("code", "title", "boards", "year")
 HIDDEN_COLUMNS = ("sub_goal_id", "follow_up_id", "lock_version")
@@ -46,7 +46,7 @@ def _row(sub_goal: SubGoal, year: int) -> list:
         sub_goal.title,
         ", ".join(board.name for board in sub_goal.boards),  # main board first
         year,
-        *(field.to_cell(getattr(follow_up, field.name, None)) for field in FOLLOW_UP_FIELDS),
+        *(field_cell(field, getattr(follow_up, field.name, None)) for field in FOLLOW_UP_FIELDS),
         sub_goal.id,
         follow_up.id if follow_up else None,
         follow_up.lock_version if follow_up else None,

@@ -2,9 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from intranet.core.fields import WholeField
 from intranet.core.numbers import coerce_id
 from intranet.core.translation import lazy_gettext as _l
+from intranet.web.field_forms import WholeField
 from intranet.web.forms import IsoDateField, change_note_field
 
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from intranet.auth.policies import can_edit_follow_up_year
 from intranet.core.errors import RuleViolation
-from intranet.core.fields import in_every_language
 from intranet.core.translation import gettext as _
 from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import FOLLOW_UP_FIELDS, FollowUp, ReportingRound, SubGoal, User
 from intranet.rounds.exports import ROUND_COLUMNS, round_headers
+from intranet.web.spreadsheets import field_from_cell, in_every_language
 from intranet.web.uploads import ImportProblem, cell_data, cell_int, cell_text, read_workbook
 
 MAX_ROWS = 2000
@@ -121,7 +121,9 @@ def _read_row(user, reporting_round, number: int, cells: dict, seen: set) -> Row
     sub_goal = _row_sub_goal(user, reporting_round, cells, seen)
     follow_up = _unchanged_since_export(sub_goal, reporting_round.year, cells)
     values = {
-        field.name: field.from_cell(cell_text(cells[field.name]), cell_data(cells[field.name]))
+        field.name: field_from_cell(
+            field, cell_text(cells[field.name]), cell_data(cells[field.name])
+        )
         for field in FOLLOW_UP_FIELDS
     }
     # The rules run on a detached probe, so validating never touches the session.

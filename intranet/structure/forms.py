@@ -5,14 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from intranet.core.fields import (
-    CHOOSE_FROM_LIST,
-    add_form_fields,
-    form_values,
-    named,
-    whole_number,
-    without,
-)
+from intranet.core.fields import CHOOSE_FROM_LIST, named, without
 from intranet.core.numbers import coerce_id
 from intranet.core.translation import lazy_gettext as _l
 from intranet.models import (
@@ -22,6 +15,7 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
 )
+from intranet.web.field_forms import add_form_fields, form_field, form_values, whole_number
 from intranet.web.forms import ChangeNoteMixin, CheckboxesField, change_note_field, too_long
 
 TAG_HINT = _l("Flera skiljs åt med semikolon.")
@@ -43,16 +37,16 @@ class PlanForm(ChangeNoteMixin, FlaskForm):
     """The declared plan fields (PLAN_FIELDS) with the strategy and the owner board between
     them, in the order of the page."""
 
-    title = named(PLAN_FIELDS, "title").form_field()
+    title = form_field(named(PLAN_FIELDS, "title"))
     strategy_id = SelectField(
         _l("Strategi"),
         coerce=coerce_id,
         validate_choice=True,
         validators=[InputRequired(_l("Välj strategin som planen hör till."))],
     )
-    start_year = named(PLAN_FIELDS, "start_year").form_field()
-    end_year = named(PLAN_FIELDS, "end_year").form_field()
-    description = named(PLAN_FIELDS, "description").form_field()
+    start_year = form_field(named(PLAN_FIELDS, "start_year"))
+    end_year = form_field(named(PLAN_FIELDS, "end_year"))
+    description = form_field(named(PLAN_FIELDS, "description"))
     owner_board_id = SelectField(
         _l("Planägare"),
         coerce=coerce_id,
@@ -90,10 +84,10 @@ def _tags_field(kind: str):
 class SubGoalForm(ChangeNoteMixin, FlaskForm):
     """The declared sub-goal fields (SUB_GOAL_FIELDS) first, then its boards and tags."""
 
-    code = named(SUB_GOAL_FIELDS, "code").form_field()
-    title = named(SUB_GOAL_FIELDS, "title").form_field()
-    description = named(SUB_GOAL_FIELDS, "description").form_field()
-    cross_references = named(SUB_GOAL_FIELDS, "cross_references").form_field()
+    code = form_field(named(SUB_GOAL_FIELDS, "code"))
+    title = form_field(named(SUB_GOAL_FIELDS, "title"))
+    description = form_field(named(SUB_GOAL_FIELDS, "description"))
+    cross_references = form_field(named(SUB_GOAL_FIELDS, "cross_references"))
     main_board_id = SelectField(_l("Ansvarig nämnd"), coerce=coerce_id, validate_choice=True)
     involved_board_ids = CheckboxesField(
         _l("Involverade nämnder"), coerce=coerce_id, validate_choice=True

@@ -1,4 +1,5 @@
-"""Writing tables to XLSX and CSV, reusable by every export.
+"""Writing tables to XLSX and CSV, reusable by every export, and a declared field's value in
+a cell (intranet.core.fields.UserField), written and read back in any UI language.
 
 Cells that a spreadsheet would run as a formula are written as text: an exported field
 starting with "=" must never execute on the reader's machine. Control characters, which
@@ -8,14 +9,18 @@ XLSX cannot hold, are left out of every cell (intranet.core.stored_text.printabl
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from intranet.core.errors import RuleViolation
+from intranet.core.fields import UserField
 from intranet.core.stored_text import printable
 from intranet.core.translation import gettext as _
 
@@ -160,3 +165,51 @@ def write_csv(
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def in_every_language(make):
+    """`make()` in each UI language: a file downloaded in English reads back for a Swedish
+    user, and the other way round."""
+    results = []
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            results.append(make())
+    return results
+
+
+def choice_lookup(choices: Mapping[str, object]) -> dict[str, str]:
+    """A choice's code by its label in every UI language or by the code itself, case-folded."""
+    found = {}
+    for translated in in_every_language(
+        lambda: {code: str(text) for code, text in choices.items()}
+    ):
+        for code, label in translated.items():
+            found[label.casefold()] = code
+            found[code.casefold()] = code
+    return found
+
+
+def field_cell(field: UserField, value):
+    """What a spreadsheet cell shows for a declared field's `value` (a choice's label; the
+    field's default for a record without one)."""
+    if value is None:
+        value = field.default
+    if field.choices is not None and value is not None:
+        return str(field.choices.get(value, value))
+    return value
+
+
+def field_from_cell(field: UserField, text: str | None, raw_text: str | None):
+    """The value to store from a declared field's cell (`text` trimmed, `raw_text` as
+    exported); raises RuleViolation(field.name) for a choice that is not in the list (or
+    missing, if required)."""
+    if field.choices is None:
+        return raw_text
+    if not text:
+        if field.required:
+            raise RuleViolation(field.name, field.invalid)
+        return None
+    code = choice_lookup(field.choices).get(text.casefold())
+    if code is None:
+        raise RuleViolation(field.name, field.invalid)
+    return code

@@ -1,5 +1,7 @@
 """Conditional requests on the matrix: a validator, 304 without rendering, no shared leaks."""
 
+import sys
+import threading
 from datetime import date
 
 import pytest
@@ -157,6 +159,56 @@ def test_the_cache_is_bounded_in_bytes():
     assert cache.used <= 10
     cache.put("huge", "x" * 11)
     assert cache.get("huge") is None and len(cache) == 2
+
+
+def test_the_cache_counts_bytes_not_characters_and_replaces_in_place():
+    cache = RenderedCache(max_bytes=10)
+    cache.put("a", "åäö")  # six bytes in UTF-8
+    assert cache.used == 6
+    cache.put("a", "ab")
+    assert cache.get("a") == "ab" and cache.used == 2 and len(cache) == 1
+    cache.put("b", "12345678")
+    assert cache.used == 10 and len(cache) == 2
+    cache.put("a", "abc")  # grown: the least recently used other entry makes room
+    assert cache.get("b") is None and cache.get("a") == "abc" and cache.used == 3
+    cache.put("a", "x" * 11)  # too large: not kept, the value before it stays
+    assert cache.get("a") == "abc"
+    cache.clear()
+    assert len(cache) == 0 and cache.used == 0 and cache.get("a") is None
+
+
+def test_the_cache_stays_consistent_under_concurrent_use():
+    """The server's threads share one cache: its size and its entries agree whatever the
+    interleaving of reads (which reorder it) and writes (which evict)."""
+    cache = RenderedCache(max_bytes=64)
+    errors = []
+
+    def work(worker: int):
+        try:
+            for step in range(2000):
+                key = f"k{(worker * 7 + step) % 23}"
+                if step % 3:
+                    value = cache.get(key)
+                    assert value is None or value == key * 2
+                else:
+                    cache.put(key, key * 2)
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(8)]
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(previous)
+    assert errors == []
+    kept = [key for key in (f"k{n}" for n in range(23)) if cache.get(key) is not None]
+    assert cache.used == sum(len(key) * 2 for key in kept) <= 64
+    assert len(cache) == len(kept)
 
 
 def _officer() -> User:

@@ -26,10 +26,11 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 
 import intranet
-from intranet.core.fields import CHOOSE_FROM_LIST, WholeField, whole_number
+from intranet.core.fields import CHOOSE_FROM_LIST
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity, Meeting, SubGoalLineage, Transaction
+from intranet.web.field_forms import WholeField, whole_number
 from tests.followups.test_routes import FIELDS
 
 REFUSED = ["²", "٣", "1" + "0" * 24, str(2**63), "-1", "3.0"]
