@@ -20,17 +20,20 @@ exits (`write_pending`, atexit: a gunicorn worker's graceful exit, the end of a 
 command). A quiet worker therefore leaves its last batch unnamed until one of those; verify
 reports such transactions as pending within the interval plus CHECKPOINT_GRACE_SECONDS and
 as a gap after it, so a deployment with an interval should have each worker see a request
-within that time (a health check does) until a job runner writes due lines on its own. Writers of one file take an exclusive lock on
-it, so several worker processes of one host can share a log (several hosts: one log each).
+within that time (frequent health checks make that likely, not certain) until a job
+runner writes due lines on its own.
+
+Writers of one file take an exclusive lock on it, so several worker processes of one host
+can share a log (several hosts: one log each).
 """
 
+import atexit
 import base64
 import fcntl
 import hashlib
 import json
 import logging
 import logging.handlers
-import atexit
 import os
 import threading
 import time

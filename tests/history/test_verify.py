@@ -301,9 +301,7 @@ def test_the_next_commit_after_the_interval_names_the_deferred_transactions(app,
     finally:
         app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0
     assert not state.pending
-    last = checkpoints.parse_line(
-        _log_lines(app)[-1].decode(), 0, checkpoints.app_public_key(app)
-    )
+    last = checkpoints.parse_line(_log_lines(app)[-1].decode(), 0, checkpoints.app_public_key(app))
     named = {i for first, end, _ in last.covers for i in range(first, end + 1)}
     assert set(deferred) < named
     assert _verify().ok
