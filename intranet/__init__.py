@@ -60,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from intranet.db import database
 
     database.init_app(app)
+    # The commit pipeline (history, hash chain, checkpoints) on db's own session class.
+    integrity.install(db)
     integrity.init_app(app)
     web.init_app(app)
     accounts.init_app(app)

@@ -11,9 +11,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
-from sqlalchemy_continuum import make_versioned, versioning_manager
+from sqlalchemy import event
+from sqlalchemy_continuum import versioning_manager
 from sqlalchemy_continuum.plugins.base import Plugin
+from sqlalchemy_continuum.utils import is_versioned
 
 from intranet.core.stored_text import check_stored_text, clean_stored_text
 
@@ -88,9 +91,63 @@ class ChangeContextPlugin(Plugin):
         return args
 
 
+# Set on a session class by intranet.integrity.install once every step of the commit
+# pipeline is attached to it.
+PIPELINE_FLAG = "_history_pipeline_installed"
+
+
+class PipelineMissing(RuntimeError):
+    """A session without the commit pipeline tried to write a versioned record."""
+
+
+def has_pipeline(session_class: type) -> bool:
+    return bool(getattr(session_class, PIPELINE_FLAG, False))
+
+
+def mark_pipeline(session_class: type) -> None:
+    setattr(session_class, PIPELINE_FLAG, True)
+
+
 def setup_versioning() -> None:
-    make_versioned(
-        user_cls="User",
-        plugins=[ChangeContextPlugin()],
-        options={"strategy": "validity", "create_composite_index": True},
-    )
+    """Continuum's make_versioned without its session listeners.
+
+    make_versioned(session=...) would attach Continuum's flush and commit listeners to a
+    session class now, at import; they are steps of the commit pipeline instead, attached in
+    order with the chain and the checkpoints to the app's own session class by
+    intranet.integrity.install. What has to happen before the models are defined (the class
+    configuration listeners that build the version classes when mappers configure, the
+    mapper and engine listeners that record operations) is done here, as make_versioned
+    does it (SQLAlchemy-Continuum 2.0)."""
+    manager = versioning_manager
+    manager.plugins = [ChangeContextPlugin()]
+    manager.options.update({"strategy": "validity", "create_composite_index": True})
+    manager.user_cls = "User"
+    manager.apply_class_configuration_listeners(sa.orm.Mapper)
+    manager.track_operations(sa.orm.Mapper)
+    for name, listener in (
+        ("before_execute", manager.track_association_operations),
+        ("rollback", manager.clear_connection),
+        ("set_connection_execution_options", manager.track_cloned_connections),
+    ):
+        if not event.contains(sa.engine.Engine, name, listener):
+            event.listen(sa.engine.Engine, name, listener)
+    if not event.contains(sa.orm.Session, "before_flush", _refuse_without_pipeline):
+        event.listen(sa.orm.Session, "before_flush", _refuse_without_pipeline, insert=True)
+
+
+def _refuse_without_pipeline(session, flush_context, instances) -> None:
+    # On every session (the global class): a worker or script whose session lacks the
+    # pipeline would otherwise write versioned rows with no history transaction, or history
+    # with no chain hash and no checkpoint. Refused before the flush writes anything.
+    # Continuum's own version session flushes only transactions and version rows, which are
+    # not versioned themselves, so it passes.
+    if has_pipeline(type(session)):
+        return
+    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in [*session.new, *session.deleted, *changed]:
+        if is_versioned(obj):
+            raise PipelineMissing(
+                f"{type(obj).__name__} is versioned, but this {type(session).__name__} has no "
+                "commit pipeline: write it through the app's session (intranet.extensions.db, "
+                "inside create_app's app context), never a plain SQLAlchemy session."
+            )

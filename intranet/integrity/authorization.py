@@ -13,7 +13,7 @@ import hashlib
 import json
 
 from flask import g, has_request_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from intranet.db.versioning import acting_as
@@ -49,8 +49,8 @@ def user_authorization(user: User) -> str:
     return authorization_digest(user.role, user.active, user.board_ids)
 
 
-@event.listens_for(Session, "before_flush")
-def _capture_boards(session, flush_context, instances):
+def capture_authorization(session, flush_context, instances):
+    """Before flush: the request's board memberships as they were when it started."""
     # The first flush of a request comes before any of its changes reach the database, so
     # the memberships read here (the collection's original state when it is loaded and
     # changed, else the rows) are the ones the request's checks started from.

@@ -14,8 +14,7 @@ itself.
 import hashlib
 import json
 
-from sqlalchemy import event, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy_continuum import versioning_manager
 
@@ -128,14 +127,14 @@ def chain_transaction(connection, transaction_id: int, tables=None, row=None) ->
     return digest
 
 
-@event.listens_for(Transaction, "before_insert")
-def _serialise_chain(mapper, connection, target):
+def serialise_chain(mapper, connection, target):
+    """Before the transaction row is inserted (a mapper event of Transaction)."""
     if connection.dialect.name == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
 
 
-@event.listens_for(Session, "before_commit")
-def _chain_new_transactions(session):
+def chain_new_transactions(session):
+    """Before commit: hash every transaction this session wrote into the chain."""
     if session.in_nested_transaction():
         return
     # Continuum writes the last version rows during this flush; the hash must cover them.

@@ -10,10 +10,24 @@ verifier compares every checkpoint it can read with the chain (see intranet.inte
 When: after every commit that wrote a history transaction (CHECKPOINT_INTERVAL_SECONDS = 0),
 or at most every N seconds, with one deferred write for the commits in between. The line is
 written after the commit, never inside the transaction, and a failure only logs: a user's
-save never fails or waits because of the log. Writers of one file take an exclusive lock on
-it, so several worker processes of one host can share a log (several hosts: one log each).
+save never fails because of the log.
+
+The deferred write has no thread or timer of its own: it is written in-line by whoever in
+the process comes first once the interval has passed: the next commit (its own line names
+the deferred transactions too), the end of the next request or app context
+(`write_due`, hooked by intranet.integrity.init_app), and at the latest when the process
+exits (`write_pending`, atexit: a gunicorn worker's graceful exit, the end of a CLI
+command). A quiet worker therefore leaves its last batch unnamed until one of those; verify
+reports such transactions as pending within the interval plus CHECKPOINT_GRACE_SECONDS and
+as a gap after it, so a deployment with an interval should have each worker see a request
+within that time (frequent health checks make that likely, not certain) until a job
+runner writes due lines on its own.
+
+Writers of one file take an exclusive lock on it, so several worker processes of one host
+can share a log (several hosts: one log each).
 """
 
+import atexit
 import base64
 import fcntl
 import hashlib
@@ -23,6 +37,7 @@ import logging.handlers
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
@@ -363,7 +378,6 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     counted: tuple[int, int] | None = None
     last_written: float = 0.0
-    timer: threading.Timer | None = None
     # (id, chain hash) of transactions this process committed that no line names yet.
     pending: list = field(default_factory=list)
     pending_authors: list = field(default_factory=list)
@@ -377,9 +391,6 @@ def _state(app: Flask) -> _State:
 
 def reset(app: Flask) -> None:
     """Forget what this process knew (tests empty the database between tests)."""
-    state = app.extensions.get("checkpoints")
-    if state is not None and state.timer is not None:
-        state.timer.cancel()
     app.extensions["checkpoints"] = _State()
 
 
@@ -442,8 +453,7 @@ def prepare(session: Session, connection, committed: list[tuple[int, str]], auth
     app = current_app._get_current_object()
     state = _state(app)
     with state.lock:
-        due = interval(app) <= 0 or time.monotonic() - state.last_written >= interval(app)
-        if not due:
+        if not _due(app, state):
             session.info["checkpoint"] = {"deferred": committed, "authors": list(authors)}
             return
         transaction_id, head = committed[-1]
@@ -585,43 +595,68 @@ def _report_failure(app: Flask, error: Exception) -> None:
     )
 
 
-def _schedule(app: Flask) -> None:
-    state = _state(app)
+def _due(app: Flask, state: _State) -> bool:
+    return interval(app) <= 0 or time.monotonic() - state.last_written >= interval(app)
+
+
+def write_due(app: Flask) -> None:
+    """Write the deferred line of an interval once the interval has passed (at the end of a
+    request or app context); nothing when nothing waits or the interval still runs. A
+    failure only logs."""
+    state = app.extensions.get("checkpoints")
+    if state is None or not state.pending:
+        return
     with state.lock:
-        if state.timer is not None and state.timer.is_alive():
+        if not state.pending or not _due(app, state):
             return
-        wait = max(0.0, state.last_written + interval(app) - time.monotonic())
-
-        def deferred():
-            with app.app_context():
-                try:
-                    write_committed(app, [])
-                except Exception as error:  # noqa: BLE001  (never let it escape a thread)
-                    _report_failure(app, error)
-
-        state.timer = threading.Timer(wait, deferred)
-        state.timer.daemon = True
-        state.timer.start()
+    try:
+        write_committed(app, [])
+    except Exception as error:  # noqa: BLE001  (the request's work is done: never fail it)
+        _report_failure(app, error)
 
 
-@event.listens_for(Session, "after_commit")
-def _write_after_commit(session):
+def write_pending(app: Flask) -> None:
+    """Write the deferred line now, due or not: the process is about to exit, and no other
+    process may vouch for what this one committed."""
+    state = app.extensions.get("checkpoints")
+    if state is None or not state.pending:
+        return
+    try:
+        with app.app_context():
+            write_committed(app, [])
+    except Exception as error:  # noqa: BLE001  (at exit: report, never raise)
+        _report_failure(app, error)
+
+
+# Every app of this process that deferred a line, for the exit.
+_deferring: "weakref.WeakSet[Flask]" = weakref.WeakSet()
+
+
+@atexit.register
+def _write_pending_at_exit() -> None:
+    for app in list(_deferring):
+        write_pending(app)
+
+
+def write_after_commit(session):
+    """After commit: write the line `prepare` left, or add the commit to the deferred one."""
     pending = session.info.pop("checkpoint", None)
     if pending is None or not has_app_context():
         return
     app = current_app._get_current_object()
     try:
         if "deferred" in pending:
-            with _state(app).lock:
-                _state(app).pending.extend(pending["deferred"])
-                _state(app).pending_authors.extend(pending.get("authors", ()))
-            _schedule(app)
+            state = _state(app)
+            with state.lock:
+                state.pending.extend(pending["deferred"])
+                state.pending_authors.extend(pending.get("authors", ()))
+            _deferring.add(app)
         else:
             write(app, pending["values"], pending["committed"], pending.get("authors", ()))
     except Exception as error:  # noqa: BLE001  (the save is committed: never fail it now)
         _report_failure(app, error)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session):
+def forget_after_rollback(session):
+    """After rollback: nothing was committed, so nothing is to be named."""
     session.info.pop("checkpoint", None)

@@ -336,7 +336,11 @@ def _release(started: datetime) -> None:
 
 
 def _launch(app: Flask, user_id: int, started: datetime) -> threading.Thread:
-    """Run the verification in a thread of its own, which outlives the request."""
+    """Run the verification in a thread of its own, which outlives the request.
+
+    A background job, not a timer: it runs once, now, for a user who asked. It stays a
+    thread until a job runner gives such jobs a home (that work replaces it); checkpoints
+    no longer use threads at all (see checkpoints.write_due)."""
 
     def verification():
         with app.app_context():

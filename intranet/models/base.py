@@ -131,7 +131,9 @@ class RuleChecked:
 
 
 # First among the flush listeners: a refused record must not get as far as the history
-# transaction, and the message should name the record's field rather than the note.
+# transaction, and the message should name the record's field rather than the note. On
+# every session, not a step of the commit pipeline (intranet.integrity): the rules belong
+# to the models, and hold for unversioned records and sessions without the pipeline too.
 @event.listens_for(Session, "before_flush", insert=True)
 def _check_rules_before_flush(session, flush_context, instances):
     changed = [obj for obj in session.dirty if session.is_modified(obj)]

@@ -2,6 +2,7 @@
 with raw SQL), and against checkpoints kept outside it."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 from sqlalchemy_continuum import version_class
@@ -259,21 +260,104 @@ def test_a_save_succeeds_while_the_log_cannot_be_written_and_verify_reports_the_
     assert "gap" in gap.message
 
 
-def test_an_interval_defers_the_checkpoints_in_between_to_one_write(app, make):
-    app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0.2
+def _deferred_edits(app, make):
+    """Edits inside a long interval: the first commit writes its line, the rest wait."""
+    app.config["CHECKPOINT_INTERVAL_SECONDS"] = 60
+    _edited_follow_up(make)
+    state = app.extensions["checkpoints"]
+    assert state.pending
+    return state
+
+
+def _interval_passes(app, state) -> None:
+    state.last_written -= app.config["CHECKPOINT_INTERVAL_SECONDS"]
+
+
+def test_an_interval_defers_the_checkpoints_in_between_to_one_write(app, make, client):
     try:
-        _edited_follow_up(make)
-        state = app.extensions["checkpoints"]
-        assert state.timer is not None
-        state.timer.join(timeout=10)
+        state = _deferred_edits(app, make)
+        written = len(_log_lines(app))
+        client.get("/login")  # a request ends inside the interval: nothing is due yet
+        assert len(_log_lines(app)) == written and state.pending
+        _interval_passes(app, state)
+        client.get("/login")  # the first request to end after it writes the deferred line
     finally:
         app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0
+    assert not state.pending
     lines = _log_lines(app)
     newest = db.session.scalar(select(func.max(Transaction.id)))
     count = db.session.scalar(select(func.count(Transaction.id)))
-    assert 1 < len(lines) < count
+    assert len(lines) == written + 1 and 1 < len(lines) < count
     assert f'"transaction_id":{newest}'.encode() in lines[-1]
     assert _verify().ok
+
+
+def test_the_next_commit_after_the_interval_names_the_deferred_transactions(app, make):
+    try:
+        state = _deferred_edits(app, make)
+        deferred = [transaction_id for transaction_id, _ in state.pending]
+        _interval_passes(app, state)
+        make.board()
+    finally:
+        app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0
+    assert not state.pending
+    last = checkpoints.parse_line(_log_lines(app)[-1].decode(), 0, checkpoints.app_public_key(app))
+    named = {i for first, end, _ in last.covers for i in range(first, end + 1)}
+    assert set(deferred) < named
+    assert _verify().ok
+
+
+_EXITING_WRITER = """
+import sys
+from intranet import create_app
+from intranet.db.versioning import acting_as
+from intranet.extensions import db
+from intranet.models import Board
+
+app = create_app({
+    "SECRET_KEY": "x",
+    "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+    "CHECKPOINT_LOG": sys.argv[2],
+    "CHECKPOINT_KEY": sys.argv[3],
+    "CHECKPOINT_INTERVAL_SECONDS": 3600,
+})
+with app.app_context():
+    db.create_all()
+    with acting_as(None, "script"):
+        for number in range(3):
+            db.session.add(Board(name=f"Nämnd {number}", administration="Förvaltning"))
+            db.session.commit()
+    assert len(app.extensions["checkpoints"].pending) == 2
+"""
+
+
+def test_a_process_that_exits_writes_its_deferred_line(tmp_path):
+    # A CLI command or a gunicorn worker leaving within the interval: no timer thread would
+    # outlive it, so the exit writes the line (its own SQLite file: this is about the exit).
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'exiting.sqlite'}"
+    log, key = tmp_path / "exiting.log", tmp_path / "exiting-key.pem"
+    subprocess.run(
+        [sys.executable, "-c", _EXITING_WRITER, url, str(log), str(key)],
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+    )
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        ids = set(connection.scalars(select(Transaction.id)))
+    engine.dispose()
+    public_key = checkpoints.load_or_create_key(key).public_key()
+    named = set()
+    lines = list(checkpoints.read_log(log, public_key))
+    for _, checkpoint, problem in lines:
+        assert checkpoint is not None and problem is None
+        named.update(i for first, end, _ in checkpoint.covers for i in range(first, end + 1))
+    assert len(ids) == 3 and named == ids and len(lines) == 2
 
 
 def test_the_checkpoint_command_and_syslog(app, make):
@@ -427,13 +511,14 @@ def test_a_forgery_dated_in_the_future_is_not_left_pending(make):
 
 
 def test_a_line_names_every_transaction_an_interval_batched(app, make):
-    app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0.2
     try:
-        _edited_follow_up(make)
-        state = app.extensions["checkpoints"]
-        state.timer.join(timeout=10)
+        state = _deferred_edits(app, make)
+        _interval_passes(app, state)
+        with app.app_context():
+            pass  # the end of an app context (a request, a CLI command) writes what is due
     finally:
         app.config["CHECKPOINT_INTERVAL_SECONDS"] = 0
+    assert not state.pending
     named = set()
     for _, checkpoint, problem in checkpoints.read_log(
         checkpoints.log_path(app), checkpoints.app_public_key(app)
