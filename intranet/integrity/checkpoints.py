@@ -24,7 +24,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
+
+from intranet.core import clock
 
 GENESIS = "0" * 64
 SYSLOG_TAG = "handlingsplan-checkpoint: "
@@ -344,7 +346,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def now_text() -> str:
-    return datetime.now(UTC).strftime(TIME_FORMAT)
+    return clock.utc_now().strftime(TIME_FORMAT)
 
 
 def parse_time(text: str) -> datetime | None:

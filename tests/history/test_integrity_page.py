@@ -8,7 +8,7 @@ from sqlalchemy import select
 from intranet.extensions import db
 from intranet.integrity import checkpoints
 from intranet.models import IntegrityCheck
-from intranet.models.base import utc_now
+from intranet.core.clock import utc_now
 
 
 def test_auditor_sees_the_latest_checkpoint_and_verifies_now(app, client, make):
@@ -77,7 +77,7 @@ def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app
 
     from intranet.integrity import service as integrity
     from intranet.models import IntegrityLease
-    from intranet.models.base import utc_now
+    from intranet.core.clock import utc_now
 
     other = make.user("admin", username="chefen", display_name="Cecilia Chef")
     make.user("auditor", username="revisorn")

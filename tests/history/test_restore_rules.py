@@ -22,7 +22,7 @@ from intranet.models import (
     SubGoalLineage,
     Transaction,
 )
-from intranet.models.base import local_day
+from intranet.core.clock import local_day
 from intranet.structure import services as structure
 
 

@@ -11,7 +11,7 @@ from intranet.extensions import db
 from intranet.integrity import chain, checkpoints, verify
 from intranet.integrity.service import run_verification
 from intranet.models import FollowUp, Transaction
-from intranet.models.base import utc_now
+from intranet.core.clock import utc_now
 
 
 def _verify(**options):
