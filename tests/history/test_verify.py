@@ -6,12 +6,12 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 from sqlalchemy_continuum import version_class
 
+from intranet.core.clock import utc_now
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.integrity import chain, checkpoints, verify
 from intranet.integrity.service import run_verification
 from intranet.models import FollowUp, Transaction
-from intranet.core.clock import utc_now
 
 
 def _verify(**options):
