@@ -20,6 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["CLOCK_FILE"]:
+        from intranet.core import clock
+
+        clock.use_file(app.config["CLOCK_FILE"])
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -36,7 +36,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "sv"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # The municipality's time zone: the day "today" is, the year "this year" is, where a day
+    # given as a date ends, and the zone every time is shown in (intranet.core.clock). One
+    # setting for both, so that a date shown is always the day the rules counted with.
+    MUNICIPALITY_TIMEZONE = os.environ.get("MUNICIPALITY_TIMEZONE", "Europe/Stockholm")
+    BABEL_DEFAULT_TIMEZONE = MUNICIPALITY_TIMEZONE
+    # Tests only: a file holding an ISO 8601 moment with its offset that the clock shows from
+    # the file's modification time on and runs on from (see intranet.core.clock); the
+    # browser tests' server is started with it. Empty: the system clock.
+    CLOCK_FILE = os.environ.get("CLOCK_FILE", "")
     LANGUAGES = ("sv", "en")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 5 * 1024 * 1024))
     SESSION_COOKIE_HTTPONLY = True

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.accounts.directory import directory_accepts, directory_configured
+from intranet.core.clock import utc_now
 from intranet.core.errors import RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.db.database import count_in_window
@@ -16,7 +17,6 @@ from intranet.db.versioning import set_change_note
 from intranet.extensions import db
 from intranet.models import ROLES, Board, LoginFailures, User
 from intranet.models.accounts import credential_digest
-from intranet.models.base import utc_now
 
 _unknown_user_hash: dict[str, str] = {}
 

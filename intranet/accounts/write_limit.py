@@ -12,10 +12,10 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
+from intranet.core.clock import utc_now
 from intranet.db.database import count_in_window
 from intranet.extensions import db
 from intranet.models import WriteCount
-from intranet.models.base import utc_now
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Signing out must work whatever the count: it ends sessions, it changes no data.

@@ -4,10 +4,10 @@ them at will and a history transaction is permanent. Changes flush; the caller c
 from flask import g, has_request_context
 from sqlalchemy import select
 
+from intranet.core.clock import utc_now
 from intranet.db.database import upsert
 from intranet.extensions import db
 from intranet.models import User, UserPreference
-from intranet.models.base import utc_now
 
 
 def language_preference(user_id: int) -> str | None:

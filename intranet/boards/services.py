@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from intranet.core.clock import local_day
 from intranet.core.errors import RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Board, Membership, SubGoal, SubGoalBoard, User
-from intranet.models.base import local_day
 
 MEMBERSHIP_CHOICES = {
     "move": _l("Flytta medlemmarna till den nya nämnden (de lämnar den gamla)"),

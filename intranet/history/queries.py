@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import format_datetime
 from sqlalchemy import String, Text, and_, exists, or_, select
 from sqlalchemy_continuum import version_class, versioning_manager
 
+from intranet.core import clock
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.history.records import KINDS, diff_states, record_label
@@ -41,7 +41,7 @@ OTHER_KINDS = {
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.zone()
 
 
 def local_to_utc(moment: datetime) -> datetime:

@@ -35,6 +35,7 @@ from intranet.auth.policies import (
     can_reorganise_boards,
 )
 from intranet.boards.services import update_board
+from intranet.core.clock import local_day
 from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.fields import names
 from intranet.core.translation import lazy_gettext as _l
@@ -57,7 +58,6 @@ from intranet.models import (
     Tag,
     User,
 )
-from intranet.models.base import local_day
 from intranet.models.plans import link_order
 from intranet.reading.snapshot import Snapshot, is_hidden
 from intranet.structure.forms import PLAN_FORM_FIELDS

@@ -1,7 +1,5 @@
 """Record history with diffs, comparing versions, restore, archiving, the audit log."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -24,6 +22,7 @@ from intranet.auth.policies import (
     can_verify_history,
     require,
 )
+from intranet.core import clock
 from intranet.core.errors import EditConflict, RuleViolation
 from intranet.core.numbers import MAX_BIG_INTEGER, parse_whole
 from intranet.core.translation import lazy_gettext as _l
@@ -354,7 +353,7 @@ def audit_csv():
         "kommentar",
         "ändrade poster",
     ]
-    filename = f"granskningslogg-{date.today().isoformat()}.csv"
+    filename = f"granskningslogg-{clock.today().isoformat()}.csv"
     return attachment(write_csv(headers, _audit_rows(filters)), CSV_MIMETYPE, filename)
 
 

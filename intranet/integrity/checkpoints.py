@@ -39,7 +39,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -51,6 +51,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from intranet.core import clock
 
 GENESIS = "0" * 64
 SYSLOG_TAG = "handlingsplan-checkpoint: "
@@ -359,7 +361,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def now_text() -> str:
-    return datetime.now(UTC).strftime(TIME_FORMAT)
+    return clock.utc_now().strftime(TIME_FORMAT)
 
 
 def parse_time(text: str) -> datetime | None:

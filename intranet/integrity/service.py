@@ -19,11 +19,11 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
 from intranet.integrity import checkpoints
 from intranet.integrity.verify import GRACE_SECONDS, UNTRUSTED_KEY, Problem, Report, verify_history
 from intranet.models import IntegrityCheck, IntegrityLease
-from intranet.models.base import utc_now
 
 VERIFY_LEASE = "verify"
 

@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from sqlalchemy_continuum import version_class as version_class_of
 from sqlalchemy_continuum import versioning_manager
 
+from intranet.core.clock import utc_now
 from intranet.integrity import checkpoints
 from intranet.integrity.authorization import authorization_digest
 from intranet.integrity.chain import (
@@ -49,7 +50,6 @@ from intranet.integrity.chain import (
 )
 from intranet.models import Membership, Transaction, User
 from intranet.models.accounts import credential_digest
-from intranet.models.base import utc_now
 
 BATCH = 2_000
 MAX_PROBLEMS = 1_000

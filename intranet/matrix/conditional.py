@@ -29,7 +29,6 @@ both paths refuse it before any 304.
 import hashlib
 import os
 import threading
-from datetime import date
 from functools import wraps
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from intranet.auth.policies import can_read_past
+from intranet.core import clock
 from intranet.core.numbers import parse_id
 from intranet.extensions import db
 from intranet.matrix.filters import meeting_mode
@@ -102,7 +102,7 @@ def _validators(kind: str, head: tuple, scope: str, language: str, user_id: int,
         view_parameters(),
         scope,
         language,
-        date.today().isoformat(),
+        clock.today().isoformat(),
         current_app.config["BUILD_ID"],
     )
     return _digest(shared), _digest((kind, shared, user_id, token))

@@ -1,7 +1,6 @@
 """The filtered goal matrix as a spreadsheet: what the screen shows, one row per sub-goal."""
 
-from datetime import date
-
+from intranet.core import clock
 from intranet.core.translation import gettext as _
 from intranet.matrix.queries import Matrix
 from intranet.web.spreadsheets import (
@@ -21,7 +20,7 @@ def matrix_file(matrix: Matrix, file_format: str, as_of_text: str | None):
     """The matrix as CSV or XLSX: (content, mimetype, file name). A matrix of the past says
     so above its headers; the code column stays text in a spreadsheet."""
     headers, rows = matrix_table(matrix)
-    filename = f"malmatris-{as_of_text or date.today().isoformat()}.{file_format}"
+    filename = f"malmatris-{as_of_text or clock.today().isoformat()}.{file_format}"
     note = as_of_note(as_of_text) if as_of_text else None
     if file_format == "csv":
         return write_csv(headers, rows, note, CODE_COLUMNS), CSV_MIMETYPE, filename

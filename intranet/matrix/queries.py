@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import exists, or_, select
 
+from intranet.core import clock
 from intranet.extensions import db
 from intranet.lineage.queries import read_links
 from intranet.matrix.filters import MatrixFilters
@@ -112,7 +113,7 @@ def filter_options() -> FilterOptions:
     ).all()
     starts = [row.strategy_start or row.start_year for row in plans]
     ends = [row.strategy_end or row.end_year for row in plans]
-    this_year = date.today().year
+    this_year = clock.today().year
     return FilterOptions(
         plans=[PlanOption(r.id, r.title, r.start_year, r.end_year, r.status) for r in plans],
         boards=[Option(r.id, r.name) for r in boards],
@@ -299,7 +300,7 @@ def _row_query(snapshot: Snapshot, filters: MatrixFilters):
 
 def build_matrix(filters: MatrixFilters, snapshot: Snapshot, today: date | None = None) -> Matrix:
     """The filtered matrix with its summary, in three queries, now or as of the snapshot."""
-    today = today or date.today()
+    today = today or clock.today()
     years = list(filters.years)
     row_query = _row_query(snapshot, filters)
     records = db.session.execute(row_query).all()

@@ -3,11 +3,11 @@
 from sqlalchemy.exc import IntegrityError
 
 from intranet.auth.policies import can_end_meeting, can_start_meeting
+from intranet.core.clock import utc_now
 from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Meeting, MeetingAttendance, Plan, User
-from intranet.models.base import utc_now
 
 
 def start_meeting(user: User, plan: Plan | None) -> tuple[Meeting, bool]:

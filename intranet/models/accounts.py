@@ -9,11 +9,12 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from intranet.core.clock import utc_now
 from intranet.core.errors import RuleViolation
 from intranet.core.password_policy import check_password_policy
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, utc_now
+from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked
 
 ROLES = {
     "admin": _l("Administratör"),

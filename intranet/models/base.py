@@ -1,32 +1,17 @@
 """Shared model pieces: archiving, rule checks before every flush."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy import DateTime, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from intranet.core.clock import utc_now
 from intranet.core.stored_text import check_stored_text, clean_stored_text
 
 # Column info for strings that are not written by people (hashes, derived sort keys): they are
 # cleaned and length-checked like every string, but not searched for identity numbers.
 NOT_FREE_TEXT = {"free_text": False}
-
-
-def utc_now() -> datetime:
-    # Naive UTC, like the issued_at of history transactions, so both compare directly.
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def local_day(moment: datetime | None = None) -> date:
-    """The municipality's calendar day at `moment` (naive UTC; now when None): the day
-    dated things such as a board's responsibility are in force on."""
-    zone = ZoneInfo(
-        current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "Europe/Stockholm"
-    )
-    return (moment or utc_now()).replace(tzinfo=UTC).astimezone(zone).date()
 
 
 class Archivable:

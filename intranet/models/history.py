@@ -6,8 +6,8 @@ from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy_continuum.transaction import TransactionBase
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
-from intranet.models.base import utc_now
 
 
 class Transaction(TransactionBase, db.Model):

@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
 from intranet.models.accounts import User
-from intranet.models.base import RuleChecked, utc_now
+from intranet.models.base import RuleChecked
 
 
 class Meeting(RuleChecked, db.Model):

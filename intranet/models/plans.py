@@ -5,13 +5,14 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from intranet.core.clock import local_day
 from intranet.core.errors import RuleViolation
 from intranet.core.fields import UserField, check_fields
 from intranet.core.naturalsort import KEY_LENGTH, natural_key
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models.accounts import Board
-from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, local_day, related
+from intranet.models.base import NOT_FREE_TEXT, Archivable, RuleChecked, related
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
-from intranet.models.base import utc_now
 
 
 class UserPreference(db.Model):

@@ -8,11 +8,11 @@ and visible at that transaction is intranet.reading.snapshot's to decide.
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from intranet.core.clock import local_day, utc_now
+from intranet.core.clock import zone as municipality_zone
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Transaction
@@ -45,10 +45,6 @@ class Moment:
     utc: datetime  # naive UTC, inclusive upper bound, never later than now
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def parse_as_of(value: str, now: datetime | None = None) -> Moment:
     """The one reading of `as_of` for every page, export and report.
 
@@ -70,8 +66,8 @@ def parse_as_of(value: str, now: datetime | None = None) -> Moment:
     except ValueError:
         raise BadMoment(_l("Datumet eller tiden finns inte.")) from None
     now = now or utc_now()
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    today = now.replace(tzinfo=UTC).astimezone(zone).date()
+    zone = municipality_zone()
+    today = local_day(now)
     # Checked before any arithmetic, so that 9999-12-31 plus a day never overflows.
     if day > today:
         raise BadMoment(_l("Datumet kan inte ligga i framtiden."))

@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from intranet.core.clock import local_day
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Board, SubGoalBoard
-from intranet.models.base import local_day
 from intranet.models.plans import link_order
 from intranet.reading.snapshot import Snapshot
 

@@ -33,9 +33,9 @@ from sqlalchemy import and_, inspect, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy_continuum import version_class
 
+from intranet.core.clock import local_day
 from intranet.extensions import db
 from intranet.models import Transaction
-from intranet.models.base import local_day
 
 DELETE = 2  # Continuum's operation_type for a deleted row
 

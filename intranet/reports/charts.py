@@ -5,8 +5,8 @@ colour or on seeing it.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
+from intranet.core import clock
 from intranet.core.translation import lazy_gettext as _l
 from intranet.models import STATUSES
 from intranet.reports.queries import Report, build_report
@@ -138,7 +138,7 @@ def report_charts(report: Report) -> list[StackedChart]:
     """The report's charts: status per year, and for all boards status per board."""
     result = [status_per_year(report)]
     if report.board_id is None:
-        result.append(status_per_board(report, board_chart_year(report, date.today().year)))
+        result.append(status_per_board(report, board_chart_year(report, clock.today().year)))
     return result
 
 

@@ -1,11 +1,12 @@
 """The yearly report: the page, its DOCX and PDF files, and the boards' closing comments."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from intranet.auth.policies import can_write_closing_comments, require
+from intranet.core import clock
 from intranet.core.errors import EditConflict, RuleViolation
 from intranet.core.numbers import parse_id, parse_whole
 from intranet.core.translation import gettext as _
@@ -99,7 +100,7 @@ def report_file(plan_id: int, file_format: str):
     if report is None:
         return _refused(plan, filters, options)
     filename = documents.report_filename(report, file_format)
-    now, charts = datetime.now(UTC), report_charts(report)
+    now, charts = clock.now().astimezone(UTC), report_charts(report)
     if file_format == "docx":
         return attachment(documents.report_docx(report, charts, now), DOCX_MIMETYPE, filename)
     return attachment(documents.report_pdf(report, charts, plan, now), "application/pdf", filename)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
 from intranet.matrix.changes import Change, changes_since
 from intranet.models import (
@@ -20,7 +21,6 @@ from intranet.models import (
     SubGoal,
     SubGoalBoard,
 )
-from intranet.models.base import utc_now
 from intranet.reading.asof import transaction_at
 from intranet.reading.responsibility import responsible_boards, responsible_today
 from intranet.reading.snapshot import Snapshot

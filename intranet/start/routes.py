@@ -1,11 +1,10 @@
 """The start page: what the signed-in user's boards still have to report, the open rounds,
 and what others changed on their sub-goals since the last visit."""
 
-from datetime import date
-
 from flask import Blueprint
 from flask_login import current_user, login_required
 
+from intranet.core import clock
 from intranet.extensions import db
 from intranet.rounds import services as rounds
 from intranet.start.queries import board_overview, record_visit
@@ -29,5 +28,5 @@ def index():
         pending=rounds.pending_for(current_user),
         open_rounds=rounds.open_rounds(),
         overview=overview,
-        today=date.today(),
+        today=clock.today(),
     )

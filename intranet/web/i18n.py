@@ -5,6 +5,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_login import current_user
 
+from intranet.core import clock
+
 
 def select_locale() -> str:
     if not has_request_context():
@@ -35,7 +37,7 @@ def locale_for(user_locale: str | None) -> str:
 
 
 def select_timezone() -> str:
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return clock.zone_name()
 
 
 def language_name(code: str) -> str:

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from intranet.auth.policies import can_edit_sub_goal, can_read_record_history
 from intranet.boards import services
+from intranet.core.clock import local_day, utc_now
 from intranet.core.errors import RuleViolation
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.integrity.verify import verify_history
 from intranet.models import Membership, SubGoal, Transaction, User
-from intranet.models.base import local_day, utc_now
 from intranet.reading.plan_tree import load_plan, load_sub_goal
 from intranet.reading.responsibility import responsible_boards
 from intranet.reading.snapshot import Snapshot

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from intranet.core.clock import local_day, utc_now
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Board, SubGoal, Transaction, User
-from intranet.models.base import local_day, utc_now
 
 
 def _board(name: str) -> Board | None:

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,8 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy.engine import make_url
 
 from intranet import ROOT, create_app
+from intranet.core.clock import ClockFile, zone
+from intranet.core.clock import now as clock_now
 from intranet.extensions import db
 from tests.browser.support import DEMO_PASSWORD, SCREENSHOTS, sign_in
 
@@ -38,6 +41,15 @@ class LiveServer:
     log: Path
     # For the few tests that must reset server-side bookkeeping (the write rate count).
     database_url: str = ""
+    # The server's clock: tests read the server's today from it and move it forward.
+    clock: ClockFile | None = None
+
+    def now(self) -> datetime:
+        """The server's now, in the municipality's zone."""
+        return self.clock.utc_now().replace(tzinfo=UTC).astimezone(zone())
+
+    def today(self) -> date:
+        return self.now().date()
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -121,9 +133,16 @@ def live_server(tmp_path_factory):
         **checkpoint_files,
     }
     _prepare_database(database_url, checkpoint_files)
+    # Started after the demo data, so that the server's history stays in order; from here
+    # on it runs with the real time, and a test may move it forward (never back).
+    server_clock = ClockFile(workdir / "clock")
+    server_clock.set(clock_now())
+    env["CLOCK_FILE"] = str(server_clock.path)
 
     url = f"http://127.0.0.1:{_free_port()}"
-    server = LiveServer(url=url, log=workdir / "gunicorn.log", database_url=database_url)
+    server = LiveServer(
+        url=url, log=workdir / "gunicorn.log", database_url=database_url, clock=server_clock
+    )
     with server.log.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", url[len("http://") :]]

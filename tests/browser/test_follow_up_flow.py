@@ -6,8 +6,7 @@ These tests change the demo data of the shared server: each uses its own matrix 
 """
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -37,7 +36,7 @@ def _filter_by_board(page: Page) -> None:
         assert BOARD in text
 
 
-def test_officer_reports_a_follow_up_in_the_matrix(page_as, browser, axe):
+def test_officer_reports_a_follow_up_in_the_matrix(page_as, browser, axe, live_server):
     page = page_as("officer")
     _filter_by_board(page)
     cell = _cell(page, "4.1", 2019)
@@ -102,7 +101,7 @@ def test_officer_reports_a_follow_up_in_the_matrix(page_as, browser, axe):
     assert axe_violations(axe, auditor) == []
 
     # The matrix as it stood yesterday: the change is not there yet.
-    yesterday = (datetime.now(ZoneInfo("Europe/Stockholm")) - timedelta(days=1)).date()
+    yesterday = live_server.today() - timedelta(days=1)
     auditor.goto(f"/matrix?as_of={yesterday.isoformat()}")
     expect(auditor.get_by_role("note")).to_contain_text("Historiskt läge")
     expect(_cell(auditor, "4.1", 2019)).to_contain_text("Pågår")

@@ -4,7 +4,7 @@ that sent it says why inside itself, announced (role=alert), keeps what the user
 and the next successful request from it takes the message away."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, delete, select
@@ -110,7 +110,7 @@ def test_a_lost_permission_is_said_in_the_form(page_as):
     _saved(page, editor, "4.1", 2021)
 
 
-def test_a_too_large_upload_is_said_in_both_import_forms(page_as):
+def test_a_too_large_upload_is_said_in_both_import_forms(page_as, live_server):
     page = page_as("admin")
     too_large = {
         "name": "stor.xlsx",
@@ -122,7 +122,7 @@ def test_a_too_large_upload_is_said_in_both_import_forms(page_as):
     page.get_by_label("Plan", exact=True).select_option(label=PLAN_OPTION)
     page.get_by_label("År som ska följas upp").fill("2020")
     page.get_by_label("Sista dag att rapportera").fill(
-        (date.today() + timedelta(days=30)).isoformat()
+        (live_server.today() + timedelta(days=30)).isoformat()
     )
     page.get_by_role("button", name="Öppna omgången").click()
     page.get_by_role("link", name="Läs in en ifylld Excelfil").click()

@@ -3,10 +3,10 @@
 
 from sqlalchemy import func, select
 
+from intranet.core.clock import utc_now
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity, FollowUp, Plan, SubGoal, Transaction
-from intranet.models.base import utc_now
 from intranet.reading.plan_tree import load_plan, load_sub_goal
 from intranet.reading.snapshot import Snapshot
 from tests.matrix.test_routes import count_queries

@@ -4,10 +4,10 @@ activity hides it from every view of today, and every view of a date before the 
 still shows it."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from intranet.core import clock
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import Activity, Board, FocusArea, FollowUp, Plan, Strategy, SubGoal
@@ -108,7 +108,7 @@ def test_every_view_agrees_on_what_archiving_hides(client, plan, what):
     gone, showing = CASES[what]
     _archive(client, what, plan)
     client.login("revisorn")
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    today = clock.today().isoformat()
     for moment in (None, today, BEFORE):
         for view, url in _views(plan, moment).items():
             response = client.get(url)
@@ -124,7 +124,7 @@ def test_an_archived_sub_goal_has_no_page_now_but_has_one_before(client, plan):
     _archive(client, "sub_goal", plan)
     gone = db.session.scalar(db.select(SubGoal).where(SubGoal.title == GONE_SUB_GOAL))
     client.login("revisorn")
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    today = clock.today().isoformat()
     assert client.get(f"/sub-goals/{gone.id}").status_code == 404
     missing = client.get(f"/sub-goals/{gone.id}?as_of={today}")
     assert missing.status_code == 404
@@ -141,7 +141,7 @@ def test_archived_parents_hide_what_is_under_them(client, plan):
     assert client.post_form(f"/archive/focus_area/{kept.focus_area_id}").status_code == 302
     client.post_form("/logout")
     client.login("revisorn")
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    today = clock.today().isoformat()
     assert client.get(f"/sub-goals/{kept.id}").status_code == 404
     assert client.get(f"/sub-goals/{kept.id}?as_of={today}").status_code == 404
     for moment in (None, today):

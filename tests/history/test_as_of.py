@@ -1,11 +1,11 @@
 """Plan and sub-goal pages as they stood at a past date, from the version tables."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, func, select
 
+from intranet.core import clock
 from intranet.extensions import db
 from intranet.models import FollowUp, Plan, SubGoal, Transaction
 from intranet.reading import asof
@@ -127,7 +127,7 @@ def test_archived_records_vanish_now_but_stay_in_earlier_as_of_views(client, mak
     assert "Genomförd" not in now
     # Today as the app reads as_of: in Stockholm, where UTC is still the day before from
     # midnight to one (two in summer).
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    today = clock.today().isoformat()
     archived_view = load_sub_goal(
         Snapshot.at(db.session.scalar(select(func.max(Transaction.id)))), sub_goal_id
     )
@@ -191,8 +191,7 @@ AS_OF_PAGES = [
 
 
 def _tomorrow() -> str:
-    stockholm = ZoneInfo("Europe/Stockholm")
-    return (datetime.now(stockholm).date() + timedelta(days=1)).isoformat()
+    return (clock.today() + timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize("page", AS_OF_PAGES)
@@ -235,7 +234,7 @@ def test_today_is_now_on_every_page_that_takes_as_of(client, make):
     make.user("auditor", username="revisorn")
     sub_goal = make.sub_goal()
     client.login("revisorn")
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    today = clock.today().isoformat()
     for page in AS_OF_PAGES:
         url = page.format(plan=sub_goal.plan.id, sub_goal=sub_goal.id)
         assert client.get(url, query_string={"as_of": today}).status_code == 200, url

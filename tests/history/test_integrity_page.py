@@ -5,10 +5,10 @@ import json
 
 from sqlalchemy import select
 
+from intranet.core.clock import utc_now
 from intranet.extensions import db
 from intranet.integrity import checkpoints
 from intranet.models import IntegrityCheck
-from intranet.models.base import utc_now
 
 
 def test_auditor_sees_the_latest_checkpoint_and_verifies_now(app, client, make):
@@ -75,9 +75,9 @@ def test_the_page_in_english(client, make):
 def test_verify_now_runs_one_at_a_time_outside_the_request_and_not_too_often(app, client, make):
     from datetime import timedelta
 
+    from intranet.core.clock import utc_now
     from intranet.integrity import service as integrity
     from intranet.models import IntegrityLease
-    from intranet.models.base import utc_now
 
     other = make.user("admin", username="chefen", display_name="Cecilia Chef")
     make.user("auditor", username="revisorn")

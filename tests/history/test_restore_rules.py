@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.boards import services as boards
+from intranet.core.clock import local_day
 from intranet.core.errors import RuleViolation
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
@@ -22,7 +23,6 @@ from intranet.models import (
     SubGoalLineage,
     Transaction,
 )
-from intranet.models.base import local_day
 from intranet.structure import services as structure
 
 

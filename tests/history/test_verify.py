@@ -7,12 +7,12 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy_continuum import version_class
 
+from intranet.core.clock import utc_now
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.integrity import chain, checkpoints, verify
 from intranet.integrity.service import run_verification
 from intranet.models import FollowUp, Transaction
-from intranet.models.base import utc_now
 
 
 def _verify(**options):

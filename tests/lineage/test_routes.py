@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from intranet.core import clock
 from intranet.extensions import db
 from intranet.models import Plan, SubGoal, SubGoalLineage, Transaction
 from tests.conftest import PASSWORD
@@ -105,10 +106,7 @@ def test_the_line_on_the_as_of_page(client, make):
     client.login(admin.username, PASSWORD)
     client.post_form(f"/sub-goals/{later.id}/lineage", {"continues_id": str(goal.id)})
     # The as-of page reads the line through the snapshot, without the admin link.
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    today = datetime.now(ZoneInfo("Europe/Stockholm")).strftime("%Y-%m-%dT%H:%M")
+    today = clock.now().strftime("%Y-%m-%dT%H:%M")
     past = client.get(f"/sub-goals/{later.id}?as_of={today}").get_data(as_text=True)
     assert "Delmålets linje" in past and "1.2 Brobyggare" in past
     assert "/lineage" not in past.split("Delmålets linje")[1].split("</section>")[0]

@@ -1,11 +1,12 @@
 """\"Changes since\": the matrix marks exactly the cells changed after the chosen moment."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from intranet.core import clock
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.matrix.changes import changes_since
@@ -45,7 +46,7 @@ def _head() -> int:
 
 def test_marks_exactly_the_cells_changed_after_the_moment(officer_client):
     _change("4.1", 2019, next_steps="Före")  # not compared: never marked
-    yesterday = (datetime.now() - timedelta(days=1)).date().isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     page = officer_client.get(f"/matrix?since={yesterday}").get_data(as_text=True)
     assert CHANGED.findall(page) == []  # the demo's history is years old; next_steps no mark
     _change("5.1", 2020, status="done", outcome="Klart till slut.")

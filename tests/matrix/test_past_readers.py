@@ -3,11 +3,11 @@ authors and times only where the reader may read the record's history, and no 30
 request the full path refuses or for a page that names people."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
+from intranet.core import clock
 from intranet.core.numbers import parse_id
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
@@ -24,11 +24,11 @@ CHANGED = re.compile(
 
 
 def _today() -> str:
-    return datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    return clock.today().isoformat()
 
 
 def _yesterday() -> str:
-    return (datetime.now(ZoneInfo("Europe/Stockholm")) - timedelta(days=1)).date().isoformat()
+    return (clock.today() - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture

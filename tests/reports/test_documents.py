@@ -3,7 +3,7 @@
 import io
 import re
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from intranet import ROOT
+from intranet.core import clock
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import SubGoal
@@ -94,7 +95,7 @@ def _docx_metadata(content: bytes, title_part: str, author: str) -> None:
     assert "Handlingsplan för romsk inkludering 2018–2021" in properties.title
     assert properties.author == author
     assert properties.comments == ""
-    now = datetime.now(UTC)
+    now = clock.now()
     for moment in (properties.created, properties.modified):
         assert now - timedelta(minutes=10) < moment <= now + timedelta(seconds=1)
 

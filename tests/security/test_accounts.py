@@ -4,11 +4,11 @@ personal-data guard on the CLI and the admin forms."""
 import pytest
 from sqlalchemy import func, select
 
+from intranet.core.clock import utc_now
 from intranet.core.errors import RuleViolation
 from intranet.core.password_policy import check_password_policy
 from intranet.extensions import db
 from intranet.models import LoginFailures, Transaction, User
-from intranet.models.base import utc_now
 
 PASSWORD = "a-long-test-password"
 # A made-up but checksum-valid personal identity number.

@@ -8,7 +8,6 @@ every form that is not free text must be listed, either with a case or as not a 
 import importlib
 import pkgutil
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 
 import intranet
+from intranet.core import clock
 from intranet.core.fields import CHOOSE_FROM_LIST
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
@@ -121,7 +121,7 @@ CASES = {
     ("ReorganisationForm", "target"): lambda w: (
         f"/boards/{w['board'].id}/reorganise",
         {
-            "valid_from": date.today().isoformat(),
+            "valid_from": clock.today().isoformat(),
             "target": str(w["other"].id),
             "memberships": "move",
             "note": "Beslut",
@@ -130,7 +130,7 @@ CASES = {
     ("ReorganisationForm", "move_N"): lambda w: (
         f"/boards/{w['board'].id}/reorganise",
         {
-            "valid_from": date.today().isoformat(),
+            "valid_from": clock.today().isoformat(),
             f"move_{w['sub_goal'].id}": str(w["other"].id),
             "memberships": "move",
             "note": "Beslut",

@@ -1,11 +1,12 @@
 """Every response carries the security headers; the pages need no inline script or style."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from intranet import create_app
+from intranet.core import clock
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.web.security import CONTENT_SECURITY_POLICY
@@ -186,7 +187,7 @@ def _named_world(make):
 
 def _every_page(sub_goal, follow_up, author) -> list[str]:
     plan = sub_goal.plan.id
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     matrix = f"/matrix?plan={plan}"
     return [
         "/",
@@ -194,7 +195,7 @@ def _every_page(sub_goal, follow_up, author) -> list[str]:
         f"{matrix}&since={yesterday}",
         f"{matrix}&meeting=1",
         f"{matrix}&meeting=1&since=none",
-        f"{matrix}&as_of={date.today().isoformat()}",
+        f"{matrix}&as_of={clock.today().isoformat()}",
         "/matrix.csv",
         f"/matrix.xlsx?since={yesterday}",
         f"/plans/{plan}",

@@ -6,12 +6,10 @@ below; URL arguments come from WORLD_ARGS (add a key if a route needs a new one)
 POST bodies from FORM_DATA (a CSRF token is always added).
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from sqlalchemy import func, select
 
+from intranet.core import clock
 from intranet.extensions import db
 from intranet.models import ReportComment, Transaction
 from tests.conftest import PASSWORD
@@ -407,7 +405,7 @@ def test_every_past_parameter_is_listed():
 
 
 def _stockholm_today() -> str:
-    return datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
+    return clock.today().isoformat()
 
 
 # Values a viewer may not send either: asking at all is refused, whatever the value, so

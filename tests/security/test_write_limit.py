@@ -84,8 +84,8 @@ def test_every_write_counts_even_a_viewers_language_switch(client, make, limit):
 
 
 def test_the_window_ends_and_the_count_starts_again(client, make, limit):
+    from intranet.core.clock import utc_now
     from intranet.models import WriteCount
-    from intranet.models.base import utc_now
 
     client.login(make.user("admin").username)
     limit("1/minute")
