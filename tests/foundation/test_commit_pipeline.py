@@ -13,11 +13,11 @@ from sqlalchemy_continuum import version_class, versioning_manager
 
 import intranet
 from intranet import integrity
+from intranet.core.clock import utc_now
 from intranet.db.versioning import PipelineMissing, acting_as
 from intranet.extensions import AppSession, db
 from intranet.integrity import chain
 from intranet.models import Board, LoginFailures, Transaction
-from intranet.models.base import utc_now
 
 
 class _OtherSession(Session):
