@@ -2,7 +2,8 @@
 test, a test client that signs in and carries the CSRF token like a browser.
 
 TEST_DATABASE_URL selects the database (PostgreSQL in CI); SQLite in a temporary folder
-otherwise.
+otherwise. Under pytest-xdist each worker has its own database, checkpoint folder and
+temporary folder, so the workers never see each other's rows, logs or keys.
 """
 
 import atexit
@@ -15,6 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from intranet import create_app
 from intranet.extensions import db
@@ -26,6 +28,53 @@ _CHECKPOINT_FOLDER = tempfile.mkdtemp(prefix="handlingsplan-checkpoints-")
 atexit.register(shutil.rmtree, _CHECKPOINT_FOLDER, ignore_errors=True)
 os.environ["CHECKPOINT_LOG"] = os.path.join(_CHECKPOINT_FOLDER, "checkpoints.log")
 os.environ["CHECKPOINT_KEY"] = os.path.join(_CHECKPOINT_FOLDER, "checkpoint-key.pem")
+
+
+def worker_database_url(url: str, worker: str) -> str:
+    """The database of one xdist worker beside the one the suite was given:
+    `<name>_<worker>` on the same PostgreSQL server, `<stem>-<worker>.<suffix>` for SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        stem, dot, suffix = (parsed.database or "").rpartition(".")
+        name = f"{stem}-{worker}.{suffix}" if dot else f"{suffix}-{worker}"
+    else:
+        name = f"{parsed.database}_{worker}"
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _use_a_database_of_this_worker() -> None:
+    """Under xdist, point TEST_DATABASE_URL at this worker's own database.
+
+    On PostgreSQL it is created afresh here and dropped when the worker exits; the browser
+    tests' `<name>_browser` database follows from it. Runs at import, before any app reads
+    the variable; the controlling process (no worker id) and a plain run keep it as given.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return
+    os.environ["TEST_DATABASE_URL"] = own = worker_database_url(url, worker)
+    if make_url(own).get_backend_name() == "sqlite":
+        return
+
+    import psycopg
+    from psycopg import sql
+
+    # The database the suite was given exists: CREATE DATABASE is issued from there.
+    given = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = sql.Identifier(make_url(own).database)
+
+    def run(statement):
+        with psycopg.connect(given, autocommit=True) as connection:
+            connection.execute(statement)
+
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
+    run(drop)
+    run(sql.SQL("CREATE DATABASE {}").format(name))
+    atexit.register(run, drop)
+
+
+_use_a_database_of_this_worker()
 
 DEMO_PASSWORD = "demo-password-for-tests"
 PASSWORD = "a-long-test-password"
@@ -69,6 +118,21 @@ class Client(FlaskClient):
 
     def htmx_get(self, url: str, **kwargs):
         return self.get(url, headers={"HX-Request": "true"}, **kwargs)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ is a `browser` test, marked by where it lives.
+
+    They also form one xdist group: one worker starts the gunicorn server and Chromium
+    once and runs them all, while the other workers run the rest of the suite (two
+    servers and two browsers on a two-core machine would slow both down).
+    """
+    browser_tests = config.rootpath / "tests" / "browser"
+    for item in items:
+        if item.path.is_relative_to(browser_tests):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(hookwrapper=True)

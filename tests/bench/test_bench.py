@@ -11,6 +11,9 @@ from intranet.extensions import db
 from intranet.integrity.verify import verify_history
 from intranet.models import FollowUp
 
+# The generator builds a municipality (over 3 s) before the first test.
+pytestmark = pytest.mark.slow
+
 SCALE = 0.01  # 4 sub-goals
 EDITS = 120
 

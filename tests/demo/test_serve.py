@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -17,6 +19,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow  # a fresh interpreter migrates and loads the demo: about 3 s
 def test_demo_serve_migrates_loads_and_serves(tmp_path):
     port = _free_port()
     env = os.environ | {

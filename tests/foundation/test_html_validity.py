@@ -231,6 +231,7 @@ def _vnu_errors(pages: list[Page], folder: Path) -> list[str]:
     return errors
 
 
+@pytest.mark.slow  # about 9 s: every page type through the Nu HTML Checker
 def test_every_page_is_valid_html(app, make, demo, tmp_path):
     pages, statuses, error_pages = _collect(app, make)
     # Every address but the error pages shows its page to some role: the list keeps up.

@@ -1,5 +1,6 @@
 """Tamper evidence: a hash chain over every transaction and its version rows."""
 
+import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy_continuum import version_class
 
@@ -106,6 +107,7 @@ def test_a_transaction_expired_before_commit_is_still_chained(make):
     assert _verify().ok
 
 
+@pytest.mark.postgresql
 def test_versioned_writes_hold_the_chain_lock_until_commit(make):
     """Two concurrent commits must not chain off the same predecessor: on PostgreSQL the
     writer holds an advisory lock from its first versioned flush until commit."""

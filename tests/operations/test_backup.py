@@ -77,6 +77,7 @@ def _some_history(make):
         db.session.commit()
 
 
+@pytest.mark.postgresql
 def test_backup_and_restore_into_a_fresh_database(app, make, tmp_path, fresh_database):
     _some_history(make)
     source_url = app.config["SQLALCHEMY_DATABASE_URI"]

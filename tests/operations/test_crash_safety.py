@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 import sqlalchemy_continuum
 from flask_migrate import upgrade
@@ -161,6 +162,7 @@ def _verify_history(connection, database_url: str) -> None:
     assert report.checkpoints > 0
 
 
+@pytest.mark.slow
 def test_confirmed_saves_survive_a_crash(tmp_path):
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
     admin_id, target_id = _prepare_database(url)

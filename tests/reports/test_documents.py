@@ -187,6 +187,7 @@ def test_report_files_are_a4_swedish_tagged_and_keep_every_character(client, dem
     assert "Inledning" in pages[0] and "4.1 " in pages[0]
 
 
+@pytest.mark.slow
 def test_report_files_for_all_boards_and_in_english(client, demo):
     plan = demo_plan()
     client.login("viewer", DEMO_PASSWORD)

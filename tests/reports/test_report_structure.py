@@ -7,6 +7,7 @@ import io
 import re
 
 import lxml.html
+import pytest
 from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -199,6 +200,7 @@ def _report_limited_to_one_focus_area(client, plan, board):
     assert 'name="focus_area"' in bad.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_the_report_is_the_boards_own(client, demo):
     plan, board = demo_plan(), social_board()
     client.login("auditor", DEMO_PASSWORD)

@@ -212,6 +212,7 @@ def _every_page(sub_goal, follow_up, author) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_every_response_naming_an_author_is_never_stored(app, make):
     """Every page and fragment, for every role, that holds another person's name or
     username (who changed a record, who started the meeting) is no-store; so is every

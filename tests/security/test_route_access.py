@@ -289,6 +289,7 @@ def _walk_order(key):
     return (endpoint == "accounts.logout", method != "GET", endpoint, method)
 
 
+@pytest.mark.slow
 def test_every_route_for_every_role(app, world):
     """One world and one signed-in browser per role, walked over every route."""
     browsers = _browsers(app, world)
@@ -314,6 +315,7 @@ def test_every_route_for_every_role(app, world):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_every_page_answers_an_htmx_request_as_it_answers_the_page(app, world):
     """A block of a page (what htmx asks for) needs everything the page has: the same
     status for every GET route and role, never a 500 from a block rendered alone."""
@@ -416,6 +418,7 @@ REFUSED_VALUES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parameter", sorted(PAST_ROUTES))
 def test_only_past_readers_may_ask_for_the_past(app, world, parameter):
     browsers = _browsers(app, world)

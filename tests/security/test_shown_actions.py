@@ -134,6 +134,7 @@ def world(demo, make):
         ("involved", PASSWORD),
     ],
 )
+@pytest.mark.slow
 def test_every_shown_action_is_allowed(app, client, world, username, password):
     client.login(username, password)
     visited, forms = _walk(app, client)

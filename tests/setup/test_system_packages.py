@@ -1,4 +1,4 @@
-"""The README's test command installs the system packages the tests need, or names them."""
+"""scripts/system-packages installs the system packages the tests need, or names them."""
 
 import os
 import subprocess
@@ -7,13 +7,6 @@ from pathlib import Path
 from intranet import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
-
-
-def _readme_test_command() -> str:
-    readme = (ROOT / "README.md").read_text()
-    quick_start = readme[readme.index("## Quick start") :]
-    blocks = quick_start.split("```sh\n")
-    return blocks[2].split("\n```", 1)[0].strip()
 
 
 def _stand_ins(tmp_path: Path, uid: str, apt_exit: int) -> tuple[dict, Path]:
@@ -38,12 +31,6 @@ def _run(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["sh", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60
     )
-
-
-def test_the_readme_test_command_installs_the_system_packages_first():
-    command = _readme_test_command()
-    assert command.startswith("sh scripts/system-packages && ")
-    assert command.endswith(".venv/bin/python -m pytest")
 
 
 def test_missing_packages_are_installed_as_root(tmp_path):
