@@ -20,9 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["CLOCK_FILE"]:
-        from intranet.core import clock
+    from intranet.core import clock
 
+    clock.read_zone_from(_configured_zone)
+    if app.config["CLOCK_FILE"]:
         clock.use_file(app.config["CLOCK_FILE"])
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -85,3 +86,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     operations.init_app(app)
     history.init_app(app)
     return app
+
+
+def _configured_zone() -> str | None:
+    """The municipality's zone of the app in whose context the clock is read."""
+    from flask import current_app, has_app_context
+
+    return current_app.config.get("MUNICIPALITY_TIMEZONE") if has_app_context() else None

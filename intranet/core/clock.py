@@ -30,15 +30,23 @@ measured with time.monotonic: they are not dates, and no clock setting shifts th
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
-
 DEFAULT_ZONE = "Europe/Stockholm"
 
 _frozen: datetime | None = None  # naive UTC
+
+
+# Where the zone's name comes from: the app's configuration, once create_app has said how
+# to read it (the core reads no Flask itself); the default zone before that.
+def _default_zone_source() -> str | None:
+    return None
+
+
+_zone_source: Callable[[], str | None] = _default_zone_source
 _file: "ClockFile | None" = None
 
 
@@ -56,10 +64,14 @@ def _system_utc_now() -> datetime:
 # --- reading the clock ------------------------------------------------------------------
 
 
+def read_zone_from(source: Callable[[], str | None]) -> None:
+    """Take the zone's name from `source` (None: the default zone)."""
+    global _zone_source
+    _zone_source = source
+
+
 def zone_name() -> str:
-    if has_app_context():
-        return current_app.config.get("MUNICIPALITY_TIMEZONE") or DEFAULT_ZONE
-    return DEFAULT_ZONE
+    return _zone_source() or DEFAULT_ZONE
 
 
 def zone() -> ZoneInfo:

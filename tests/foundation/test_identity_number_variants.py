@@ -7,6 +7,7 @@ right-to-left overrides and marks that make another order display as a number ar
 too."""
 
 import calendar
+import re
 import unicodedata
 
 from hypothesis import assume, given, settings
@@ -23,7 +24,9 @@ DASHES = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pd"
 SPACES = [" ", "\t", "\u00a0", "\u2009", "\u202f", "\u3000", "\u2002", "\u205f", "\u1680"]
 LINE_BREAKS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"]
 BOX_DRAWING = [chr(c) for c in range(0x2500, 0x2580)]
-OTHER_SEPARATORS = list("./\\+_~*=|#'\"") + [
+# No bar: a bar touching digits is read as the digit 1 (a look-alike), which can make
+# another number of the digits around it ("51|01-01-0005" holds "110101-0005").
+OTHER_SEPARATORS = list("./\\+_~*=#'\"") + [
     "\u00b7",  # middle dot
     "\u30fb",  # katakana middle dot
     "\u2027",  # hyphenation point
@@ -254,7 +257,11 @@ def _ordinary(draw) -> str:
 def test_ordinary_numbers_pass(data):
     words = st.sampled_from([" och ", ", ", "; ", " \u2013 mötet ", ".\n", ": ", " under "])
     parts = [_ordinary(data.draw) for _ in range(data.draw(st.integers(1, 8)))]
-    text = "Uppföljning " + "".join(part + data.draw(words) for part in parts)
+    # A compact date and a list of years after a comma would be a date and a serial
+    # ("20090108, 2013-2014"): the guard refuses that shape whatever follows it.
+    text = "Uppföljning " + "".join(
+        part + (" och " if re.search(r"\d{8}$", part) else data.draw(words)) for part in parts
+    )
     assert not contains_identity_number(text), ascii(text)
 
 
