@@ -43,7 +43,11 @@ class Factory:
         with acting_as(None, "test data"):
             user = create_user(
                 SYSTEM,
-                values["username"], values["display_name"], role, self.password, list(boards)
+                values["username"],
+                values["display_name"],
+                role,
+                self.password,
+                list(boards),
             )
             db.session.commit()
         return user

@@ -43,7 +43,12 @@ def _reorganise(world, moves, day, memberships="move", **kwargs):
     with acting_as(world["admin"].id, kwargs.pop("note", "Beslut KF 2026-01-01 §12")):
         result = services.reorganise(
             world["admin"],
-            world["a"], moves, day, memberships, note="Beslut KF 2026-01-01 §12", **kwargs
+            world["a"],
+            moves,
+            day,
+            memberships,
+            note="Beslut KF 2026-01-01 §12",
+            **kwargs,
         )
         db.session.commit()
     db.session.expire_all()
