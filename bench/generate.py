@@ -28,6 +28,7 @@ from sqlalchemy_continuum import version_class
 from werkzeug.security import generate_password_hash
 
 from intranet.accounts.services import create_user
+from intranet.auth.actors import SYSTEM
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.integrity import chain, checkpoints
@@ -147,7 +148,7 @@ def build_structure(scale: float, seed: int = SEED) -> Municipality:
         for n, role in enumerate(roles, start=1):
             name = f"{role}{n:02d}"
             member_of = [boards[n % BOARDS], boards[(n + 3) % BOARDS]] if role == "officer" else []
-            user = create_user(name, f"Bench {role} {n}", role, PASSWORD, member_of)
+            user = create_user(SYSTEM, name, f"Bench {role} {n}", role, PASSWORD, member_of)
             # The history should not depend on the wall clock: the password dates from the
             # account's creation (the same transaction, so still one version row).
             user.password_changed_at = CREATED_AT - timedelta(1)

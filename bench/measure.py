@@ -282,14 +282,15 @@ def save_figures(app: Flask, visitor: Visitor, repeats: int) -> dict:
         with app.app_context():
             sub_goal = db.session.get(SubGoal, sub_goal_id)
             _ = sub_goal.plan
+            admin = db.session.get(User, admin_id)
             start = time.perf_counter()
             with acting_as(admin_id, None, "bench"):
                 if versioned:
-                    record_follow_up(sub_goal, year, values, lock)
+                    record_follow_up(admin, sub_goal, year, values, lock)
                     db.session.commit()
                 else:
                     with versioning_disabled():
-                        record_follow_up(sub_goal, year, values, lock)
+                        record_follow_up(admin, sub_goal, year, values, lock)
                         db.session.commit()
             return time.perf_counter() - start
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from intranet.accounts.services import create_user
+from intranet.auth.actors import SYSTEM
 from intranet.core.errors import RuleViolation
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
@@ -29,7 +30,7 @@ def create_user_command(username, display_name, role, boards, password):
         found.append(board)
     with acting_as(None, f"CLI: create user {username}"):
         try:
-            create_user(username, display_name or username, role, password, found)
+            create_user(SYSTEM, username, display_name or username, role, password, found)
         except RuleViolation as error:
             db.session.rollback()
             raise click.ClickException(f"{error.field}: {error.message}") from None

@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 
 from intranet.accounts.services import create_user
+from intranet.auth.actors import SYSTEM
 from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.models import (
@@ -41,7 +42,12 @@ class Factory:
         values |= overrides
         with acting_as(None, "test data"):
             user = create_user(
-                values["username"], values["display_name"], role, self.password, list(boards)
+                SYSTEM,
+                values["username"],
+                values["display_name"],
+                role,
+                self.password,
+                list(boards),
             )
             db.session.commit()
         return user

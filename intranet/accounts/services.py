@@ -9,8 +9,9 @@ from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.accounts.directory import directory_accepts, directory_configured
+from intranet.auth.policies import can_manage_users
 from intranet.core.clock import utc_now
-from intranet.core.errors import RuleViolation
+from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.db.database import count_in_window
 from intranet.db.versioning import set_change_note
@@ -120,16 +121,20 @@ def forget_failed_sign_ins(username: str, remote_addr: str | None) -> None:
 
 
 def create_user(
+    actor: User,
     username: str,
     display_name: str,
     role: str,
     password: str | None,
     boards: list[Board] = (),
 ) -> User:
-    """Create a user; raises RuleViolation for a taken name, unknown role or weak password.
+    """Create a user; raises NotAllowed (can_manage_users), RuleViolation for a taken name,
+    unknown role or weak password.
 
     Without a password the account can only sign in through the directory.
     """
+    if not can_manage_users(actor):
+        raise NotAllowed()
     username = (username or "").strip()
     if role not in ROLES:
         raise RuleViolation("role", _l("Okänd roll."))

@@ -49,7 +49,9 @@ def _edit(sub_goal: SubGoal, activity: Activity | None):
         return _editor(form, sub_goal, activity, status=422)
     try:
         set_change_note(form.note.data)
-        save_activity(sub_goal, activity, form.values(), parse_whole(form.lock_version.data))
+        save_activity(
+            current_user, sub_goal, activity, form.values(), parse_whole(form.lock_version.data)
+        )
         db.session.commit()
     except RuleViolation as violation:
         show_violation(form, violation)

@@ -4,11 +4,12 @@ from flask_login import current_user
 from intranet.accounts.directory import directory_configured
 from intranet.admin import queries, services
 from intranet.admin.forms import ConfirmForm, NewUserForm, PasswordForm, UserForm
-from intranet.auth.policies import can_manage_users, require
+from intranet.auth.gates import gate
+from intranet.auth.policies import can_manage_users
 from intranet.core.errors import RuleViolation
 from intranet.core.translation import gettext as _
 from intranet.db.versioning import set_change_note
-from intranet.extensions import db, login_manager
+from intranet.extensions import db
 from intranet.models import User
 from intranet.web.security import submitted_by_hand
 from intranet.web.views import get_or_404, page_or_block, saved, show_violation
@@ -16,11 +17,11 @@ from intranet.web.views import get_or_404, page_or_block, saved, show_violation
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+gate(bp, can_manage_users)
+
+
 @bp.before_request
-def _only_administrators():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require(can_manage_users(current_user))
+def _only_by_hand():
     # Accounts and roles change only by the administrator's own hand: a request that markup
     # could send on its own is refused (the 400 page asks to reload and try again).
     if request.method == "POST" and not submitted_by_hand():
@@ -49,6 +50,7 @@ def new_user():
         set_change_note(form.note.data)
         try:
             user = services.create_account(
+                current_user,
                 form.username.data,
                 form.display_name.data,
                 form.role.data,
@@ -112,7 +114,7 @@ def reset_password(user_id: int):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(user, form.password.data)
+            services.reset_password(current_user, user, form.password.data)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -141,7 +143,7 @@ def deactivate_user(user_id: int):
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user(user_id: int):
     user = get_or_404(User, user_id)
-    services.reactivate_account(user)
+    services.reactivate_account(current_user, user)
     return saved(
         _("%(name)s är aktiv igen.", name=user.username),
         url_for("admin.users", status="inactive"),

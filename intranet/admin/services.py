@@ -2,29 +2,44 @@
 
 from intranet.accounts.directory import directory_configured
 from intranet.accounts.services import create_user
-from intranet.core.errors import RuleViolation
+from intranet.auth.policies import can_manage_users
+from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Board, User
 
 
+def _require_manager(actor: User) -> None:
+    if not can_manage_users(actor):
+        raise NotAllowed()
+
+
 def create_account(
-    username: str, display_name: str, role: str, password: str | None, boards: list[Board]
+    actor: User,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None,
+    boards: list[Board],
 ) -> User:
     """Create an account. A password is required unless users sign in through a directory.
 
-    Raises RuleViolation (taken name, weak password, identity number in the name).
+    Raises NotAllowed (can_manage_users), RuleViolation (taken name, weak password,
+    identity number in the name).
     """
+    _require_manager(actor)
     if not password and not directory_configured():
         raise RuleViolation("password", _l("Ange ett lösenord."))
-    return create_user(username, display_name, role, password or None, boards)
+    return create_user(actor, username, display_name, role, password or None, boards)
 
 
 def update_account(
     actor: User, user: User, display_name: str, role: str, boards: list[Board]
 ) -> None:
     """Change name, role and boards. A role change ends the user's sessions, so the new
-    role applies at once. Admins cannot remove their own admin role (no lock-out)."""
+    role applies at once. Admins cannot remove their own admin role (no lock-out).
+    Raises NotAllowed (can_manage_users), RuleViolation."""
+    _require_manager(actor)
     if user.id == actor.id and role != user.role:
         raise RuleViolation("role", _l("Du kan inte ändra din egen roll."))
     if role != user.role:
@@ -36,7 +51,9 @@ def update_account(
 
 
 def deactivate_account(actor: User, user: User) -> None:
-    """Deactivate (never delete) an account and end its sessions; not one's own."""
+    """Deactivate (never delete) an account and end its sessions; not one's own.
+    Raises NotAllowed (can_manage_users), RuleViolation."""
+    _require_manager(actor)
     if user.id == actor.id:
         raise RuleViolation("active", _l("Du kan inte inaktivera ditt eget konto."))
     if user.active:
@@ -45,13 +62,17 @@ def deactivate_account(actor: User, user: User) -> None:
         db.session.flush()
 
 
-def reactivate_account(user: User) -> None:
+def reactivate_account(actor: User, user: User) -> None:
+    """Raises NotAllowed (can_manage_users)."""
+    _require_manager(actor)
     user.active = True
     db.session.flush()
 
 
-def reset_password(user: User, password: str) -> None:
-    """Set a new password (policy in the model) and end the user's sessions."""
+def reset_password(actor: User, user: User, password: str) -> None:
+    """Set a new password (policy in the model) and end the user's sessions.
+    Raises NotAllowed (can_manage_users), RuleViolation from the password policy."""
+    _require_manager(actor)
     user.set_password(password)
     user.end_sessions()
     db.session.flush()

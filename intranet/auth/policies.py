@@ -1,5 +1,7 @@
 """Who may do what: one place, used by views and templates alike."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort
@@ -12,6 +14,7 @@ from intranet.models import (
     FollowUp,
     Meeting,
     Plan,
+    RecordKind,
     ReportingRound,
     SubGoal,
     SubGoalBoard,
@@ -31,7 +34,7 @@ def can_read_past(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in ("admin", "auditor", "officer")
 
 
-def can_read_record_history(user: User, kind: str, record) -> bool:
+def can_read_record_history(user: User, kind: RecordKind | str, record) -> bool:
     """May the user read the record's history (its versions, who changed it, from where)?
 
     Admins and auditors: every record. Officers: what their boards own, namely the
@@ -40,25 +43,14 @@ def can_read_record_history(user: User, kind: str, record) -> bool:
     under them, their boards themselves, their own account, and the plans and focus areas
     that hold such a sub-goal (the structure their own work hangs under). Viewers: none.
     """
-    if not can_read_past(user):
+    policy = _policy(kind)
+    if policy is None or not can_read_past(user):
         return False
     if user.role in ("admin", "auditor"):
         return True
     if user.role != "officer" or record is None:
         return False
-    if kind == "sub_goal":
-        return bool(user.board_ids & record.board_ids)
-    if kind in ("follow_up", "activity"):
-        return bool(user.board_ids & record.sub_goal.board_ids)
-    if kind == "board":
-        return record.id in user.board_ids
-    if kind == "user":
-        return record.id == user.id
-    if kind == "plan":
-        return _boards_hold_a_sub_goal(user.board_ids, FocusArea.plan_id == record.id)
-    if kind == "focus_area":
-        return _boards_hold_a_sub_goal(user.board_ids, SubGoal.focus_area_id == record.id)
-    return False
+    return policy.officer_reads(user, record)
 
 
 def _boards_hold_a_sub_goal(board_ids: set[int], where) -> bool:
@@ -89,7 +81,7 @@ def can_verify_history(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in ("admin", "auditor")
 
 
-def can_restore(user: User, kind: str, record) -> bool:
+def can_restore(user: User, kind: RecordKind | str, record) -> bool:
     """Admins restore any record but accounts (those change through account administration);
     officers the sub-goals they may edit and the follow-ups (as long as the year's round is
     open) and activities under them.
@@ -97,36 +89,24 @@ def can_restore(user: User, kind: str, record) -> bool:
     This decides who may ask for a restore. What a restore changes is then held to the
     predicates of the forms that change each part (intranet.history.restoring): a version that
     would change a part the user may not change is refused as a whole."""
+    policy = _policy(kind)
+    if policy is None or policy.restore is None or record is None:
+        return False
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role == "admin":
-        return kind != "user"
-    if kind == "sub_goal":
-        return can_edit_sub_goal(user, record)
-    if kind == "follow_up":
-        return can_edit_follow_up(user, record)
-    if kind == "activity":
-        return can_edit_sub_goal(user, record.sub_goal)
-    return False
+    return user.role == "admin" or policy.restore(user, record)
 
 
-def can_archive(user: User, kind: str, record) -> bool:
+def can_archive(user: User, kind: RecordKind | str, record) -> bool:
     """Admins archive strategies, plans, focus areas, sub-goals, activities and follow-ups;
     a plan's owners its focus areas and sub-goals (see can_edit_structure); officers the
     follow-ups (of open rounds' years) and activities of the sub-goals they may edit."""
+    policy = _policy(kind)
+    if policy is None or policy.archive is None or record is None:
+        return False
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role == "admin":
-        return kind in ("strategy", "plan", "focus_area", "sub_goal", "activity", "follow_up")
-    if kind == "focus_area":
-        return can_edit_structure(user, record.plan)
-    if kind == "sub_goal":
-        return can_edit_structure(user, record.focus_area.plan)
-    if kind == "follow_up":
-        return can_edit_follow_up(user, record)
-    if kind == "activity":
-        return can_edit_sub_goal(user, record.sub_goal)
-    return False
+    return user.role == "admin" or policy.archive(user, record)
 
 
 def can_manage_users(user: User) -> bool:
@@ -137,6 +117,11 @@ def can_manage_users(user: User) -> bool:
 def can_manage_boards(user: User) -> bool:
     """Creating, renaming and archiving boards and companies: administrators."""
     return is_admin(user)
+
+
+def can_enter_boards(user: User) -> bool:
+    """The board pages at all: whoever may manage or reorganise boards."""
+    return can_manage_boards(user) or can_reorganise_boards(user)
 
 
 def can_reorganise_boards(user: User) -> bool:
@@ -320,6 +305,66 @@ def can_end_meeting(user: User, meeting: Meeting) -> bool:
     else ending it would cut every participant's "since the last meeting" short. That an
     ended meeting stays ended is a rule of the service, not a permission."""
     return can_start_meeting(user) and (user.role == "admin" or meeting.started_by_id == user.id)
+
+
+def _nobody(user: User, record) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    """Who besides admins and auditors may act on a record of one kind, each predicate
+    asked with (user, record): `officer_reads` its history (officers), `restore` and
+    `archive` it (anyone but admins, who always may); None: the action does not exist for
+    the kind, not even for admins."""
+
+    officer_reads: Callable[[User, object], bool]
+    restore: Callable[[User, object], bool] | None
+    archive: Callable[[User, object], bool] | None
+
+
+KIND_POLICIES: dict[RecordKind, KindPolicy] = {
+    RecordKind.STRATEGY: KindPolicy(_nobody, restore=_nobody, archive=_nobody),
+    RecordKind.PLAN: KindPolicy(
+        lambda user, plan: _boards_hold_a_sub_goal(user.board_ids, FocusArea.plan_id == plan.id),
+        restore=_nobody,
+        archive=_nobody,
+    ),
+    RecordKind.FOCUS_AREA: KindPolicy(
+        lambda user, area: _boards_hold_a_sub_goal(
+            user.board_ids, SubGoal.focus_area_id == area.id
+        ),
+        restore=_nobody,
+        archive=lambda user, area: can_edit_structure(user, area.plan),
+    ),
+    RecordKind.SUB_GOAL: KindPolicy(
+        lambda user, sub_goal: bool(user.board_ids & sub_goal.board_ids),
+        restore=lambda user, sub_goal: can_edit_sub_goal(user, sub_goal),
+        archive=lambda user, sub_goal: can_edit_structure(user, sub_goal.focus_area.plan),
+    ),
+    RecordKind.FOLLOW_UP: KindPolicy(
+        lambda user, follow_up: bool(user.board_ids & follow_up.sub_goal.board_ids),
+        restore=lambda user, follow_up: can_edit_follow_up(user, follow_up),
+        archive=lambda user, follow_up: can_edit_follow_up(user, follow_up),
+    ),
+    RecordKind.ACTIVITY: KindPolicy(
+        lambda user, activity: bool(user.board_ids & activity.sub_goal.board_ids),
+        restore=lambda user, activity: can_edit_sub_goal(user, activity.sub_goal),
+        archive=lambda user, activity: can_edit_sub_goal(user, activity.sub_goal),
+    ),
+    RecordKind.BOARD: KindPolicy(
+        lambda user, board: board.id in user.board_ids, restore=_nobody, archive=None
+    ),
+    # Accounts change through account administration only.
+    RecordKind.USER: KindPolicy(
+        lambda user, account: account.id == user.id, restore=None, archive=None
+    ),
+}
+
+
+def _policy(kind) -> KindPolicy | None:
+    found = RecordKind.parse(kind)
+    return KIND_POLICIES[found] if found is not None else None
 
 
 def require(allowed: bool) -> None:

@@ -3,24 +3,26 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from intranet.auth.policies import can_manage_boards, can_reorganise_boards, require
+from intranet.auth.gates import gate
+from intranet.auth.policies import (
+    can_enter_boards,
+    can_manage_boards,
+    can_reorganise_boards,
+    require,
+)
 from intranet.boards import queries, services
 from intranet.boards.forms import BoardForm, ConfirmForm, chosen_moves, reorganisation_form
 from intranet.core.errors import RuleViolation
 from intranet.core.translation import gettext as _
 from intranet.db.versioning import set_change_note
-from intranet.extensions import db, login_manager
+from intranet.extensions import db
 from intranet.models import Board
 from intranet.web.views import get_or_404, page_or_block, saved, show_violation
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 
 
-@bp.before_request
-def _only_signed_in():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+gate(bp, can_enter_boards)
 
 
 @bp.get("")
@@ -45,7 +47,9 @@ def new():
     if form.validate_on_submit():
         set_change_note(form.note.data)
         try:
-            board = services.create_board(form.name.data, form.administration.data, form.kind.data)
+            board = services.create_board(
+                current_user, form.name.data, form.administration.data, form.kind.data
+            )
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -61,7 +65,9 @@ def edit(board_id: int):
     if form.validate_on_submit():
         set_change_note(form.note.data)
         try:
-            services.update_board(board, form.name.data, form.administration.data, form.kind.data)
+            services.update_board(
+                current_user, board, form.name.data, form.administration.data, form.kind.data
+            )
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -81,7 +87,7 @@ def archive(board_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        services.archive_board(board)
+        services.archive_board(current_user, board)
     except RuleViolation as violation:
         db.session.rollback()
         flash(violation.message, "error")
@@ -95,7 +101,7 @@ def unarchive(board_id: int):
     board = get_or_404(Board, board_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.unarchive_board(board)
+    services.unarchive_board(current_user, board)
     return saved(_("%(name)s är aktiv igen.", name=board.name), url_for("boards.index"))
 
 
@@ -121,6 +127,7 @@ def reorganise(board_id: int):
 
 def _reorganise(board: Board, form, others: list[Board]):
     return services.reorganise(
+        current_user,
         board,
         chosen_moves(form, {other.id: other for other in others}),
         form.valid_from.data,

@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from intranet.auth.policies import can_manage_boards, can_reorganise_boards
 from intranet.core.clock import local_day
-from intranet.core.errors import RuleViolation
+from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.models import Board, Membership, SubGoal, SubGoalBoard, User
@@ -27,7 +28,14 @@ def _check_name_free(name: str, board: Board | None) -> None:
         raise RuleViolation("name", _l("Det finns redan en nämnd eller ett bolag med det namnet."))
 
 
-def create_board(name: str, administration: str | None, kind: str) -> Board:
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed()
+
+
+def create_board(actor: User, name: str, administration: str | None, kind: str) -> Board:
+    """Raises NotAllowed (can_manage_boards), RuleViolation for a name already taken."""
+    _require(can_manage_boards(actor))
     _check_name_free(name or "", None)
     board = Board(name=(name or "").strip(), administration=administration or None, kind=kind)
     db.session.add(board)
@@ -35,9 +43,12 @@ def create_board(name: str, administration: str | None, kind: str) -> Board:
     return board
 
 
-def update_board(board: Board, name: str, administration: str | None, kind: str) -> None:
+def update_board(
+    actor: User, board: Board, name: str, administration: str | None, kind: str
+) -> None:
     """Rename (the board keeps its identity: the history shows the old name) or change
-    förvaltning and kind."""
+    förvaltning and kind. Raises NotAllowed (can_manage_boards), RuleViolation."""
+    _require(can_manage_boards(actor))
     _check_name_free(name or "", board)
     board.name = (name or "").strip()
     board.administration = administration or None
@@ -60,9 +71,11 @@ def responsible_sub_goals(board: Board, day: date | None = None) -> list[SubGoal
     return sorted(links, key=lambda link: (link.sub_goal.plan.start_year, link.sub_goal.sort_key))
 
 
-def archive_board(board: Board) -> None:
+def archive_board(actor: User, board: Board) -> None:
     """Archive a board that no longer answers for any sub-goal (a reorganisation moves
-    its responsibility first): archiving would otherwise hide who is responsible."""
+    its responsibility first): archiving would otherwise hide who is responsible.
+    Raises NotAllowed (can_manage_boards), RuleViolation."""
+    _require(can_manage_boards(actor))
     if responsible_sub_goals(board):
         raise RuleViolation(
             "archived_at",
@@ -76,7 +89,9 @@ def archive_board(board: Board) -> None:
     db.session.flush()
 
 
-def unarchive_board(board: Board) -> None:
+def unarchive_board(actor: User, board: Board) -> None:
+    """Raises NotAllowed (can_manage_boards)."""
+    _require(can_manage_boards(actor))
     board.unarchive()
     db.session.flush()
 
@@ -90,6 +105,7 @@ class Reorganisation:
 
 
 def reorganise(
+    actor: User,
     source: Board,
     moves: dict[int, Board],
     day: date,
@@ -107,7 +123,10 @@ def reorganise(
     (listed right after the source before the day: one link per board and sub-goal).
     The source's members follow as `memberships` says ("move", "add", "none"), at once:
     memberships have no dates, so for a future day "add" keeps them reporting until then.
+
+    Raises NotAllowed (can_reorganise_boards; archiving the source also can_manage_boards).
     """
+    _require(can_reorganise_boards(actor))
     if not (note or "").strip():
         raise RuleViolation("note", _l("Beskriv omorganisationen: den sparas i historiken."))
     if day is None:
@@ -143,7 +162,7 @@ def reorganise(
                 _l("En nämnd kan arkiveras först när omorganisationen har börjat gälla."),
             )
         db.session.flush()
-        archive_board(source)
+        archive_board(actor, source)
     db.session.flush()
     return result
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from intranet.accounts.services import create_user, find_user
+from intranet.auth.actors import SYSTEM
 from intranet.db.versioning import acting_as
 from intranet.demo import data
 from intranet.extensions import db
@@ -76,6 +77,7 @@ class _Loader:
         for username, display_name, role, board_names in data.USERS:
             if find_user(username) is None:
                 create_user(
+                    SYSTEM,
                     username,
                     display_name,
                     role,

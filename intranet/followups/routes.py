@@ -76,7 +76,7 @@ def edit(sub_goal_id: int, year: int):
         expected = parse_whole(form.lock_version.data)
         try:
             set_change_note(form.note.data)
-            saved = record_follow_up(sub_goal, year, form.values(), expected)
+            saved = record_follow_up(current_user, sub_goal, year, form.values(), expected)
             db.session.commit()
         except RuleViolation as violation:
             show_violation(form, violation)

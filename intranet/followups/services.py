@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy_continuum import version_class
 
-from intranet.core.errors import EditConflict, RuleViolation
+from intranet.auth.policies import can_edit_follow_up_year
+from intranet.core.errors import EditConflict, NotAllowed, RuleViolation
 from intranet.core.translation import lazy_gettext as _l
 from intranet.db.locking import flush_or_conflict, update_locked
 from intranet.extensions import db
@@ -21,14 +22,19 @@ def find_follow_up(sub_goal: SubGoal, year: int) -> FollowUp | None:
 
 
 def record_follow_up(
-    sub_goal: SubGoal, year: int, values: dict, expected_lock_version: int
+    user: User, sub_goal: SubGoal, year: int, values: dict, expected_lock_version: int
 ) -> FollowUp:
-    """Create or update the follow-up of `sub_goal` for `year`.
+    """Create or update the follow-up of `sub_goal` for `year`, as `user`.
+
+    Raises NotAllowed unless the user may write the year's follow-up
+    (can_edit_follow_up_year: the sub-goal's main board, and the round's lock).
 
     `expected_lock_version` is the version the user started from (0 for a new follow-up);
     if someone saved in between, EditConflict is raised instead of overwriting their work.
     The model rules (deviation reason, years, lengths, personal data) raise RuleViolation.
     """
+    if not can_edit_follow_up_year(user, sub_goal, year):
+        raise NotAllowed()
     plan = sub_goal.plan
     if not plan.start_year <= year <= plan.end_year:
         raise RuleViolation("year", _l("Året ligger utanför planens period."))

@@ -13,6 +13,7 @@ from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
 from intranet.history.records import KINDS, diff_states, record_label
 from intranet.models import (
+    LOGGED_ONLY,
     Activity,
     Board,
     FocusArea,
@@ -20,12 +21,11 @@ from intranet.models import (
     Meeting,
     Membership,
     Plan,
+    RecordKind,
     ReportingRound,
     SubGoal,
     SubGoalBoard,
-    SubGoalLineage,
     SubGoalTag,
-    Tag,
     Transaction,
     User,
 )
@@ -33,11 +33,6 @@ from intranet.reading.snapshot import in_force_at
 from intranet.web.query_args import QueryArgs
 
 PER_PAGE = 50
-OTHER_KINDS = {
-    Tag: _l("Etikett"),
-    ReportingRound: _l("Uppföljningsomgång"),
-    Meeting: _l("Möte"),
-}
 
 
 def local_zone() -> ZoneInfo:
@@ -57,7 +52,7 @@ class AuditFilters:
     date_to: date | None = None
     board_id: int | None = None
     plan_id: int | None = None
-    kind: str | None = None
+    kind: RecordKind | None = None
     text: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -83,7 +78,7 @@ def parse_filters(args) -> AuditFilters:
     filters.plan_id = query.id("plan", message=_l("Välj en plan i listan."))
     filters.date_from = query.day("from")
     filters.date_to = query.day("to")
-    filters.kind = query.code("kind", KINDS, _l("Välj en posttyp i listan."))
+    filters.kind = RecordKind.parse(query.code("kind", KINDS, _l("Välj en posttyp i listan.")))
     filters.text = query.raw("q")[:200]
     return filters
 
@@ -128,14 +123,9 @@ def _plan_condition(plan_id: int):
     )
 
 
-def _kind_condition(kind: str):
-    model = KINDS[kind].model
-    condition = _written_in(model)
-    links = {
-        "sub_goal": (SubGoalBoard, SubGoalTag, SubGoalLineage),
-        "user": (Membership,),
-    }.get(kind, ())
-    return or_(condition, *(_written_in(link) for link in links))
+def _kind_condition(kind: RecordKind):
+    spec = KINDS[kind]
+    return or_(_written_in(spec.model), *(_written_in(link) for link, _ in spec.link_tables))
 
 
 def _text_condition(text: str):
@@ -228,7 +218,7 @@ def authors(transactions) -> dict[int, Author]:
 
 @dataclass(frozen=True)
 class ChangedRecord:
-    kind: str | None  # None for records without a history page of their own
+    kind: RecordKind | None  # None for records without a history page of their own
     kind_label: str
     record_id: int
     label: str
@@ -253,25 +243,20 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
         ).all()
 
     rows = {kind: written(spec.model) for kind, spec in KINDS.items()}
-    links = (
-        (SubGoalBoard, "sub_goal", "sub_goal_id"),
-        (SubGoalTag, "sub_goal", "sub_goal_id"),
-        (SubGoalLineage, "sub_goal", "sub_goal_id"),
-        (Membership, "user", "user_id"),
-    )
+    links = [(link, owner, key) for owner, spec in KINDS.items() for link, key in spec.link_tables]
     link_rows = {link: written(link) for link, _, _ in links}
     # Labels of follow-ups and links name their sub-goal or user: load those in one query
     # each, whatever the page holds, instead of one per record (kept referenced, so the
     # identity map also answers record_label's session.get).
-    owner_ids = {"sub_goal": {row.sub_goal_id for row in rows["follow_up"]}, "user": set()}
+    owner_ids: dict[RecordKind, set[int]] = {
+        RecordKind.SUB_GOAL: {row.sub_goal_id for row in rows[RecordKind.FOLLOW_UP]}
+    }
     for link, owner, key in links:
-        owner_ids[owner] |= {getattr(row, key) for row in link_rows[link]}
+        owner_ids.setdefault(owner, set()).update(getattr(row, key) for row in link_rows[link])
     owners = {
         owner: {
             record.id: record
-            for record in db.session.scalars(
-                select(KINDS[owner].model).where(KINDS[owner].model.id.in_(ids))
-            )
+            for record in db.session.scalars(select(owner.model).where(owner.model.id.in_(ids)))
         }
         for owner, ids in owner_ids.items()
     }
@@ -283,8 +268,8 @@ def changed_records(transaction_ids: list[int]) -> dict[int, list[ChangedRecord]
             owner_id = getattr(row, key)
             record = owners[owner].get(owner_id)
             label = record_label(owner, record) if record else str(owner_id)
-            add(row.transaction_id, owner, KINDS[owner].label, owner_id, label)
-    for model, kind_label in OTHER_KINDS.items():
+            add(row.transaction_id, owner, owner.label, owner_id, label)
+    for model, kind_label in LOGGED_ONLY.items():
         Version = version_class(model)
         for row in db.session.scalars(
             select(Version).where(Version.transaction_id.in_(transaction_ids))
@@ -325,7 +310,9 @@ class Comparison:
         return {**self.__dict__, "authors": authors(shown)}
 
 
-def compare_versions(kind: str, versions, first: int | None, second: int | None) -> Comparison:
+def compare_versions(
+    kind: RecordKind, versions, first: int | None, second: int | None
+) -> Comparison:
     """The record's state after transaction `first` against after `second` (in either
     order), with the transactions a user may pick from."""
     error, changes = None, []

@@ -7,6 +7,7 @@ a change of links shows in the diff like a change of a field.
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -24,20 +25,17 @@ from intranet.models import (
     STRATEGY_FIELDS,
     SUB_GOAL_FIELDS,
     TAG_KINDS,
-    Activity,
     Board,
     FocusArea,
-    FollowUp,
     Membership,
     Plan,
-    Strategy,
+    RecordKind,
     SubGoal,
     SubGoalBoard,
     SubGoalLineage,
     SubGoalTag,
     Tag,
     Transaction,
-    User,
 )
 from intranet.models.plans import link_order
 from intranet.reading.snapshot import rows_in_force
@@ -51,15 +49,31 @@ class Field:
     label: object
     choices: dict | None = None
     long: bool = False
-    refers_to: str | None = None  # a kind: the value is that record's id, shown by its label
+    refers_to: RecordKind | None = None  # a kind: the value is that record's id, shown by its label
 
 
 @dataclass(frozen=True)
 class Kind:
-    model: type
-    label: object
+    """How a kind's history is read and shown: its fields, its links (names of the link
+    states the loader adds), its label for one record or version row, and the loader of
+    its links' version rows (None: it has none)."""
+
+    kind: RecordKind
     fields: tuple[Field, ...]
+    describe: Callable[[object], str]
     links: tuple[str, ...] = ()
+    load_links: Callable[[int], dict[str, list]] | None = None
+    # The versioned link tables whose rows are changes of the record: (model, the column
+    # naming the record).
+    link_tables: tuple[tuple[type, str], ...] = ()
+
+    @property
+    def model(self) -> type:
+        return self.kind.model
+
+    @property
+    def label(self):
+        return self.kind.label
 
 
 ARCHIVED = Field("archived_at", _l("Arkiverad"))
@@ -72,70 +86,6 @@ def declared(fields) -> tuple[Field, ...]:
     )
 
 
-KINDS: dict[str, Kind] = {
-    "strategy": Kind(Strategy, _l("Strategi"), (*declared(STRATEGY_FIELDS), ARCHIVED)),
-    "plan": Kind(
-        Plan,
-        _l("Handlingsplan"),
-        (
-            *declared(PLAN_FIELDS),
-            Field("strategy_id", _l("Strategi"), refers_to="strategy"),
-            Field("owner_board_id", _l("Planägare"), refers_to="board"),
-            ARCHIVED,
-        ),
-    ),
-    "focus_area": Kind(
-        FocusArea,
-        _l("Fokusområde"),
-        (
-            *declared(FOCUS_AREA_FIELDS),
-            Field("plan_id", _l("Plan"), refers_to="plan"),
-            Field("position", _l("Plats i ordningen")),
-            ARCHIVED,
-        ),
-    ),
-    "sub_goal": Kind(
-        SubGoal,
-        _l("Delmål"),
-        (
-            *declared(SUB_GOAL_FIELDS),
-            Field("focus_area_id", _l("Fokusområde"), refers_to="focus_area"),
-            Field("position", _l("Plats i ordningen")),
-            ARCHIVED,
-        ),
-        links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS), "continues"),
-    ),
-    "follow_up": Kind(
-        FollowUp,
-        _l("Uppföljning"),
-        (Field("year", _l("År")), *declared(FOLLOW_UP_FIELDS), ARCHIVED),
-    ),
-    "activity": Kind(Activity, _l("Aktivitet"), (*declared(ACTIVITY_FIELDS), ARCHIVED)),
-    "board": Kind(
-        Board,
-        _l("Nämnd"),
-        (
-            Field("name", _l("Namn")),
-            Field("administration", _l("Förvaltning")),
-            Field("kind", _l("Typ"), BOARD_KINDS),
-            ARCHIVED,
-        ),
-    ),
-    "user": Kind(
-        User,
-        _l("Användare"),
-        (
-            Field("username", _l("Användarnamn")),
-            Field("display_name", _l("Namn")),
-            Field("role", _l("Roll"), ROLES),
-            Field("active", _l("Aktivt konto")),
-            Field("locale", _l("Språk")),
-            Field("password_changed_at", _l("Lösenord bytt")),
-        ),
-        links=("memberships",),
-    ),
-}
-
 LINK_LABELS = {
     "boards": _l("Ansvarig nämnd"),
     "memberships": _l("Medlem i nämnd"),
@@ -144,29 +94,21 @@ LINK_LABELS = {
 }
 
 
-def kind_or_none(name: str) -> Kind | None:
-    return KINDS.get(name)
+def kind_or_none(name) -> Kind | None:
+    """The history of the kind named `name` (a URL segment), None for an unknown name."""
+    kind = RecordKind.parse(name)
+    return KINDS[kind] if kind is not None else None
 
 
-def record_label(kind: str, record) -> str:
+def record_label(kind: RecordKind | str, record) -> str:
     """A short human label for a record or one of its version rows."""
-    if kind in ("plan", "strategy"):
-        return record.title
-    if kind == "focus_area":
-        return f"{record.number}. {record.title}"
-    if kind == "sub_goal":
-        return f"{record.code} {record.title}"
-    if kind == "follow_up":
-        sub_goal = db.session.get(SubGoal, record.sub_goal_id)
-        code = sub_goal.code if sub_goal else "?"
-        return str(_l("Delmål %(code)s, %(year)s", code=code, year=record.year))
-    if kind == "activity":
-        return record.title
-    if kind == "board":
-        return record.name
-    if kind == "user":
-        return record.display_name
-    return str(getattr(record, "id", ""))
+    return KINDS[RecordKind(kind)].describe(record)
+
+
+def _follow_up_label(record) -> str:
+    sub_goal = db.session.get(SubGoal, record.sub_goal_id)
+    code = sub_goal.code if sub_goal else "?"
+    return str(_l("Delmål %(code)s, %(year)s", code=code, year=record.year))
 
 
 # --- states -----------------------------------------------------------------------------
@@ -176,7 +118,7 @@ def record_label(kind: str, record) -> str:
 class RecordVersions:
     """All version rows of one record and of its links: enough to rebuild any state."""
 
-    kind: str
+    kind: RecordKind
     record_id: int
     rows: list
     links: dict[str, list]  # link name -> [(version row, display name)]
@@ -258,7 +200,8 @@ def _lineage_rows(sub_goal_id: int) -> list[tuple]:
     return [(row, names.get(row.continues_id, "?")) for row in rows]
 
 
-def load_versions(kind: str, record_id: int) -> RecordVersions | None:
+def load_versions(kind: RecordKind | str, record_id: int) -> RecordVersions | None:
+    kind = RecordKind(kind)
     spec = KINDS[kind]
     Version = version_class(spec.model)
     rows = list(
@@ -268,50 +211,7 @@ def load_versions(kind: str, record_id: int) -> RecordVersions | None:
     )
     if not rows:
         return None
-    links: dict[str, list] = {}
-    if kind == "sub_goal":
-        BoardLink = version_class(SubGoalBoard)
-        board_rows = list(
-            db.session.scalars(
-                select(BoardLink)
-                .where(BoardLink.sub_goal_id == record_id)
-                .order_by(BoardLink.transaction_id)
-            )
-        )
-        names = _names(Board, {row.board_id for row in board_rows})
-        links["boards"] = [(row, names.get(row.board_id, "?")) for row in board_rows]
-        TagLink = version_class(SubGoalTag)
-        tag_rows = list(
-            db.session.scalars(
-                select(TagLink)
-                .where(TagLink.sub_goal_id == record_id)
-                .order_by(TagLink.transaction_id)
-            )
-        )
-        tags = {
-            tag.id: tag
-            for tag in db.session.scalars(
-                select(Tag).where(Tag.id.in_({row.tag_id for row in tag_rows}))
-            )
-        }
-        for tag_kind in TAG_KINDS:
-            links[f"tags:{tag_kind}"] = [
-                (row, tags[row.tag_id].name)
-                for row in tag_rows
-                if row.tag_id in tags and tags[row.tag_id].kind == tag_kind
-            ]
-        links["continues"] = _lineage_rows(record_id)
-    elif kind == "user":
-        MembershipVersion = version_class(Membership)
-        member_rows = list(
-            db.session.scalars(
-                select(MembershipVersion)
-                .where(MembershipVersion.user_id == record_id)
-                .order_by(MembershipVersion.transaction_id)
-            )
-        )
-        names = _names(Board, {row.board_id for row in member_rows})
-        links["memberships"] = [(row, names.get(row.board_id, "?")) for row in member_rows]
+    links = spec.load_links(record_id) if spec.load_links is not None else {}
     return RecordVersions(kind, record_id, rows, links)
 
 
@@ -348,8 +248,8 @@ def display(spec: Field, value) -> str:
     return str(value)
 
 
-def _referenced_label(kind: str, record_id: int) -> str:
-    record = db.session.get(KINDS[kind].model, record_id)
+def _referenced_label(kind: RecordKind, record_id: int) -> str:
+    record = db.session.get(kind.model, record_id)
     return record_label(kind, record) if record else str(record_id)
 
 
@@ -372,9 +272,9 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return parts
 
 
-def diff_states(kind: str, old: dict | None, new: dict | None) -> list[Change]:
+def diff_states(kind: RecordKind | str, old: dict | None, new: dict | None) -> list[Change]:
     """Field-level changes from `old` to `new` (either may be None: not existing)."""
-    spec = KINDS[kind]
+    spec = KINDS[RecordKind(kind)]
     old, new = old or {}, new or {}
     changes = []
     for field_spec in spec.fields:
@@ -432,3 +332,134 @@ def history(versions: RecordVersions) -> list[HistoryEntry]:
         previous = state
     entries.reverse()
     return entries
+
+
+# --- the kinds --------------------------------------------------------------------------
+
+
+def _sub_goal_links(record_id: int) -> dict[str, list]:
+    links: dict[str, list] = {}
+    BoardLink = version_class(SubGoalBoard)
+    board_rows = list(
+        db.session.scalars(
+            select(BoardLink)
+            .where(BoardLink.sub_goal_id == record_id)
+            .order_by(BoardLink.transaction_id)
+        )
+    )
+    names = _names(Board, {row.board_id for row in board_rows})
+    links["boards"] = [(row, names.get(row.board_id, "?")) for row in board_rows]
+    TagLink = version_class(SubGoalTag)
+    tag_rows = list(
+        db.session.scalars(
+            select(TagLink).where(TagLink.sub_goal_id == record_id).order_by(TagLink.transaction_id)
+        )
+    )
+    tags = {
+        tag.id: tag
+        for tag in db.session.scalars(
+            select(Tag).where(Tag.id.in_({row.tag_id for row in tag_rows}))
+        )
+    }
+    for tag_kind in TAG_KINDS:
+        links[f"tags:{tag_kind}"] = [
+            (row, tags[row.tag_id].name)
+            for row in tag_rows
+            if row.tag_id in tags and tags[row.tag_id].kind == tag_kind
+        ]
+    links["continues"] = _lineage_rows(record_id)
+    return links
+
+
+def _user_links(record_id: int) -> dict[str, list]:
+    MembershipVersion = version_class(Membership)
+    member_rows = list(
+        db.session.scalars(
+            select(MembershipVersion)
+            .where(MembershipVersion.user_id == record_id)
+            .order_by(MembershipVersion.transaction_id)
+        )
+    )
+    names = _names(Board, {row.board_id for row in member_rows})
+    return {"memberships": [(row, names.get(row.board_id, "?")) for row in member_rows]}
+
+
+def _title(record) -> str:
+    return record.title
+
+
+KINDS: dict[RecordKind, Kind] = {
+    RecordKind.STRATEGY: Kind(
+        RecordKind.STRATEGY, (*declared(STRATEGY_FIELDS), ARCHIVED), describe=_title
+    ),
+    RecordKind.PLAN: Kind(
+        RecordKind.PLAN,
+        (
+            *declared(PLAN_FIELDS),
+            Field("strategy_id", _l("Strategi"), refers_to=RecordKind.STRATEGY),
+            Field("owner_board_id", _l("Planägare"), refers_to=RecordKind.BOARD),
+            ARCHIVED,
+        ),
+        describe=_title,
+    ),
+    RecordKind.FOCUS_AREA: Kind(
+        RecordKind.FOCUS_AREA,
+        (
+            *declared(FOCUS_AREA_FIELDS),
+            Field("plan_id", _l("Plan"), refers_to=RecordKind.PLAN),
+            Field("position", _l("Plats i ordningen")),
+            ARCHIVED,
+        ),
+        describe=lambda area: f"{area.number}. {area.title}",
+    ),
+    RecordKind.SUB_GOAL: Kind(
+        RecordKind.SUB_GOAL,
+        (
+            *declared(SUB_GOAL_FIELDS),
+            Field("focus_area_id", _l("Fokusområde"), refers_to=RecordKind.FOCUS_AREA),
+            Field("position", _l("Plats i ordningen")),
+            ARCHIVED,
+        ),
+        describe=lambda sub_goal: f"{sub_goal.code} {sub_goal.title}",
+        links=("boards", *(f"tags:{kind}" for kind in TAG_KINDS), "continues"),
+        load_links=_sub_goal_links,
+        link_tables=(
+            (SubGoalBoard, "sub_goal_id"),
+            (SubGoalTag, "sub_goal_id"),
+            (SubGoalLineage, "sub_goal_id"),
+        ),
+    ),
+    RecordKind.FOLLOW_UP: Kind(
+        RecordKind.FOLLOW_UP,
+        (Field("year", _l("År")), *declared(FOLLOW_UP_FIELDS), ARCHIVED),
+        describe=_follow_up_label,
+    ),
+    RecordKind.ACTIVITY: Kind(
+        RecordKind.ACTIVITY, (*declared(ACTIVITY_FIELDS), ARCHIVED), describe=_title
+    ),
+    RecordKind.BOARD: Kind(
+        RecordKind.BOARD,
+        (
+            Field("name", _l("Namn")),
+            Field("administration", _l("Förvaltning")),
+            Field("kind", _l("Typ"), BOARD_KINDS),
+            ARCHIVED,
+        ),
+        describe=lambda board: board.name,
+    ),
+    RecordKind.USER: Kind(
+        RecordKind.USER,
+        (
+            Field("username", _l("Användarnamn")),
+            Field("display_name", _l("Namn")),
+            Field("role", _l("Roll"), ROLES),
+            Field("active", _l("Aktivt konto")),
+            Field("locale", _l("Språk")),
+            Field("password_changed_at", _l("Lösenord bytt")),
+        ),
+        describe=lambda user: user.display_name,
+        links=("memberships",),
+        load_links=_user_links,
+        link_tables=((Membership, "user_id"),),
+    ),
+}

@@ -33,6 +33,7 @@ from intranet.auth.policies import (
     can_edit_sub_goal,
     can_manage_boards,
     can_reorganise_boards,
+    can_restore,
 )
 from intranet.boards.services import update_board
 from intranet.core.clock import local_day
@@ -51,6 +52,7 @@ from intranet.models import (
     SUB_GOAL_FIELDS,
     TAG_KINDS,
     Board,
+    RecordKind,
     SubGoal,
     SubGoalBoard,
     SubGoalLineage,
@@ -62,12 +64,6 @@ from intranet.models.plans import link_order
 from intranet.reading.snapshot import Snapshot, is_hidden
 from intranet.structure.forms import PLAN_FORM_FIELDS
 from intranet.structure.services import save_focus_area, save_plan, save_strategy, save_sub_goal
-
-# Kinds whose forms edit only records the archived rule does not hide (visible_or_404):
-# boards are edited archived or not.
-EDITED_VISIBLE_ONLY = frozenset(
-    {"strategy", "plan", "focus_area", "sub_goal", "follow_up", "activity"}
-)
 
 # Changed by actions of their own, never by a restore (see the module's docstring).
 OWN_ACTIONS = frozenset({"archived_at", "status:plan", "position"})
@@ -136,14 +132,16 @@ def _structure_who(plan) -> str:
 # forms are built from (intranet.core.fields), each with the predicate the form's route and
 # service ask. A field of the kind's history (records.KINDS)
 # in no part and not in OWN_ACTIONS is fixed: no form changes it.
-PARTS: dict[str, tuple[Part, ...]] = {
-    "strategy": (Part(names(STRATEGY_FIELDS), lambda u, r: can_create_plans(u)),),
-    "plan": (
+PARTS: dict[RecordKind, tuple[Part, ...]] = {
+    RecordKind.STRATEGY: (Part(names(STRATEGY_FIELDS), lambda u, r: can_create_plans(u)),),
+    RecordKind.PLAN: (
         Part(names(PLAN_FORM_FIELDS), _structure(lambda plan: plan), STRUCTURE),
         Part(("strategy_id", "owner_board_id"), lambda u, r: can_create_plans(u)),
     ),
-    "focus_area": (Part(names(FOCUS_AREA_FIELDS), _structure(lambda area: area.plan), STRUCTURE),),
-    "sub_goal": (
+    RecordKind.FOCUS_AREA: (
+        Part(names(FOCUS_AREA_FIELDS), _structure(lambda area: area.plan), STRUCTURE),
+    ),
+    RecordKind.SUB_GOAL: (
         Part(
             (*names(SUB_GOAL_FIELDS), *(f"tags:{kind}" for kind in TAG_KINDS)),
             _structure(lambda sub_goal: sub_goal.plan),
@@ -155,26 +153,22 @@ PARTS: dict[str, tuple[Part, ...]] = {
         Part(("reorganised",), lambda user, record: can_reorganise_boards(user)),
         Part(("continues",), can_edit_lineage),
     ),
-    "follow_up": (Part(names(FOLLOW_UP_FIELDS), can_edit_follow_up),),
-    "activity": (
+    RecordKind.FOLLOW_UP: (Part(names(FOLLOW_UP_FIELDS), can_edit_follow_up),),
+    RecordKind.ACTIVITY: (
         Part(
             names(ACTIVITY_FIELDS),
             lambda user, activity: can_edit_sub_goal(user, activity.sub_goal),
         ),
     ),
-    "board": (Part(("name", "administration", "kind"), lambda u, r: can_manage_boards(u)),),
-    "user": (),  # accounts change through account administration only
+    RecordKind.BOARD: (
+        Part(("name", "administration", "kind"), lambda u, r: can_manage_boards(u)),
+    ),
+    RecordKind.USER: (),  # accounts change through account administration only
 }
 
 
-def _is_own_action(kind: str, name: str) -> bool:
-    return name in OWN_ACTIONS or f"{name}:{kind}" in OWN_ACTIONS
-
-
-def _plan_of(kind: str, record):
-    if kind == "plan":
-        return record
-    return record.plan if kind in ("focus_area", "sub_goal") else None
+def _is_own_action(kind: RecordKind, name: str) -> bool:
+    return name in OWN_ACTIONS or f"{name}:{kind.value}" in OWN_ACTIONS
 
 
 # --- what would change ------------------------------------------------------------------
@@ -287,7 +281,7 @@ def _target_tags(sub_goal: SubGoal, past: Snapshot) -> list[Tag]:
 class Restore:
     """What restoring `record` to the version would do."""
 
-    kind: str
+    kind: RecordKind
     record: object
     target: dict  # field name -> value (and link name -> labels), as records.state_at
     changed: list[str]  # field and link names, in the history's order
@@ -312,7 +306,7 @@ def _lower(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def plan_restore(kind: str, record, transaction_id: int) -> Restore | None:
+def plan_restore(kind: RecordKind, record, transaction_id: int) -> Restore | None:
     """What restoring `record` to its version at `transaction_id` would change; None when
     it already looks like that. Raises RuleViolation when the record did not exist then."""
     versions = load_versions(kind, record.id)
@@ -335,9 +329,12 @@ def plan_restore(kind: str, record, transaction_id: int) -> Restore | None:
         and set(current.get(link, [])) != set(target.get(link, []))
     ]
     restore = Restore(kind, record, target, changed, Snapshot.at(transaction_id))
-    if kind == "sub_goal":
+    # The kind's links that a restore sets from the past itself (rather than through a
+    # form's field): the responsible boards with their days, and the lineage.
+    if "boards" in spec.links:
         restore.links = _target_links(record, restore.past)
         restore.board_parts = frozenset(_board_changes(_current_links(record), restore.links))
+    if "continues" in spec.links:
         restore.lineage = _target_lineage(record, restore.past)
         if restore.lineage != _current_lineage(record):
             restore.changed.append("continues")
@@ -361,7 +358,7 @@ def refusal(user: User, restore: Restore) -> str | None:
     for name in changing:
         part = owned.get(name)
         if part is not None and not part.may(user, record):
-            who = _structure_who(_plan_of(kind, record)) if part.who == STRUCTURE else ADMINS
+            who = _structure_who(kind.plan_of(record)) if part.who == STRUCTURE else ADMINS
             refused.setdefault(who, []).append(name)
     messages = [
         _message(who, _join(restore.labels(parts_refused)))
@@ -382,17 +379,23 @@ def _join(labels: list[str]) -> str:
 # --- doing it ---------------------------------------------------------------------------
 
 
-def restore_version(user: User, kind: str, record, transaction_id: int) -> bool:
+def restore_version(user: User, kind: RecordKind, record, transaction_id: int) -> bool:
     """Make `record` (and its links) look as it did at `transaction_id`, as `user`.
 
     Returns False when the record already looks like that (nothing is written). Raises
+    NotAllowed when the user may not restore the record at all (can_restore),
     RestoreNotAllowed naming the parts the user may not change, RuleViolation when the
     record did not exist then or a rule of the record's service refuses the result
     (a code already taken, years, ...), EditConflict from the service's lock."""
+    kind = RecordKind(kind)
+    if not can_restore(user, kind, record):
+        raise NotAllowed()
     restore = plan_restore(kind, record, transaction_id)
     if restore is None:
         return False
-    if kind in EDITED_VISIBLE_ONLY and is_hidden(record):
+    # The forms of a plan's records edit only what the archived rule does not hide
+    # (visible_or_404); boards are edited archived or not.
+    if kind.in_plan and is_hidden(record):
         raise RuleViolation(
             "archived_at",
             _l(
@@ -413,17 +416,17 @@ def _values(restore: Restore, fields) -> dict:
 
 
 def _apply_strategy(user: User, restore: Restore) -> None:
-    save_strategy(user, restore.record, _values(restore, PARTS["strategy"][0].names))
+    save_strategy(user, restore.record, _values(restore, PARTS[RecordKind.STRATEGY][0].names))
 
 
 def _apply_plan(user: User, restore: Restore) -> None:
-    fields = [name for part in PARTS["plan"] for name in part.names]
+    fields = [name for part in PARTS[RecordKind.PLAN] for name in part.names]
     save_plan(user, restore.record, _values(restore, fields))
 
 
 def _apply_focus_area(user: User, restore: Restore) -> None:
     area = restore.record
-    save_focus_area(user, area.plan, area, _values(restore, PARTS["focus_area"][0].names))
+    save_focus_area(user, area.plan, area, _values(restore, PARTS[RecordKind.FOCUS_AREA][0].names))
 
 
 def _apply_sub_goal(user: User, restore: Restore) -> None:
@@ -482,32 +485,32 @@ def _set_lineage(user: User, sub_goal: SubGoal, wanted: set[int]) -> None:
 
 def _apply_follow_up(user: User, restore: Restore) -> None:
     follow_up = restore.record
-    values = _values(restore, PARTS["follow_up"][0].names)
-    record_follow_up(follow_up.sub_goal, follow_up.year, values, follow_up.lock_version)
+    values = _values(restore, PARTS[RecordKind.FOLLOW_UP][0].names)
+    record_follow_up(user, follow_up.sub_goal, follow_up.year, values, follow_up.lock_version)
 
 
 def _apply_activity(user: User, restore: Restore) -> None:
     activity = restore.record
-    values = _values(restore, PARTS["activity"][0].names)
-    save_activity(activity.sub_goal, activity, values, activity.lock_version)
+    values = _values(restore, PARTS[RecordKind.ACTIVITY][0].names)
+    save_activity(user, activity.sub_goal, activity, values, activity.lock_version)
 
 
 def _apply_board(user: User, restore: Restore) -> None:
-    values = _values(restore, PARTS["board"][0].names)
-    update_board(restore.record, values["name"], values["administration"], values["kind"])
+    values = _values(restore, PARTS[RecordKind.BOARD][0].names)
+    update_board(user, restore.record, values["name"], values["administration"], values["kind"])
 
 
 def _refuse(user: User, restore: Restore) -> None:
     raise NotAllowed()
 
 
-APPLY: dict[str, Callable[[User, Restore], None]] = {
-    "strategy": _apply_strategy,
-    "plan": _apply_plan,
-    "focus_area": _apply_focus_area,
-    "sub_goal": _apply_sub_goal,
-    "follow_up": _apply_follow_up,
-    "activity": _apply_activity,
-    "board": _apply_board,
-    "user": _refuse,
+APPLY: dict[RecordKind, Callable[[User, Restore], None]] = {
+    RecordKind.STRATEGY: _apply_strategy,
+    RecordKind.PLAN: _apply_plan,
+    RecordKind.FOCUS_AREA: _apply_focus_area,
+    RecordKind.SUB_GOAL: _apply_sub_goal,
+    RecordKind.FOLLOW_UP: _apply_follow_up,
+    RecordKind.ACTIVITY: _apply_activity,
+    RecordKind.BOARD: _apply_board,
+    RecordKind.USER: _refuse,
 }

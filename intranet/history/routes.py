@@ -1,5 +1,8 @@
 """Record history with diffs, comparing versions, restore, archiving, the audit log."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     abort,
@@ -31,55 +34,96 @@ from intranet.extensions import db
 from intranet.history import queries, records, restoring, services
 from intranet.history.restoring import RestoreNotAllowed
 from intranet.integrity import service as integrity
-from intranet.models import Transaction
+from intranet.models import RecordKind, Transaction
 from intranet.web.forms import ArchiveForm
 from intranet.web.spreadsheets import CSV_MIMETYPE, write_csv
 from intranet.web.views import attachment, get_or_404, page_or_block, show_violation
 
 bp = Blueprint("history", __name__)
 
-ARCHIVABLE = ("strategy", "plan", "focus_area", "sub_goal", "activity", "follow_up")
 
-
-def _load(kind: str, record_id: int):
-    """The kind's description and the record, archived or not (404 when either is
-    unknown): history is where archived records are found again."""
-    spec = records.kind_or_none(kind)
-    if spec is None:
+def _kind(name: str) -> RecordKind:
+    """The kind named by the URL segment; 404 for any other name."""
+    kind = RecordKind.parse(name)
+    if kind is None:
         abort(404)
-    return spec, get_or_404(spec.model, record_id)
+    return kind
 
 
-def record_page_url(kind: str, record) -> str | None:
+def _load(name: str, record_id: int):
+    """The kind named by the URL, its description and the record, archived or not (404
+    when either is unknown): history is where archived records are found again."""
+    kind = _kind(name)
+    spec = records.KINDS[kind]
+    return kind, spec, get_or_404(spec.model, record_id)
+
+
+def _sub_goal_page(record, **args) -> str:
+    return url_for("plans.sub_goal", sub_goal_id=record.id, **args)
+
+
+def _parent_sub_goal_page(record, **args) -> str:
+    return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id, **args)
+
+
+def _plan_page(record, **args) -> str:
+    return url_for("plans.show", plan_id=record.id, **args)
+
+
+def _parent_plan_page(record, **args) -> str:
+    return url_for("plans.show", plan_id=record.plan_id, **args)
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Where a kind's records are shown in the normal views: `page` (None: nowhere),
+    `as_of` the page that shows one as it stood at a moment (None: none does), and `back`
+    where to go once it is archived."""
+
+    page: Callable[..., str] | None
+    as_of: Callable[..., str] | None
+    back: Callable[[object], str]
+
+
+def _plans_index(record=None, **args) -> str:
+    return url_for("plans.index")
+
+
+PAGES: dict[RecordKind, Pages] = {
+    RecordKind.STRATEGY: Pages(_plans_index, None, _plans_index),
+    RecordKind.PLAN: Pages(_plan_page, _plan_page, _plans_index),
+    RecordKind.FOCUS_AREA: Pages(_parent_plan_page, None, _parent_plan_page),
+    RecordKind.SUB_GOAL: Pages(
+        _sub_goal_page,
+        _sub_goal_page,
+        lambda sub_goal: url_for("plans.show", plan_id=sub_goal.focus_area.plan_id),
+    ),
+    RecordKind.FOLLOW_UP: Pages(
+        _parent_sub_goal_page, _parent_sub_goal_page, _parent_sub_goal_page
+    ),
+    RecordKind.ACTIVITY: Pages(_parent_sub_goal_page, _parent_sub_goal_page, _parent_sub_goal_page),
+    RecordKind.BOARD: Pages(None, None, _plans_index),
+    RecordKind.USER: Pages(None, None, _plans_index),
+}
+
+
+def record_page_url(kind: RecordKind, record) -> str | None:
     """Where the record is shown in the normal views (None when it has no page)."""
-    if getattr(record, "is_archived", False):
+    page = PAGES[kind].page
+    if page is None or getattr(record, "is_archived", False):
         return None
-    if kind == "plan":
-        return url_for("plans.show", plan_id=record.id)
-    if kind == "strategy":
-        return url_for("plans.index")
-    if kind == "sub_goal":
-        return url_for("plans.sub_goal", sub_goal_id=record.id)
-    if kind in ("follow_up", "activity"):
-        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id)
-    if kind == "focus_area":
-        return url_for("plans.show", plan_id=record.plan_id)
-    return None
+    return page(record)
 
 
-def as_of_url(kind: str, record, transaction: Transaction) -> str | None:
+def as_of_url(kind: RecordKind, record, transaction: Transaction) -> str | None:
     """The page that shows the record as it stood right after `transaction`."""
-    moment = format_datetime(transaction.issued_at, "yyyy-MM-dd'T'HH:mm")
-    if kind == "plan":
-        return url_for("plans.show", plan_id=record.id, as_of=moment)
-    if kind == "sub_goal":
-        return url_for("plans.sub_goal", sub_goal_id=record.id, as_of=moment)
-    if kind in ("follow_up", "activity"):
-        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id, as_of=moment)
-    return None
+    page = PAGES[kind].as_of
+    if page is None:
+        return None
+    return page(record, as_of=format_datetime(transaction.issued_at, "yyyy-MM-dd'T'HH:mm"))
 
 
-def _history_context(kind: str, spec, record, **extra) -> dict:
+def _history_context(kind: RecordKind, spec, record, **extra) -> dict:
     versions = records.load_versions(kind, record.id)
     entries = records.history(versions) if versions else []
     return {
@@ -91,7 +135,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
         "label": records.record_label(kind, record),
         "entries": entries,
         "page_url": record_page_url(kind, record),
-        "archivable": kind in ARCHIVABLE,
+        "archivable": kind.archivable,
         "as_of_url": lambda transaction: as_of_url(kind, record, transaction),
         **extra,
     }
@@ -100,7 +144,7 @@ def _history_context(kind: str, spec, record, **extra) -> dict:
 @bp.get("/history/<kind>/<int:record_id>")
 @login_required
 def record(kind: str, record_id: int):
-    spec, record = _load(kind, record_id)
+    kind, spec, record = _load(kind, record_id)
     require(can_read_record_history(current_user, kind, record))
     return page_or_block("history/record.html", "versions", **_history_context(kind, spec, record))
 
@@ -112,7 +156,7 @@ def _transaction_arg(name: str) -> int | None:
 @bp.get("/history/<kind>/<int:record_id>/compare")
 @login_required
 def compare(kind: str, record_id: int):
-    spec, record = _load(kind, record_id)
+    kind, spec, record = _load(kind, record_id)
     require(can_read_record_history(current_user, kind, record))
     versions = records.load_versions(kind, record.id)
     if versions is None:
@@ -135,7 +179,7 @@ def compare(kind: str, record_id: int):
 @bp.post("/history/<kind>/<int:record_id>/restore/<int:transaction_id>")
 @login_required
 def restore(kind: str, record_id: int, transaction_id: int):
-    spec, record = _load(kind, record_id)
+    kind, spec, record = _load(kind, record_id)
     require(can_restore(current_user, kind, record))
     transaction = get_or_404(Transaction, transaction_id)
     # Records without a version counter post none; one that is posted must be a number,
@@ -191,30 +235,20 @@ def _refusal_text(refused) -> str:
     return str(_l("Versionen kan inte återställas: %(reason)s", reason=refused.message))
 
 
-def _archive_target(kind: str, record_id: int):
-    if kind not in ARCHIVABLE:
+def _archive_target(name: str, record_id: int):
+    kind, spec, record = _load(name, record_id)
+    if not kind.archivable:
         abort(404)
-    spec, record = _load(kind, record_id)
     require(can_archive(current_user, kind, record))
-    return spec, record
-
-
-def _back_to(kind: str, record) -> str:
-    if kind in ("follow_up", "activity"):
-        return url_for("plans.sub_goal", sub_goal_id=record.sub_goal_id)
-    if kind == "sub_goal":
-        return url_for("plans.show", plan_id=record.focus_area.plan_id)
-    if kind == "focus_area":
-        return url_for("plans.show", plan_id=record.plan_id)
-    return url_for("plans.index")
+    return kind, spec, record
 
 
 @bp.post("/archive/<kind>/<int:record_id>")
 @login_required
 def archive(kind: str, record_id: int):
-    spec, record = _archive_target(kind, record_id)
+    kind, spec, record = _archive_target(kind, record_id)
     form = ArchiveForm()
-    if not _archive_change(form, services.archive_record, record, _l("Arkiverad")):
+    if not _archive_change(form, services.archive_record, kind, record, _l("Arkiverad")):
         return _archive_refused(kind, spec, record_id, form)
     flash(
         _l(
@@ -223,15 +257,17 @@ def archive(kind: str, record_id: int):
         ),
         "success",
     )
-    return redirect(_back_to(kind, record))
+    return redirect(PAGES[kind].back(record))
 
 
 @bp.post("/archive/<kind>/<int:record_id>/undo")
 @login_required
 def unarchive(kind: str, record_id: int):
-    spec, record = _archive_target(kind, record_id)
+    kind, spec, record = _archive_target(kind, record_id)
     form = ArchiveForm()
-    if not _archive_change(form, services.unarchive_record, record, _l("Tillbaka från arkivet")):
+    if not _archive_change(
+        form, services.unarchive_record, kind, record, _l("Tillbaka från arkivet")
+    ):
         return _archive_refused(kind, spec, record_id, form)
     flash(
         _l("%(what)s är tillbaka från arkivet.", what=records.record_label(kind, record)),
@@ -240,14 +276,14 @@ def unarchive(kind: str, record_id: int):
     return redirect(url_for("history.record", kind=kind, record_id=record_id))
 
 
-def _archive_change(form: ArchiveForm, change, record, default_note) -> bool:
+def _archive_change(form: ArchiveForm, change, kind: RecordKind, record, default_note) -> bool:
     """Archive or bring back with the form's note; False (with the form's errors) when
     refused."""
     if not form.validate_on_submit():
         return False
     try:
         set_change_note(form.note.data or str(default_note))
-        change(record)
+        change(current_user, kind, record)
         db.session.commit()
     except RuleViolation as violation:
         show_violation(form, violation)
@@ -255,7 +291,7 @@ def _archive_change(form: ArchiveForm, change, record, default_note) -> bool:
     return True
 
 
-def _archive_refused(kind: str, spec, record_id: int, form: ArchiveForm):
+def _archive_refused(kind: RecordKind, spec, record_id: int, form: ArchiveForm):
     record = db.session.get(spec.model, record_id)
     return page_or_block(
         "history/record.html",

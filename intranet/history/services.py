@@ -7,10 +7,11 @@ services of every domain and lives in intranet.history.restoring.
 
 from flask_babel import format_datetime
 
-from intranet.core.errors import EditConflict
+from intranet.auth.policies import can_archive
+from intranet.core.errors import EditConflict, NotAllowed
 from intranet.core.translation import lazy_gettext as _l
 from intranet.extensions import db
-from intranet.models import Transaction
+from intranet.models import RecordKind, Transaction, User
 
 
 def restore_note(transaction: Transaction) -> str:
@@ -31,12 +32,21 @@ def check_lock_version(record, expected: int | None) -> None:
         raise EditConflict(record, expected)
 
 
-def archive_record(record) -> None:
-    """Archive instead of delete: the record leaves the normal views and stays in history."""
+def _require_archive(user: User, kind: RecordKind, record) -> None:
+    if not can_archive(user, kind, record):
+        raise NotAllowed()
+
+
+def archive_record(user: User, kind: RecordKind, record) -> None:
+    """Archive instead of delete: the record leaves the normal views and stays in history.
+    Raises NotAllowed (can_archive)."""
+    _require_archive(user, kind, record)
     record.archive()
     db.session.flush()
 
 
-def unarchive_record(record) -> None:
+def unarchive_record(user: User, kind: RecordKind, record) -> None:
+    """Bring an archived record back. Raises NotAllowed (can_archive)."""
+    _require_archive(user, kind, record)
     record.unarchive()
     db.session.flush()

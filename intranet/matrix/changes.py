@@ -22,6 +22,7 @@ from intranet.models import (
     STATUSES,
     FollowUp,
     Meeting,
+    RecordKind,
     SubGoal,
     SubGoalBoard,
     Transaction,
@@ -108,7 +109,7 @@ def _history_readable(reader, follow_up_ids: set[int]) -> set[int]:
     return {
         follow_up.id
         for follow_up in follow_ups
-        if can_read_record_history(reader, "follow_up", follow_up)
+        if can_read_record_history(reader, RecordKind.FOLLOW_UP, follow_up)
     }
 
 

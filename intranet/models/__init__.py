@@ -23,6 +23,7 @@ from intranet.models.followups import (  # noqa: E402
     ReportingRound,
 )
 from intranet.models.history import IntegrityCheck, IntegrityLease, Transaction  # noqa: E402
+from intranet.models.kinds import LOGGED_ONLY, RecordKind  # noqa: E402
 from intranet.models.lineage import SubGoalLineage  # noqa: E402
 from intranet.models.meetings import Meeting, MeetingAttendance  # noqa: E402
 from intranet.models.plans import (  # noqa: E402
@@ -53,6 +54,8 @@ from intranet.models.visits import StartPageVisit  # noqa: E402
 sa.orm.configure_mappers()
 
 __all__ = [
+    "LOGGED_ONLY",
+    "RecordKind",
     "ACTIVITY_FIELDS",
     "ACTIVITY_STATUSES",
     "FOCUS_AREA_FIELDS",

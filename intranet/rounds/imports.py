@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from intranet.auth.policies import can_edit_follow_up_year
-from intranet.core.errors import RuleViolation
+from intranet.auth.policies import can_edit_follow_up_year, can_import_round
+from intranet.core.errors import NotAllowed, RuleViolation
 from intranet.core.translation import gettext as _
 from intranet.db.versioning import set_change_note
 from intranet.extensions import db
@@ -188,7 +188,10 @@ def _unchanged_since_export(sub_goal: SubGoal, year: int, cells: dict) -> Follow
 def import_round(user: User, reporting_round: ReportingRound, content: bytes) -> ImportPreview:
     """Write every change of a previewed round workbook, or nothing when any row has an error.
 
-    All changes go into the caller's one transaction, so they form one history entry."""
+    All changes go into the caller's one transaction, so they form one history entry.
+    Raises NotAllowed (can_import_round); each row is held to can_edit_follow_up_year."""
+    if not can_import_round(user, reporting_round):
+        raise NotAllowed()
     preview = preview_round_import(user, reporting_round, content)
     if not preview.ok:
         return preview

@@ -108,9 +108,10 @@ def directory(app, slapd, monkeypatch):
 
 def _directory_account(username="anna", active=True, password=None):
     from intranet.accounts.services import create_user
+    from intranet.auth.actors import SYSTEM
 
     with acting_as(None, "test data"):
-        user = create_user(username, "Anna Andersson", "viewer", password)
+        user = create_user(SYSTEM, username, "Anna Andersson", "viewer", password)
         user.active = active
         db.session.commit()
     return user

@@ -42,7 +42,13 @@ def world(make):
 def _reorganise(world, moves, day, memberships="move", **kwargs):
     with acting_as(world["admin"].id, kwargs.pop("note", "Beslut KF 2026-01-01 §12")):
         result = services.reorganise(
-            world["a"], moves, day, memberships, note="Beslut KF 2026-01-01 §12", **kwargs
+            world["admin"],
+            world["a"],
+            moves,
+            day,
+            memberships,
+            note="Beslut KF 2026-01-01 §12",
+            **kwargs,
         )
         db.session.commit()
     db.session.expire_all()
@@ -115,7 +121,7 @@ def test_a_future_merger_holds_from_its_day(world):
     assert sorted(b.name for b in officer.boards) == ["Nämnd A", "Nämnd B"]
     # Archiving the old board before the day would hide who is responsible until then.
     with pytest.raises(RuleViolation):
-        services.archive_board(world["a"])
+        services.archive_board(world["admin"], world["a"])
     db.session.rollback()
 
 
@@ -168,20 +174,24 @@ def test_an_involved_receiving_board_takes_the_main_place(world):
 
 def test_a_reorganisation_needs_a_note_a_day_and_a_choice(world):
     with pytest.raises(RuleViolation) as raised:
-        services.reorganise(world["a"], {world["s1"].id: world["b"]}, local_day(), "move", note="")
+        services.reorganise(
+            world["admin"], world["a"], {world["s1"].id: world["b"]}, local_day(), "move", note=""
+        )
     assert raised.value.field == "note"
     with pytest.raises(RuleViolation) as raised:
-        services.reorganise(world["a"], {}, local_day(), "move", note="Beslut")
+        services.reorganise(world["admin"], world["a"], {}, local_day(), "move", note="Beslut")
     assert raised.value.field == "target"
     with pytest.raises(RuleViolation) as raised:
-        services.reorganise(world["b"], {world["s1"].id: world["c"]}, local_day(), "move", note="x")
+        services.reorganise(
+            world["admin"], world["b"], {world["s1"].id: world["c"]}, local_day(), "move", note="x"
+        )
     assert raised.value.field == "valid_from"
     db.session.rollback()
 
 
 def test_a_renamed_board_keeps_its_history(world):
     with acting_as(world["admin"].id, "Nytt namn"):
-        services.update_board(world["a"], "Nämnd Alfa", "Förvaltningen", "board")
+        services.update_board(world["admin"], world["a"], "Nämnd Alfa", "Förvaltningen", "board")
         db.session.commit()
     versions = sqlalchemy_continuum.version_class(type(world["a"]))
     names = db.session.scalars(
@@ -189,7 +199,7 @@ def test_a_renamed_board_keeps_its_history(world):
     ).all()
     assert names == ["Nämnd A", "Nämnd Alfa"]
     with pytest.raises(RuleViolation):
-        services.create_board("Nämnd B", None, "board")
+        services.create_board(world["admin"], "Nämnd B", None, "board")
 
 
 def test_restoring_a_sub_goal_brings_back_its_boards_with_order_and_days(world):

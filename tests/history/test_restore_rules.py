@@ -172,7 +172,9 @@ def test_an_officer_cannot_undo_a_future_dated_reorganisation(client, make, setu
     admin, target = setup["admin"], make.board(name="Arbetsmarknadsnämnden")
     day = local_day() + timedelta(days=30)
     with acting_as(admin.id, "Beslut KF §12"):
-        boards.reorganise(setup["main"], {later.id: target}, day, "none", note="Beslut KF §12")
+        boards.reorganise(
+            admin, setup["main"], {later.id: target}, day, "none", note="Beslut KF §12"
+        )
         db.session.commit()
     db.session.expire_all()
     links = {(link.board_id, link.valid_from, link.valid_to) for link in later.board_links}
@@ -194,7 +196,7 @@ def test_the_sub_goal_form_would_not_bring_back_an_archived_board(app, make, set
     with_other = _last_transaction_id()
     _edit_sub_goal(admin, sub_goal, [setup["main"]])
     with acting_as(admin.id):
-        boards.archive_board(other)
+        boards.archive_board(admin, other)
         db.session.commit()
     with app.test_request_context(), acting_as(admin.id), pytest.raises(RuleViolation) as refused:
         restore_version(admin, "sub_goal", sub_goal, with_other)
@@ -238,9 +240,9 @@ def test_a_restore_that_would_duplicate_a_board_name_is_refused(client, make, se
     admin, other = setup["admin"], setup["other"]
     as_before = _last_transaction_id()
     with acting_as(admin.id):
-        boards.update_board(other, "Fritidsnämnden", None, "board")
+        boards.update_board(admin, other, "Fritidsnämnden", None, "board")
         db.session.commit()
-        boards.create_board("Kulturnämnden", None, "board")
+        boards.create_board(admin, "Kulturnämnden", None, "board")
         db.session.commit()
     client.login("chefen")
     response = _restore(client, "board", other, as_before)
