@@ -405,9 +405,13 @@ def write_steps_bulk(steps: list[Step], chunk: int = 5_000) -> None:
             last_version[(kind, key)] = version
         tx_id += 1
 
+    # Straight to the connection: the session refuses bulk writes of versioned models (they
+    # would have no history); this writer makes the history rows and their chain itself.
+    connection = session.connection()
+
     def insert_all(table, rows):
         for start in range(0, len(rows), chunk):
-            session.execute(insert(table), rows[start : start + chunk])
+            connection.execute(insert(table), rows[start : start + chunk])
 
     _chain(session, transactions, versions)
     insert_all(Transaction.__table__, transactions)

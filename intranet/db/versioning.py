@@ -133,6 +133,28 @@ def setup_versioning() -> None:
             event.listen(sa.engine.Engine, name, listener)
     if not event.contains(sa.orm.Session, "before_flush", _refuse_without_pipeline):
         event.listen(sa.orm.Session, "before_flush", _refuse_without_pipeline, insert=True)
+    if not event.contains(sa.orm.Session, "do_orm_execute", _refuse_bulk_writes):
+        event.listen(sa.orm.Session, "do_orm_execute", _refuse_bulk_writes)
+
+
+def _refuse_bulk_writes(state) -> None:
+    # An ORM bulk INSERT, UPDATE or DELETE of a versioned model (session.execute(update(Plan)
+    # ...)) never reaches a flush, so neither Continuum nor the guard below would see it: the
+    # rows would change with no history. Refused on every session, the app's too; a change
+    # goes through the objects.
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None:
+        model = mapper.class_ if is_versioned(mapper.class_) else None
+    else:  # a statement on the model's table rather than the model
+        versioned = {cls.__table__: cls for cls in versioning_manager.version_class_map}
+        model = versioned.get(getattr(state.statement, "table", None))
+    if model is not None:
+        raise PipelineMissing(
+            f"A bulk {state.statement.__visit_name__} of {model.__name__}, a versioned "
+            "model, would change it without a history: change the objects instead."
+        )
 
 
 def _refuse_without_pipeline(session, flush_context, instances) -> None:

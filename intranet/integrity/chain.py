@@ -7,14 +7,14 @@ it. end_transaction_id is left out: the validity strategy fills it in later, leg
 The hash is computed in the same database transaction as the change (before commit). On
 PostgreSQL an advisory lock, taken just before the transaction row is inserted and held
 until commit, serialises versioned writes, so ids are handed out in commit order and "the
-previous transaction by id" is always committed and chained. SQLite serialises writers
-itself.
+previous transaction by id" is always committed and chained. On SQLite the database's own
+write lock does the same, taken at the same moment (see serialise_chain).
 """
 
 import hashlib
 import json
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import false, func, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy_continuum import versioning_manager
 
@@ -128,9 +128,17 @@ def chain_transaction(connection, transaction_id: int, tables=None, row=None) ->
 
 
 def serialise_chain(mapper, connection, target):
-    """Before the transaction row is inserted (a mapper event of Transaction)."""
+    """Before the transaction row is inserted (a mapper event of Transaction), and so before
+    its issued_at is taken: wait for the writers ahead, so that the times rise with the ids.
+
+    PostgreSQL: the chain's advisory lock. SQLite: its one write lock, which a writer would
+    otherwise take at its first write, perhaps after the transaction was dated; an UPDATE
+    that matches no row takes it (and waits busy_timeout for it) and changes nothing."""
     if connection.dialect.name == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+    elif connection.dialect.name == "sqlite":
+        table = Transaction.__table__
+        connection.execute(update(table).where(false()).values(id=table.c.id))
 
 
 def chain_new_transactions(session):

@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy_continuum import version_class, versioning_manager
 
@@ -66,6 +66,35 @@ def test_a_session_without_the_pipeline_cannot_change_or_delete_one(make, kind):
             session.commit()
     assert _counts() == before
     db.session.expire_all()
+    assert db.session.get(Board, board.id).name == "Före"
+
+
+def _bulk_writes(board_id: int):
+    return {
+        "update(model)": update(Board).where(Board.id == board_id).values(name="Efter"),
+        "delete(model)": delete(Board).where(Board.id == board_id),
+        "insert(model)": insert(Board).values(name="Ny", administration="Förvaltning"),
+        "update(table)": update(Board.__table__).values(name="Efter"),
+        "delete(table)": delete(Board.__table__),
+    }
+
+
+@pytest.mark.parametrize("session_kind", ["the app's session", *sorted(_plain_sessions())])
+@pytest.mark.parametrize("statement", sorted(_bulk_writes(0)))
+def test_no_session_runs_a_bulk_write_of_a_versioned_model(make, session_kind, statement):
+    """A bulk statement never reaches a flush, so nothing would version it: refused on
+    every session, the app's included, before it runs."""
+    board = make.board(name="Före")
+    db.session.commit()
+    before = _counts()
+    plain = _plain_sessions().get(session_kind)
+    session = plain() if plain else db.session
+    with pytest.raises(PipelineMissing, match="Board, a versioned model"):
+        session.execute(_bulk_writes(board.id)[statement])
+    session.rollback()
+    if plain:
+        session.close()
+    assert _counts() == before
     assert db.session.get(Board, board.id).name == "Före"
 
 

@@ -1,12 +1,17 @@
 """Tamper evidence: a hash chain over every transaction and its version rows."""
 
+import threading
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy_continuum import version_class
 
+from intranet.core import clock
+from intranet.db.versioning import acting_as
 from intranet.extensions import db
 from intranet.integrity.verify import verify_history
-from intranet.models import FollowUp, SubGoal, Transaction
+from intranet.models import Board, FollowUp, SubGoal, Transaction
 
 
 class _Result:
@@ -104,6 +109,53 @@ def test_a_transaction_expired_before_commit_is_still_chained(make):
     db.session.commit()
     newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
     assert newest.chain_hash
+    assert _verify().ok
+
+
+def _hold_the_write_lock(connection) -> None:
+    """Take, on another connection, what a versioned write must wait for."""
+    from intranet.integrity.chain import CHAIN_LOCK_KEY
+
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
+    else:
+        connection.exec_driver_sql('UPDATE "transaction" SET id = id WHERE 0')
+
+
+def test_a_transaction_is_dated_once_it_holds_the_write_lock(app, make):
+    """A writer that waits for another's commit must not be dated before it: ids follow
+    commit order, and verify holds issued_at to rise with the id. On SQLite a writer used
+    to take its time before waiting for the database's write lock, so a burst of saves
+    looked backdated."""
+    board = make.board(name="Före")
+    db.session.commit()
+    start = clock.utc_now().replace(microsecond=0)
+    later = start + timedelta(seconds=30)
+    errors = []
+
+    def rename():
+        try:
+            with app.app_context(), acting_as(None, "Byter namn"):
+                db.session.get(Board, board.id).name = "Efter"
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(error)
+
+    with clock.freeze(start), db.engine.connect() as holder:
+        holder.begin()
+        _hold_the_write_lock(holder)
+        writer = threading.Thread(target=rename)
+        writer.start()
+        writer.join(timeout=0.5)  # now waiting for the lock (or, on the old code, dated)
+        assert writer.is_alive()
+        clock.advance(later - start)
+        holder.commit()
+        writer.join(timeout=30)
+    assert errors == []
+    db.session.expire_all()
+    newest = db.session.scalars(select(Transaction).order_by(Transaction.id.desc())).first()
+    assert newest.note == "Byter namn"
+    assert newest.issued_at == later
     assert _verify().ok
 
 
