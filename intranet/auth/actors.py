@@ -4,7 +4,9 @@ Services take the acting user first and ask it the same predicates as the routes
 command run on the server by whoever may run it there acts as SYSTEM: it passes the
 administrators' predicates, and its history entries name no user (the transaction's user
 stays empty and its note says which command acted, see intranet.db.versioning.acting_as),
-so the history never claims that a person did what a command did."""
+so the history never claims that a person did what a command did. The demo loader alone
+writes the demo's history in the demo accounts' names, each entry marked as the demo's
+(note "Demo: …", address "demo"), so that the demo shows a history as officers make it."""
 
 
 class SystemActor:
