@@ -2,7 +2,17 @@
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.core.errors import RuleViolation
@@ -176,14 +186,18 @@ class ReportingRound(RuleChecked, db.Model):
     def locks(plan_id: int, year: int) -> bool:
         """A plan's follow-ups for a year are locked once that year's round is closed, and
         all of them once the plan is closed (admins may still correct them)."""
-        if db.session.scalar(select(Plan.status).where(Plan.id == plan_id)) == "closed":
-            return True
-        is_open = db.session.scalar(
-            select(ReportingRound.is_open).where(
-                ReportingRound.plan_id == plan_id, ReportingRound.year == year
+        # One statement: routes and services both ask it on every save.
+        row = db.session.execute(
+            select(Plan.status, ReportingRound.is_open)
+            .outerjoin(
+                ReportingRound,
+                and_(ReportingRound.plan_id == Plan.id, ReportingRound.year == year),
             )
-        )
-        return is_open is False
+            .where(Plan.id == plan_id)
+        ).first()
+        if row is None:
+            return False
+        return row.status == "closed" or row.is_open is False
 
     @staticmethod
     def closed_years() -> set[tuple[int, int]]:
