@@ -412,10 +412,13 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
     """A writer with the database but neither the key nor the log: a transaction credited
     to someone else, chained correctly, its version row and the current row kept in step,
     exactly as the application would have written them."""
+    # Straight to the connection, as a forger would: the ORM refuses bulk writes of
+    # versioned tables.
+    forger = db.session.connection()
     transaction_table = Transaction.__table__
     version_table = version_class(FollowUp).__table__
     forged_id = db.session.scalar(select(func.max(Transaction.id))) + 1
-    db.session.execute(
+    forger.execute(
         transaction_table.insert().values(
             id=forged_id,
             issued_at=issued_at,
@@ -425,7 +428,7 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
         )
     )
     latest = (
-        db.session.execute(
+        forger.execute(
             select(version_table).where(
                 version_table.c.id == follow_up_id, version_table.c.end_transaction_id.is_(None)
             )
@@ -433,7 +436,7 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
         .mappings()
         .one()
     )
-    db.session.execute(
+    forger.execute(
         version_table.update()
         .where(
             version_table.c.id == follow_up_id,
@@ -449,15 +452,15 @@ def _forge_follow_up_edit(follow_up_id: int, outcome: str, user_id, issued_at) -
         outcome=outcome,
         lock_version=latest["lock_version"] + 1,
     )
-    db.session.execute(version_table.insert().values(**forged_version))
-    db.session.execute(
+    forger.execute(version_table.insert().values(**forged_version))
+    forger.execute(
         FollowUp.__table__.update()
         .where(FollowUp.__table__.c.id == follow_up_id)
         .values(outcome=outcome, lock_version=latest["lock_version"] + 1)
     )
     chain.chain_transaction(db.session.connection(), forged_id)
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
+        forger.execute(
             text("SELECT setval(pg_get_serial_sequence('\"transaction\"', 'id'), :id)"),
             {"id": forged_id},
         )
