@@ -28,15 +28,20 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from intranet.core.stored_text import printable
 from intranet.core.translation import gettext as _
 from intranet.reports.charts import StackedChart
+from intranet.reports.prose import (
+    account_line,
+    deviation_line,
+    plan_without_period,
+    report_summary,
+    report_title,
+    responsibility_lines,
+    variant_labels,
+)
 from intranet.reports.queries import Report
 from intranet.web.filenames import slug
 
 # The languages a document can be written in, as Word and PDF readers name them.
 DOCUMENT_LANGUAGES = {"sv": "sv-SE", "en": "en-GB"}
-
-
-def report_title(report: Report) -> str:
-    return _("Redovisning: %(plan)s", plan=report.plan_title)
 
 
 def report_subtitle(report: Report, today: date) -> str:
@@ -53,12 +58,10 @@ def report_subtitle(report: Report, today: date) -> str:
 
 
 def document_title(report: Report) -> str:
-    """The title a file carries in its metadata: plan, board and period, so that two files
-    of one plan can be told apart in a document list or a screen reader's window title."""
-    parts = [report_title(report), report.board_name or _("Alla nämnder"), report.period]
-    if report.focus_area:
-        parts.append(_("Fokusområde %(n)s", n=report.focus_area))
-    return " – ".join(parts)
+    """The title a file carries in its metadata: the report's title and what sets this
+    variant apart, so that two files of one plan can be told apart in a document list or a
+    screen reader's window title."""
+    return " – ".join([report_title(report), *variant_labels(report)])
 
 
 def document_author(report: Report) -> str:
@@ -67,16 +70,19 @@ def document_author(report: Report) -> str:
 
 
 def report_filename(report: Report, extension: str) -> str:
-    """`uppföljning-<board>-<plan>[-<year>][-per-<date>].<ext>`, in Unicode; the download
-    gives browsers that cannot take it an ASCII form (see web.attachment)."""
-    parts = ["uppföljning", slug(report.board_name or "alla nämnder"), slug(report.plan_title)]
-    years = f"{report.start_year}-{report.end_year}"
-    if years not in parts[-1]:
-        parts.append(years)
-    if report.year:
-        parts.append(str(report.year))
+    """`uppföljning-<board>-<plan>-<period>[-fokusområde-<n>][-med-tidigare-år][-per-<date>]
+    .<ext>`, with one period (the year's, or the plan's), in Unicode; the download gives
+    browsers that cannot take it an ASCII form (see web.attachment)."""
+    parts = [
+        "uppföljning",
+        slug(report.board_name or "alla nämnder"),
+        slug(plan_without_period(report)),
+    ]
+    parts.append(f"år-{report.year}" if report.year else f"{report.start_year}-{report.end_year}")
     if report.focus_area:
         parts.append("fokusområde-" + slug(report.focus_area))
+    if report.earlier:
+        parts.append("med-tidigare-år")
     if report.as_of:
         parts.append("per-" + slug(report.as_of.text))
     return "-".join(parts) + "." + extension
@@ -308,13 +314,17 @@ def _labelled(document, label: str, text: str, style: str | None = None):
     return paragraph
 
 
-def _sub_goal_docx(document, sub_goal, shared_units: list[str]) -> None:
+def _sub_goal_docx(document, sub_goal, shared_units: list[str], own_board) -> None:
     document.add_heading(_docx_text(f"{sub_goal.code} {sub_goal.title}"), level=2)
-    paragraph = _labelled(document, _("Ansvar") + ":", sub_goal.responsibility)
-    if sub_goal.units and not shared_units:
-        paragraph.add_run(". ")
-        paragraph.add_run(_("Utförare") + ":").bold = True
-        paragraph.add_run(" " + _docx_text(", ".join(sub_goal.units)))
+    responsibility = responsibility_lines(sub_goal, own_board)
+    units = sub_goal.units if not shared_units else []
+    if responsibility or units:
+        paragraph = document.add_paragraph(_docx_text(". ".join(responsibility)))
+        if units:
+            if responsibility:
+                paragraph.add_run(". ")
+            paragraph.add_run(_("Utförare") + ":").bold = True
+            paragraph.add_run(" " + _docx_text(", ".join(units)))
     if sub_goal.earlier:
         _labelled(
             document,
@@ -329,19 +339,45 @@ def _sub_goal_docx(document, sub_goal, shared_units: list[str]) -> None:
                 text += f". {activity.description}"
             document.add_paragraph(_docx_text(text), style="List Bullet")
     for entry in sub_goal.account:
-        paragraph = _labelled(document, entry.span, entry.status_label, style="List Bullet")
-        if entry.outcome:
-            paragraph.add_run(" " + _docx_text(entry.outcome))
-        if entry.next_steps:
-            paragraph.add_run(" " + _("Nästa steg") + ":").italic = True
-            paragraph.add_run(" " + _docx_text(entry.next_steps))
+        _labelled(document, *account_line(entry), style="List Bullet")
     for deviation in sub_goal.deviations:
-        label = _("Avvikelse %(years)s", years=deviation.span)
-        if deviation.reason_label:
-            label += f" – {deviation.reason_label}"
-        _labelled(document, label + ":", deviation.text or "")
+        _labelled(document, *deviation_line(deviation))
     if not sub_goal.follow_ups and not sub_goal.activities:
         document.add_paragraph(_("Ingen uppföljning för perioden."))
+
+
+def _summary_docx(document, report: Report) -> None:
+    """Every sub-goal × year with status glyph and word, and the counts: the page's
+    summary (reports/report.html), before everything else."""
+    summary = report_summary(report)
+    if not summary.rows:
+        return
+    document.add_heading(_("Sammanfattning"), level=1)
+    caption = document.add_paragraph(
+        _("Status per delmål och år, %(period)s", period=report.period), style="Caption"
+    )
+    caption.paragraph_format.keep_with_next = True
+    first = 0.4 if len(summary.years) > 1 else 0.6
+    rest = (1 - first) / len(summary.years)
+    table = _table(
+        document,
+        [_Column(_("Delmål"), first), *(_Column(str(year), rest) for year in summary.years)],
+    )
+    for row in summary.rows:
+        _add_row(
+            table,
+            [
+                f"{row.code} {row.title}",
+                *(f"{cell.glyph} {cell.label}" if cell else "–" for cell in row.cells),
+            ],
+        )
+    document.add_paragraph(
+        _docx_text(
+            _("Antal per status under %(period)s:", period=report.period)
+            + " "
+            + summary.counts_text
+        )
+    )
 
 
 def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> bytes:
@@ -358,6 +394,7 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
 
     document.add_heading(_docx_text(report_title(report)), level=0)
     document.add_paragraph(_docx_text(report_subtitle(report, to_user_timezone(now).date())))
+    _summary_docx(document, report)
 
     document.add_heading(_("Inledning"), level=1)
     document.add_paragraph(_docx_text(report.introduction_lead))
@@ -379,15 +416,16 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
         if area.shared_units:
             _labelled(document, _("Utförare för delmålen nedan:"), ", ".join(area.shared_units))
         for sub_goal in area.sub_goals:
-            _sub_goal_docx(document, sub_goal, area.shared_units)
+            _sub_goal_docx(document, sub_goal, area.shared_units, report.board_name)
 
     document.add_heading(_("Status i siffror"), level=1)
     for chart in charts:
         _chart_table_docx(document, chart)
 
-    document.add_heading(_("Avslutande kommentarer"), level=1)
-    for paragraph in (report.closing_comments or _("Inga kommentarer.")).split("\n"):
-        document.add_paragraph(_docx_text(paragraph))
+    # An empty section says nothing: without comments there is no heading either.
+    if report.closing_comments:
+        document.add_heading(_("Avslutande kommentarer"), level=1)
+        _paragraphs(document, report.closing_comments)
 
     buffer = BytesIO()
     document.save(buffer)

@@ -12,7 +12,7 @@ from intranet.core.numbers import parse_id, parse_whole
 from intranet.core.translation import gettext as _
 from intranet.extensions import db
 from intranet.models import Board, Plan
-from intranet.reports import documents, services
+from intranet.reports import documents, prose, services
 from intranet.reports.charts import report_charts
 from intranet.reports.filters import (
     ReportFilters,
@@ -33,6 +33,14 @@ from intranet.web.views import (
 )
 
 bp = Blueprint("reports", __name__)
+
+
+
+@bp.context_processor
+def _wording():
+    # The report's wording rules, shared with the DOCX (intranet.reports.prose).
+    return {"prose": prose}
+
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
