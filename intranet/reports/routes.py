@@ -35,7 +35,6 @@ from intranet.web.views import (
 bp = Blueprint("reports", __name__)
 
 
-
 @bp.context_processor
 def _wording():
     # The report's wording rules, shared with the DOCX (intranet.reports.prose).

@@ -2,6 +2,7 @@
 DOCX all use."""
 
 from intranet.demo import data
+from intranet.reading.asof import parse_as_of
 from intranet.reports.prose import (
     account_line,
     board_genitive,
@@ -20,7 +21,6 @@ from intranet.reports.queries import (
     ReportFollowUp,
     ReportSubGoal,
 )
-from intranet.reading.asof import parse_as_of
 
 
 def _report(**changes) -> Report:
@@ -114,9 +114,9 @@ def test_responsibility_only_where_it_says_something(app_context):
     assert responsibility_lines(_sub_goal([own, "Kommunstyrelsen"]), own) == [
         "Medverkande nämnd: Kommunstyrelsen"
     ]
-    assert responsibility_lines(
-        _sub_goal([own, "Kommunstyrelsen", "Utbildningsnämnden"]), own
-    ) == ["Medverkande nämnder: Kommunstyrelsen, Utbildningsnämnden"]
+    assert responsibility_lines(_sub_goal([own, "Kommunstyrelsen", "Utbildningsnämnden"]), own) == [
+        "Medverkande nämnder: Kommunstyrelsen, Utbildningsnämnden"
+    ]
     # The report's board takes part in another's sub-goal: that board is named main.
     assert responsibility_lines(_sub_goal(["Kommunstyrelsen", own]), own) == [
         "Huvudansvarig: Kommunstyrelsen"
