@@ -348,7 +348,8 @@ def _sub_goal_docx(document, sub_goal, shared_units: list[str], own_board) -> No
 
 def _summary_docx(document, report: Report) -> None:
     """Every sub-goal × year with status glyph and word, and the counts: the page's
-    summary (reports/report.html), before everything else."""
+    summary (reports/report.html), before everything else. The sub-goals by code alone,
+    so that the summary keeps to one page; their titles head the account that follows."""
     summary = report_summary(report)
     if not summary.rows:
         return
@@ -357,7 +358,7 @@ def _summary_docx(document, report: Report) -> None:
         _("Status per delmål och år, %(period)s", period=report.period), style="Caption"
     )
     caption.paragraph_format.keep_with_next = True
-    first = 0.4 if len(summary.years) > 1 else 0.6
+    first = 0.12
     rest = (1 - first) / len(summary.years)
     table = _table(
         document,
@@ -367,7 +368,7 @@ def _summary_docx(document, report: Report) -> None:
         _add_row(
             table,
             [
-                f"{row.code} {row.title}",
+                row.code,
                 *(f"{cell.glyph} {cell.label}" if cell else "–" for cell in row.cells),
             ],
         )

@@ -21,6 +21,7 @@ from intranet.models import SubGoal
 from intranet.reports.documents import StaticFilesFetcher, pdf_from_html
 from intranet.web.filenames import ascii_fold, content_disposition, slug
 from tests.conftest import DEMO_PASSWORD
+from tests.demo.test_loader import SEED_CODES
 from tests.reports.helpers import demo_plan, docx_text, social_board
 
 # Romani, an en dash, a comparison sign, a per cent sign, a space in an amount, a
@@ -71,8 +72,10 @@ def _docx_is_a4_swedish_with_headings_and_page_numbers(content: bytes) -> None:
 
     styles = [paragraph.style.name for paragraph in document.paragraphs]
     assert styles.count("Title") == 1
-    # Introduction, the board's two focus areas, status in figures, closing comments.
-    assert styles.count("Heading 1") == 5
+    # Summary, introduction, the board's two focus areas, status in figures, closing
+    # comments.
+    assert styles.count("Heading 1") == 6
+    assert document.paragraphs[2].text == "Sammanfattning"
     assert styles.count("Heading 2") == 16  # its sub-goals
     assert styles.count("Heading 3") == 0
 
@@ -92,7 +95,7 @@ def _docx_metadata(content: bytes, title_part: str, author: str) -> None:
     # Not python-docx's own preview picture of its sample page.
     assert not [n for n in zipfile.ZipFile(io.BytesIO(content)).namelist() if "thumbnail" in n]
     assert title_part in properties.title
-    assert "Handlingsplan för romsk inkludering 2018–2021" in properties.title
+    assert "Handlingsplan för romsk inkludering" in properties.title
     assert properties.author == author
     assert properties.comments == ""
     now = clock.now()
@@ -111,7 +114,7 @@ def _pdf_is_tagged_a4_swedish_with_page_numbers(content: bytes, title_part: str,
     assert "/StructTreeRoot" in catalog
     assert catalog["/MarkInfo"]["/Marked"].value is True
     assert "/AcroForm" not in catalog  # no form fields
-    assert reader.metadata.title.startswith("Redovisning: ")
+    assert reader.metadata.title.startswith("Redovisning av ")
     assert title_part in reader.metadata.title
     assert reader.metadata.author == author
     for number, text in enumerate(pages, start=1):
@@ -164,11 +167,11 @@ def test_report_files_are_a4_swedish_tagged_and_keep_every_character(client, dem
         "uppfoljning-social-och-omsorgsnamnden-handlingsplan-for-romsk-inkludering-2018-2021"
     )
     _docx_is_a4_swedish_with_headings_and_page_numbers(docx.data)
-    _docx_metadata(docx.data, board.name, board.name)
+    _docx_metadata(docx.data, "social- och omsorgsnämndens", board.name)
     document = Document(io.BytesIO(docx.data))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert f"4.1 {SPECIAL}" in headings
-    # Once, as its heading: no table repeats the sub-goals.
+    # Once, as its heading: the summary names the sub-goals by code.
     assert docx_text(docx.data).count(SPECIAL) == 1
 
     pdf = client.get(f"/plans/{plan.id}/report.pdf?board_id={board.id}")
@@ -177,14 +180,20 @@ def test_report_files_are_a4_swedish_tagged_and_keep_every_character(client, dem
     assert pdf.headers["Content-Disposition"].startswith(
         f'attachment; filename="{ascii_fold(name)}.pdf"; '
     )
-    pages = _pdf_is_tagged_a4_swedish_with_page_numbers(pdf.data, board.name, board.name)
+    pages = _pdf_is_tagged_a4_swedish_with_page_numbers(
+        pdf.data, "social- och omsorgsnämndens", board.name
+    )
     text = _words("\n".join(pages))
     assert f"4.1 {SPECIAL}" in text
     assert "?hib" not in text and "?ukar" not in text
     assert "Handlingsplan för romsk inkludering 2018–2021" in text
     _pdf_leaves_out_the_application(pages)
-    # Page 1 holds the title and the start of the report, not the title alone.
-    assert "Inledning" in pages[0] and "4.1 " in pages[0]
+    # Page 1 holds the title and the summary: every sub-goal with each year's status and
+    # the counts per status, before the account itself.
+    first = _words(pages[0])
+    assert text.index("Sammanfattning") < text.index("Inledning")
+    assert all(f"{code} " in first for code in SEED_CODES)
+    assert "Antal per status under 2018–2021:" in first
 
 
 @pytest.mark.slow
@@ -192,12 +201,14 @@ def test_report_files_for_all_boards_and_in_english(client, demo):
     plan = demo_plan()
     client.login("viewer", DEMO_PASSWORD)
     docx = client.get(f"/plans/{plan.id}/report.docx?year=2021")
-    name = "uppfoljning-alla-namnder-handlingsplan-for-romsk-inkludering-2018-2021-2021"
+    # One period: the year's, not the plan's and the year's.
+    name = "uppfoljning-alla-namnder-handlingsplan-for-romsk-inkludering-ar-2021"
     assert docx.headers["Content-Disposition"].startswith(f'attachment; filename="{name}.docx"')
-    _docx_metadata(docx.data, "Alla nämnder – 2021", "Alla nämnder")
+    title = "Redovisning av arbetet med Handlingsplan för romsk inkludering, år 2021"
+    _docx_metadata(docx.data, title, "Alla nämnder")
     pdf = client.get(f"/plans/{plan.id}/report.pdf?year=2021")
     assert pdf.headers["Content-Disposition"].startswith(f'attachment; filename="{name}.pdf"')
-    _pdf_is_tagged_a4_swedish_with_page_numbers(pdf.data, "Alla nämnder – 2021", "Alla nämnder")
+    _pdf_is_tagged_a4_swedish_with_page_numbers(pdf.data, title, "Alla nämnder")
 
     # A report of the past says so in its name and in the document.
     client.post_form("/logout")
@@ -213,7 +224,8 @@ def test_report_files_for_all_boards_and_in_english(client, demo):
     client.post_form("/language", {"language": "en", "next": "/"})
     reader, pages = _pdf(client.get(f"/plans/{plan.id}/report.pdf?year=2021").data)
     assert reader.trailer["/Root"]["/Lang"] == "en"
-    assert "Report: Handlingsplan för romsk inkludering 2018–2021" in _words(pages[0])
+    assert "Report on the work on Handlingsplan för romsk inkludering, 2021" in _words(pages[0])
+    assert "Summary" in _words(pages[0])
     document = Document(io.BytesIO(client.get(f"/plans/{plan.id}/report.docx?year=2021").data))
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert [lang.get(qn("w:val")) for lang in defaults.iter(qn("w:lang"))] == ["en-GB"]

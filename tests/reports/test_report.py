@@ -38,10 +38,15 @@ def _html_report_for_a_year(client, demo):
     response = client.get(f"/plans/{plan.id}/report?board_id={board.id}&year=2020")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Redovisning: Handlingsplan för romsk inkludering 2018–2021" in page
+    assert (
+        "Redovisning av social- och omsorgsnämndens arbete med Handlingsplan för romsk "
+        "inkludering, år 2020"
+    ) in page
     assert "Period: 2020" in page
-    assert "Avslutande kommentarer" in page
-    assert "Yttre omständigheter (t.ex. pandemi)" in page
+    # Nothing written for 2020 and no form for a viewer: no empty section either.
+    assert "Avslutande kommentarer" not in page and "Inga kommentarer" not in page
+    assert "Orsak: yttre omständigheter." in page
+    assert "(t.ex." not in page
     assert re.findall(r"<h3>(\d+\.\d+) ", page) == SEED_CODES
     assert 'role="img"' in page and "<desc" in page
     # A viewer reads but does not write the closing comments, and sees today only.
@@ -56,7 +61,7 @@ def _report_as_of_a_past_date(client, demo):
     assert 'name="as_of"' in page
     page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01").get_data(as_text=True)
     assert "Uppgifter per 2019-06-01" in page
-    assert "Yttre omständigheter (t.ex. pandemi)" not in page
+    assert "Orsak: yttre omständigheter" not in page
     # The same formats as every page that shows the past: a time of day too.
     page = client.get(f"/plans/{plan.id}/report?as_of=2019-06-01T12:00").get_data(as_text=True)
     assert "Uppgifter per 2019-06-01 12:00" in page
@@ -82,7 +87,8 @@ def _docx_report_is_complete(client, demo):
         assert re.search(rf"^{re.escape(code)} ", text, re.M), code
     assert "Inledning" in text
     assert "Fokusområde 4. Rätten till jämlika villkor" in text
-    assert "Yttre omständigheter (t.ex. pandemi)" in text
+    assert "Orsak: yttre omständigheter." in text
+    assert "(t.ex." not in text
     assert "covid-19" in text.lower()
     assert "Avslutande kommentarer" in text
     assert SOCIAL_BOARD_TEXT in text
@@ -99,9 +105,11 @@ def _pdf_report_has_text(client, demo):
     reader = PdfReader(io.BytesIO(response.data))
     assert len(reader.pages) >= 1
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    assert "Redovisning: Handlingsplan för romsk inkludering 2018–2021" in text
+    assert "Redovisning av arbetet med Handlingsplan för romsk inkludering, år 2021" in text
+    assert "(t.ex." not in text
     assert "5.11" in text
-    assert "Avslutande kommentarer" in text
+    # All boards' report holds no board's comments: no empty section for them.
+    assert "Avslutande kommentarer" not in text and "Inga kommentarer" not in text
 
 
 def _officer_writes_closing_comments_in_one_transaction(client, demo):
