@@ -1,5 +1,5 @@
 """The report printed from the browser: A4 pages with numbers, the application left out, and
-page 1 holding the start of the report rather than its title alone."""
+page 1 holding the title and the summary rather than the title alone."""
 
 import io
 
@@ -29,8 +29,12 @@ def test_report_prints_on_numbered_a4_pages_from_the_first_page_on(page_as):
         label = f"{number} / {len(pages)}"
         assert text.startswith(label + " ") or text.endswith(" " + label), text[:40]
     first = pages[0]
-    assert "Redovisning: Handlingsplan för romsk inkludering 2018–2021" in first
-    assert "Inledning" in first and "4.1 " in first
+    assert (
+        "Redovisning av social- och omsorgsnämndens arbete med Handlingsplan för romsk "
+        "inkludering 2018–2021"
+    ) in first
+    # The summary: every sub-goal with its years, before the account.
+    assert "Sammanfattning" in first and "4.1 " in first and "5.11 " in first
     text = " ".join(pages)
     for left_out in ("Vilken redovisning", "Ladda ner som", "Logga ut", "Spara kommentarerna"):
         assert left_out not in text
