@@ -8,10 +8,10 @@ board, plan and period. Neither changes a character of the data.
 
 import mimetypes
 import re
-from html import escape
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from html import escape
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -355,7 +355,7 @@ _FOOTER_SIZE = 8
 
 
 def page_number_parts() -> tuple[str, str, str]:
-    """"Sida 3 av 12" in the UI language, as the text before, between and after the two
+    """ "Sida 3 av 12" in the UI language, as the text before, between and after the two
     numbers: the PDF's page margin and the Word footer both write it from this."""
     before, _page, rest = _("Sida %(page)s av %(pages)s").partition("%(page)s")
     between, _pages, after = rest.partition("%(pages)s")
