@@ -7,8 +7,11 @@ board, plan and period. Neither changes a character of the data.
 """
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from html import escape
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,13 +19,14 @@ from urllib.parse import unquote, urlsplit
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale, to_user_timezone
-from weasyprint import HTML
+from PIL import ImageFont
+from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from intranet.core.stored_text import printable
@@ -124,7 +128,8 @@ def report_pdf(report: Report, charts: list[StackedChart], plan, now: datetime) 
     its navigation and forms (`document=True`).
 
     The language, title and author come from that HTML (`<html lang>`, `<title>`,
-    `<meta name="author">`), the page size, numbers and breaks from report-print.css."""
+    `<meta name="author">`), the page size, numbers and breaks from report-print.css,
+    the words around the page numbers from the UI language (as in the Word footer)."""
     html = render_template(
         "reports/report.html",
         document=True,
@@ -142,13 +147,76 @@ def report_pdf(report: Report, charts: list[StackedChart], plan, now: datetime) 
     )
     # Control characters stored before the model layer removed them would garble the PDF's
     # text; the markup itself has none.
-    return pdf_from_html(printable(html), request.url, fetcher)
+    return pdf_from_html(printable(html), request.url, fetcher, page_numbers_css())
 
 
-def pdf_from_html(html: str, base_url: str, fetcher: StaticFilesFetcher) -> bytes:
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+
+
+def page_numbers_css() -> str:
+    """The page margin's "Sida 3 av 12" in the UI language. WeasyPrint keeps the page
+    margin boxes out of the structure tree, so readers skip them as page furniture."""
+    before, between, after = page_number_parts()
+    content = " ".join(
+        [_css_string(before), "counter(page)", _css_string(between), "counter(pages)"]
+        + ([_css_string(after)] if after else [])
+    )
+    return f"@page {{ @bottom-right {{ content: {content}; }} }}"
+
+
+_DC = "http://purl.org/dc/elements/1.1/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _xmp_language(document, pdf) -> None:
+    """dc:language in the XMP metadata, which PDF/UA asks for beside the catalogue's
+    /Lang and which WeasyPrint 70 does not write."""
+    language = document.metadata.lang
+    if not language:
+        return
+    description = (
+        f'<rdf:Description xmlns:rdf="{_RDF}" xmlns:dc="{_DC}" rdf:about="">'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description>"
+    ).encode()
+    for stream in pdf.objects:
+        extra = getattr(stream, "extra", None)
+        if not extra or extra.get("Type") != "/Metadata":
+            continue
+        for index, chunk in enumerate(stream.stream):
+            if isinstance(chunk, bytes) and b"</rdf:RDF>" in chunk:
+                stream.stream[index] = chunk.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)
+
+
+def _header_scopes(document, pdf) -> None:
+    """/Scope on every table header cell of the structure tree, from its `<th scope>`:
+    WeasyPrint 70 uses the attribute to link cells to headers but does not write it."""
+
+    def cells(box):
+        mark = getattr(box, "mark", None)
+        if box.element_tag == "th" and mark is not None and "A" in mark:
+            scope = box.element.attrib.get("scope", "col")
+            mark["A"]["Scope"] = "/Row" if scope in ("row", "rowgroup") else "/Column"
+        for child in getattr(box, "children", ()):
+            cells(child)
+
+    for page in document.pages:
+        cells(page._page_box)
+
+
+def _finish(document, pdf) -> None:
+    _xmp_language(document, pdf)
+    _header_scopes(document, pdf)
+
+
+def pdf_from_html(
+    html: str, base_url: str, fetcher: StaticFilesFetcher, extra_css: str | None = None
+) -> bytes:
+    stylesheets = [CSS(string=extra_css, url_fetcher=fetcher)] if extra_css else []
     try:
         return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-            pdf_variant="pdf/ua-1"
+            pdf_variant="pdf/ua-1", stylesheets=stylesheets, finisher=_finish
         )
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException, which no error page would catch.
@@ -165,7 +233,74 @@ _TEXT_WIDTH = A4_WIDTH - 2 * _MARGIN
 @dataclass
 class _Column:
     heading: str
-    share: float  # of the text width
+
+
+# The tables' left and right cell margins (0.1 cm each, narrower than Word's 0.19 cm so that
+# a nine-column status table fits its words at 8 pt), which a column's text cannot use.
+_CELL_MARGIN = 57
+_CELL_PADDING = Twips(2 * _CELL_MARGIN)
+# The type sizes a table may use, largest first: a table too wide for its words at one size
+# is set at the next.
+_TABLE_SIZES = (11, 10, 9, 8)
+_FONT_FILES = {
+    False: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    True: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+}
+# Without the font file, an average glyph width in em; DejaVu Sans's, a wide font, so that
+# Word's narrower Calibri (or LibreOffice's Carlito) fits in whatever it gives.
+_AVERAGE_EM = {False: 0.62, True: 0.7}
+
+
+@lru_cache(maxsize=32)
+def _font(bold: bool, size: float):
+    try:
+        return ImageFont.truetype(_FONT_FILES[bold], size)
+    except OSError:
+        return None
+
+
+def text_width(text: str, size: float, bold: bool = False) -> int:
+    """The width of one line of text in EMU, measured in DejaVu Sans (wider than Word's
+    Calibri, so a measure that fits here fits there)."""
+    font = _font(bold, size)
+    points = font.getlength(text) if font else len(text) * size * _AVERAGE_EM[bold]
+    return int(Pt(points))
+
+
+def words(text: str) -> list[str]:
+    """The pieces a line may not break inside: words, split after a hyphen, a dash or a
+    slash too (Word and LibreOffice break there)."""
+    return [piece for word in text.split() for piece in re.findall(r"[^-–/]+[-–/]*|[-–/]+", word)]
+
+
+def column_widths(rows: list[list[tuple[str, bool]]], total: int) -> tuple[list[int], int]:
+    """Column widths (EMU) and a type size for a table of `rows` of (text, bold) cells: the
+    largest size at which the longest word of every column fits its column, the rest of
+    `total` shared out by how much more each column's full text would take. Only when
+    the words do not fit even at the smallest size are the columns scaled down."""
+    count = len(rows[0])
+    for size in _TABLE_SIZES:
+        least = [_CELL_PADDING] * count
+        most = [_CELL_PADDING] * count
+        for row in rows:
+            for index, (text, bold) in enumerate(row):
+                longest = max((text_width(w, size, bold) for w in words(text)), default=0)
+                # Word keeps widths in twips: round up to one, or the word no longer fits.
+                least[index] = max(least[index], -(-(longest + _CELL_PADDING) // 635) * 635)
+                most[index] = max(most[index], text_width(text, size, bold) + _CELL_PADDING)
+        if sum(least) <= total:
+            break
+    spare = total - sum(least)
+    if spare < 0:
+        return [int(width * total / sum(least)) for width in least], size
+    wishes = [max(0, high - low) for high, low in zip(most, least, strict=True)]
+    if sum(wishes) <= spare:
+        # Everything fits on one line: the rest goes evenly.
+        extra = [wish + (spare - sum(wishes)) / count for wish in wishes]
+    else:
+        extra = [spare * wish / sum(wishes) for wish in wishes]
+    widths = [int(low + more // 635 * 635) for low, more in zip(least, extra, strict=True)]
+    return widths, size
 
 
 def _docx_text(text) -> str:
@@ -222,25 +357,56 @@ def _add_field(paragraph, instruction: str, placeholder: str) -> None:
     paragraph.add_run()._r.append(end)
 
 
+_FOOTER_SIZE = 8
+
+
+def page_number_parts() -> tuple[str, str, str]:
+    """ "Sida 3 av 12" in the UI language, as the text before, between and after the two
+    numbers: the PDF's page margin and the Word footer both write it from this."""
+    before, _page, rest = _("Sida %(page)s av %(pages)s").partition("%(page)s")
+    between, _pages, after = rest.partition("%(pages)s")
+    return before, between, after
+
+
+def _fit(text: str, width: int, size: float) -> str:
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _page_setup(document, footer_text: str) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
     section.left_margin = section.right_margin = _MARGIN
     section.top_margin = section.bottom_margin = _MARGIN
+    # One line: the text at the left, "Sida 3 av 12" at a right tab stop on the margin. The
+    # text is shortened to leave room for the widest page numbers a report will have.
     footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer.add_run(_docx_text(footer_text) + "    ")
-    # "Sida 3 av 12", with the words translated and the numbers Word's own fields.
-    before, _page, rest = _("Sida %(page)s av %(pages)s").partition("%(page)s")
-    between, _pages, after = rest.partition("%(pages)s")
+    footer.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    footer.paragraph_format.tab_stops.add_tab_stop(_TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    before, between, after = page_number_parts()
+    numbers = text_width(f"{before}999{between}999{after}", _FOOTER_SIZE)
+    room = int(_TEXT_WIDTH) - numbers - int(Cm(1))
+    footer.add_run(_fit(_docx_text(footer_text), room, _FOOTER_SIZE) + "\t")
     footer.add_run(before)
     _add_field(footer, "PAGE", "1")
     footer.add_run(between)
     _add_field(footer, "NUMPAGES", "1")
     footer.add_run(after)
     for run in footer.runs:
-        run.font.size = Pt(8)
+        run.font.size = Pt(_FOOTER_SIZE)
+
+
+def _keep_headings_with_next(document) -> None:
+    """A heading is never the last line of a page: every title, heading and caption
+    paragraph keeps with the next one, in its style and on the paragraph itself."""
+    for paragraph in document.paragraphs:
+        name = paragraph.style.name
+        if name == "Title" or name.startswith("Heading") or name == "Caption":
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _set_metadata(document, report: Report, language: str, now: datetime) -> None:
@@ -261,22 +427,39 @@ def _set_metadata(document, report: Report, language: str, now: datetime) -> Non
         package_rels.pop(rel_id)
 
 
-def _table(document, columns: list[_Column]):
-    """A bordered table of fixed column widths whose header row repeats on every page."""
+def _table(document, columns: list[_Column], rows: list[list[str]], bold_first: bool = True):
+    """A bordered table whose header row repeats on every page, its column widths fixed
+    from its content (column_widths) so that no word is broken inside."""
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    widths = [int(_TEXT_WIDTH * column.share) for column in columns]
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(_CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+    cells = [[(_docx_text(column.heading), True) for column in columns]]
+    cells += [
+        [(_docx_text(value), bold_first and index == 0) for index, value in enumerate(row)]
+        for row in rows
+    ]
+    widths, size = column_widths(cells, int(_TEXT_WIDTH))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     header = table.rows[0]
     header_properties = header._tr.get_or_add_trPr()
     header_properties.append(OxmlElement("w:tblHeader"))
-    for cell, column in zip(header.cells, columns, strict=True):
+    for cell, (text, _bold) in zip(header.cells, cells[0], strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(_docx_text(column.heading)).bold = True
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(size)
     _fix_widths(header, widths)
+    for row in rows:
+        _add_row(table, row, bold_first, size)
     return table
 
 
@@ -286,7 +469,7 @@ def _fix_widths(row, widths) -> None:
         cell.width = width
 
 
-def _add_row(table, values: list[str], bold_first: bool = True) -> None:
+def _add_row(table, values: list[str], bold_first: bool, size: int) -> None:
     row = table.add_row()
     # A row is short; breaking one across pages only makes it hard to read.
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -294,6 +477,7 @@ def _add_row(table, values: list[str], bold_first: bool = True) -> None:
     for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
         run = cell.paragraphs[0].add_run(_docx_text(value))
         run.bold = bold_first and index == 0
+        run.font.size = Pt(size)
 
 
 def focus_area_heading(area) -> str:
@@ -390,7 +574,7 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     _set_language(document, language)
-    _page_setup(document, document_title(report))
+    _page_setup(document, f"{document_author(report)} – {report.period}")
     _set_metadata(document, report, language, now)
 
     document.add_heading(_docx_text(report_title(report)), level=0)
@@ -428,6 +612,7 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
         document.add_heading(_("Avslutande kommentarer"), level=1)
         _paragraphs(document, report.closing_comments)
 
+    _keep_headings_with_next(document)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -436,13 +621,13 @@ def report_docx(report: Report, charts: list[StackedChart], now: datetime) -> by
 def _chart_table_docx(document, chart: StackedChart) -> None:
     caption = document.add_paragraph(_docx_text(chart.title), style="Caption")
     caption.paragraph_format.keep_with_next = True
-    first = 0.25
-    rest = (1 - first) / (len(chart.series) + 1)
     columns = [
-        _Column(chart.category_heading, first),
-        *(_Column(series.label, rest) for series in chart.series),
-        _Column(_("Totalt"), rest),
+        _Column(chart.category_heading),
+        *(_Column(series.label) for series in chart.series),
+        _Column(_("Totalt")),
     ]
-    table = _table(document, columns)
-    for index, category in enumerate(chart.categories):
-        _add_row(table, [category, *map(str, chart.values[index]), str(chart.totals[index])])
+    rows = [
+        [category, *map(str, chart.values[index]), str(chart.totals[index])]
+        for index, category in enumerate(chart.categories)
+    ]
+    _table(document, columns, rows)
