@@ -542,20 +542,12 @@ def _summary_docx(document, report: Report) -> None:
         _("Status per delmål och år, %(period)s", period=report.period), style="Caption"
     )
     caption.paragraph_format.keep_with_next = True
-    first = 0.12
-    rest = (1 - first) / len(summary.years)
-    table = _table(
-        document,
-        [_Column(_("Delmål"), first), *(_Column(str(year), rest) for year in summary.years)],
-    )
-    for row in summary.rows:
-        _add_row(
-            table,
-            [
-                row.code,
-                *(f"{cell.glyph} {cell.label}" if cell else "–" for cell in row.cells),
-            ],
-        )
+    columns = [_Column(_("Delmål")), *(_Column(str(year)) for year in summary.years)]
+    rows = [
+        [row.code, *(f"{cell.glyph} {cell.label}" if cell else "–" for cell in row.cells)]
+        for row in summary.rows
+    ]
+    _table(document, columns, rows)
     document.add_paragraph(
         _docx_text(
             _("Antal per status under %(period)s:", period=report.period)

@@ -2,7 +2,7 @@
 
 from datetime import UTC
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from intranet.auth.policies import can_write_closing_comments, require
@@ -73,6 +73,13 @@ def _refused(plan: Plan, filters, options):
         options=options,
         report=None,
     )
+
+
+@bp.get("/reports/page-numbers.css")
+@login_required
+def page_numbers_stylesheet():
+    """The printed page's "Sida 3 av 12" in the reader's language, as the PDF has it."""
+    return Response(documents.page_numbers_css(), mimetype="text/css")
 
 
 @bp.get("/plans/<int:plan_id>/report")

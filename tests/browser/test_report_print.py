@@ -26,7 +26,7 @@ def test_report_prints_on_numbered_a4_pages_from_the_first_page_on(page_as):
         assert abs(float(pdf_page.mediabox.width) - 595) <= 1
         assert abs(float(pdf_page.mediabox.height) - 842) <= 1
         # The page number box, which Chromium writes before the page's content.
-        label = f"{number} / {len(pages)}"
+        label = f"Sida {number} av {len(pages)}"
         assert text.startswith(label + " ") or text.endswith(" " + label), text[:40]
     first = pages[0]
     assert (

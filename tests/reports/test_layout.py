@@ -207,3 +207,18 @@ def test_report_files_need_no_fixing_by_hand(client, demo):
     for docx, pdf, html in _reports(client):
         _docx_layout(docx)
         _pdf_layout(pdf, html)
+
+
+def test_the_printed_page_numbers_are_in_the_readers_language(client, demo):
+    """The browser's print of the report page numbers its pages as the PDF does, in the
+    reader's language (the stylesheet the page links for print)."""
+    client.login("viewer", DEMO_PASSWORD)
+    plan = demo_plan()
+    page = client.get(f"/plans/{plan.id}/report").get_data(as_text=True)
+    assert 'href="/reports/page-numbers.css" media="print"' in page
+    swedish = client.get("/reports/page-numbers.css")
+    assert swedish.mimetype == "text/css"
+    assert '"Sida " counter(page) " av " counter(pages)' in swedish.get_data(as_text=True)
+    client.post_form("/language", {"language": "en", "next": "/"})
+    english = client.get("/reports/page-numbers.css").get_data(as_text=True)
+    assert '"Page " counter(page) " of " counter(pages)' in english

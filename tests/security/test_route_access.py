@@ -92,6 +92,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int | str]] = {
     ("rounds.close", "POST"): admin_only(302),
     ("rounds.reopen", "POST"): admin_only(422),
     ("reports.index", "GET"): signed_in(200),
+    ("reports.page_numbers_stylesheet", "GET"): signed_in(200),
     ("reports.report", "GET"): signed_in(200),
     ("reports.report_file", "GET"): signed_in(200),
     ("reports.save_comment", "POST"): board_a_and_admin(302),
