@@ -9,6 +9,8 @@ responsibility written only where it says something, and a summary first.
 import re
 from dataclasses import dataclass
 
+from flask_babel import get_locale
+
 from intranet.core.translation import gettext as _
 from intranet.core.translation import ngettext
 from intranet.models.followups import STATUSES
@@ -67,9 +69,12 @@ def report_title(report: Report) -> str:
     """ "Redovisning av social- och omsorgsnämndens arbete med Handlingsplan för romsk
     inkludering 2018–2021": the board's own report; all boards' when none is chosen."""
     if report.board_name:
+        # The Swedish sentence takes the board in the genitive; other languages name it as
+        # it is called ("Report on the work of Social- och omsorgsnämnden on …").
+        swedish = str(get_locale() or "sv") == "sv"
         return _(
             "Redovisning av %(board)s arbete med %(plan)s",
-            board=board_genitive(report.board_name),
+            board=board_genitive(report.board_name) if swedish else report.board_name,
             plan=plan_with_period(report),
         )
     return _("Redovisning av arbetet med %(plan)s", plan=plan_with_period(report))

@@ -226,6 +226,10 @@ def test_report_files_for_all_boards_and_in_english(client, demo):
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "Report on the work on Handlingsplan för romsk inkludering, 2021" in _words(pages[0])
     assert "Summary" in _words(pages[0])
+    # A board's own report names the board as it is called, not in the Swedish genitive.
+    board = social_board()
+    own = client.get(f"/plans/{plan.id}/report?board_id={board.id}").get_data(as_text=True)
+    assert "Report on the work of Social- och omsorgsnämnden on Handlingsplan" in own
     document = Document(io.BytesIO(client.get(f"/plans/{plan.id}/report.docx?year=2021").data))
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert [lang.get(qn("w:val")) for lang in defaults.iter(qn("w:lang"))] == ["en-GB"]
