@@ -7,6 +7,7 @@ right-to-left overrides and marks that make another order display as a number ar
 too."""
 
 import calendar
+import os
 import re
 import unicodedata
 
@@ -15,7 +16,12 @@ from hypothesis import strategies as st
 
 from intranet.core.stored_text import _AS_DIGITS, _is_identity_number, contains_identity_number
 
-SETTINGS = settings(max_examples=150, deadline=None)
+# A fixed sample of examples, so that the suite gives the same verdict on every run; set
+# HYPOTHESIS_EXPLORE=1 to draw new ones (and add what they find to the guard or to the
+# generators' exceptions, as above).
+SETTINGS = settings(
+    max_examples=150, deadline=None, derandomize=os.environ.get("HYPOTHESIS_EXPLORE") != "1"
+)
 
 # Every Unicode dash (category Pd) and the characters written as one.
 DASHES = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Pd"] + list(
