@@ -16,9 +16,10 @@ Before flush
      that a role raised behind the history's back and put back shows in verify.
   2. Versioning (SQLAlchemy-Continuum's before_flush): the history transaction with its
      author, address and change note (intranet.db.versioning.ChangeContextPlugin). Its row
-     insert first takes the chain's advisory lock (chain.serialise_chain, a mapper event
-     of Transaction; PostgreSQL), held until commit, so transaction ids are handed out in
-     commit order and the previous transaction is always committed and chained.
+     insert first takes the chain's lock (chain.serialise_chain, a mapper event of
+     Transaction: PostgreSQL's advisory lock, SQLite's write lock), held until commit, so
+     transaction ids are handed out in commit order, the previous transaction is always
+     committed and chained, and issued_at rises with the id.
 At flush
   3. Continuum's mapper and engine listeners (attached with the models, see
      intranet.db.versioning.setup_versioning) record each insert, update and delete.
@@ -41,7 +42,8 @@ After rollback
 
 A session of any other class that flushes a versioned record is refused before anything
 is written (intranet.db.versioning.PipelineMissing): a worker or script can no longer write
-unchained history by skipping an import.
+unchained history by skipping an import. A bulk INSERT, UPDATE or DELETE of a versioned
+model, which never reaches a flush, is refused on every session, this one included.
 """
 
 from flask import Flask
