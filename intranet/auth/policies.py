@@ -89,24 +89,14 @@ def can_restore(user: User, kind: RecordKind | str, record) -> bool:
     This decides who may ask for a restore. What a restore changes is then held to the
     predicates of the forms that change each part (intranet.history.restoring): a version that
     would change a part the user may not change is refused as a whole."""
-    policy = _policy(kind)
-    if policy is None or policy.restore is None or record is None:
-        return False
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.role == "admin" or policy.restore(user, record)
+    return _kind_action_allowed(user, kind, record, "restore")
 
 
 def can_archive(user: User, kind: RecordKind | str, record) -> bool:
     """Admins archive strategies, plans, focus areas, sub-goals, activities and follow-ups;
     a plan's owners its focus areas and sub-goals (see can_edit_structure); officers the
     follow-ups (of open rounds' years) and activities of the sub-goals they may edit."""
-    policy = _policy(kind)
-    if policy is None or policy.archive is None or record is None:
-        return False
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.role == "admin" or policy.archive(user, record)
+    return _kind_action_allowed(user, kind, record, "archive")
 
 
 def can_manage_users(user: User) -> bool:
@@ -360,6 +350,15 @@ KIND_POLICIES: dict[RecordKind, KindPolicy] = {
         lambda user, account: account.id == user.id, restore=None, archive=None
     ),
 }
+
+
+def _kind_action_allowed(user: User, kind, record, action: str) -> bool:
+    """An active user may restore or archive (`action`) a record of a kind that has the
+    action: admins always, others as the kind's policy says."""
+    rule = getattr(_policy(kind), action, None)
+    if rule is None or record is None or not (user.is_authenticated and user.is_active):
+        return False
+    return user.role == "admin" or rule(user, record)
 
 
 def _policy(kind) -> KindPolicy | None:
